@@ -1,0 +1,35 @@
+"""Locations inside the repository, found from the package, never from the working directory.
+
+nbval and papermill start kernels in the notebook's own folder, so every path the package
+uses is anchored on this file.
+"""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+DEMO_DATA_DIR = DATA_DIR / "demo"
+REFERENCE_DIR = DATA_DIR / "reference"
+CATALOGUE_PATH = DATA_DIR / "indicator_catalogue.csv"
+CONFIG_DIR = REPO_ROOT / "config"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+BOOK_DIR = REPO_ROOT / "book"
+BUILD_DIR = REPO_ROOT / "_build"
+HTML_DIR = BUILD_DIR / "html"
+
+
+def resolve(path: str | Path) -> Path:
+    """Return ``path`` as an absolute path, reading relative paths from the repository root.
+
+    Parameters
+    ----------
+    path : str or Path
+        A path from a configuration file or the command line.
+
+    Returns
+    -------
+    Path
+        The absolute path.
+    """
+    p = Path(path)
+    return p if p.is_absolute() else (REPO_ROOT / p).resolve()
