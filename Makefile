@@ -1,0 +1,52 @@
+# Children's services improvement report book. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CONFIG ?= config/default.yml
+
+.PHONY: help setup book test unit nbval build-check reproducible demo-data figures validate clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@echo "  Variables: CONFIG=$(CONFIG)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the pinned requirements (only when they changed)
+
+book: $(STAMP) ## Validate the data, execute the notebooks and build the HTML book for CONFIG
+	$(PY) -m improvement_report build --config $(CONFIG)
+
+test: unit nbval build-check reproducible ## Unit tests, nbval on book/, a strict book build, and a reproducibility check
+
+unit: $(STAMP) ## Unit tests of the package
+	$(PY) -m pytest tests
+
+nbval: $(STAMP) ## Re-run the executed edition in book/ and compare every output
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider book/*.ipynb
+
+build-check: $(STAMP) ## Rebuild the default report from scratch (warnings fail)
+	$(PY) -m improvement_report build --config config/default.yml
+
+reproducible: ## Fail when the rebuild changed the committed edition or demo data
+	@git diff --stat --exit-code -- book data || { echo "The rebuild changed committed files (above): the committed edition is stale or not reproducible."; exit 1; }
+
+demo-data: $(STAMP) ## Regenerate data/demo from the fixed seed
+	$(PY) -m improvement_report demo-data
+
+figures: $(STAMP) ## Print the headline figures for the default period as JSON
+	$(PY) -m improvement_report figures --data data/demo --month 2017-11 --window-start 2017-09-01 --window-end 2017-12-31
+
+validate: $(STAMP) ## Check CONFIG's data folder against the data contract
+	$(PY) -m improvement_report validate --config $(CONFIG)
+
+clean: ## Remove the built HTML (not the executed edition in book/)
+	rm -rf _build

@@ -1,0 +1,304 @@
+"""Read the CSV extracts and enforce the input data contract.
+
+Every rule of the contract (``contract.py``, restated for users in ``data/README.md``) is checked
+here, over whole columns at once with no loop over rows (about 5 s a million rows). A file with
+any problem is never returned half-read: every problem in every file is collected first, then
+one :class:`DataContractError` lists them all, each with its file, column, spreadsheet rows and
+the rule broken.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from improvement_report.contract import CONTRACT, Column
+
+FILES = {
+    "caf": "early_help_episodes.csv",
+    "strategy": "strategy_discussions.csv",
+    "missing": "missing_episodes.csv",
+    "indicators": "indicators.csv",
+}
+
+# Shapes accepted, checked before parsing: a parser on its own is more lenient than the contract
+# (strptime takes "2017-1-5", ISO8601 takes time zones), and the contract says anything else is an error.
+_D = r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4}"
+_DT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?|[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}"
+_SHAPE = {"date": _D, "datetime": _DT, "month": r"[0-9]{4}-[0-9]{2}",
+          "integer": r"-?[0-9]{1,18}"}  # 18 digits always fit an int64
+_TRUE, _FALSE = ["y", "yes", "true", "1"], ["n", "no", "false", "0"]
+_EXPECTED = {
+    "date": "must be a date, YYYY-MM-DD or DD/MM/YYYY",
+    "datetime": "must be a date and time, YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM",
+    "month": "must be a month, YYYY-MM",
+    "flag": "must be Y or N (also accepted: yes/no, true/false, 1/0)",
+    "integer": "must be a whole number",
+    "number": "must be a number",
+}
+
+
+@dataclass
+class Problem:
+    """One broken rule in one column of one file.
+
+    Attributes
+    ----------
+    file : str
+        File name, e.g. ``"early_help_episodes.csv"``.
+    column : str or None
+        Column name, or None for a problem with the whole file (missing, unreadable).
+    rows : list of int
+        Spreadsheet row numbers of every offending row (the header is row 1).
+    rule : str
+        The rule broken, in plain words.
+    """
+
+    file: str
+    column: str | None
+    rows: list[int]
+    rule: str
+
+    def __str__(self) -> str:
+        where = self.file if self.column is None else f"{self.file}, column {self.column}"
+        if self.rows:
+            more = f" (and {len(self.rows) - 5} more)" if len(self.rows) > 5 else ""
+            label = "row" if len(self.rows) == 1 else "rows"
+            where += f", {label} {', '.join(map(str, self.rows[:5]))}{more}"
+        # One line whatever the input: header names and parser messages may hold line breaks.
+        return " ".join(f"{where}: {self.rule}".split())
+
+
+class DataContractError(Exception):
+    """The extracts break the data contract; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+@dataclass
+class FileReport:
+    """What was read from one file, for the book's data page."""
+
+    file: str
+    path: Path
+    rows: int
+    ignored_columns: list[str]
+
+
+@dataclass
+class Extracts:
+    """The validated, typed extracts; a file not asked for, or optional and absent, is None."""
+
+    caf: pd.DataFrame | None
+    strategy: pd.DataFrame | None
+    missing: pd.DataFrame | None
+    indicators: pd.DataFrame | None
+    files: list[FileReport]
+
+
+def load_extracts(data_dir, required=("caf", "strategy", "missing"), optional=("indicators",),
+                  indicator_codes: set[str] | None = None) -> Extracts:
+    """Read and validate the extracts in a data folder.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        Folder holding the CSV files named in ``FILES``.
+    required : iterable of str
+        Keys of ``FILES`` that must be present; an absent one is a problem.
+    optional : iterable of str
+        Keys of ``FILES`` read when present; an absent one gives None.
+    indicator_codes : set of str, optional
+        The indicator catalogue's codes; if given, any other code in ``indicators.csv`` is a problem.
+
+    Returns
+    -------
+    Extracts
+        The typed frames and a report on each file read.
+
+    Raises
+    ------
+    DataContractError
+        Once, listing every problem in every file, if there is any.
+    """
+    data_dir, required = Path(data_dir), tuple(required)
+    frames, reports, problems = {}, [], []
+    for key in dict.fromkeys([*required, *optional]):  # keeps order, drops repeats
+        path = data_dir / FILES[key]
+        if not path.is_file() and key not in required:
+            continue
+        frame, report, found = _load(path, key, indicator_codes)
+        frames[key] = frame
+        reports += [report] if report else []
+        problems += found
+    if problems:
+        raise DataContractError(problems)
+    return Extracts(**{key: frames.get(key) for key in FILES}, files=reports)
+
+
+def load_file(path, key, indicator_codes: set[str] | None = None) -> pd.DataFrame:
+    """Read and validate one extract.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    key : str
+        Which extract it is: a key of ``FILES`` (its contract is that file's).
+    indicator_codes : set of str, optional
+        As for :func:`load_extracts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The typed frame.
+
+    Raises
+    ------
+    DataContractError
+        Listing every problem in the file.
+    """
+    frame, _, problems = _load(Path(path), key, indicator_codes)
+    if problems:
+        raise DataContractError(problems)
+    return frame
+
+
+def _load(path: Path, key: str, codes) -> tuple[pd.DataFrame | None, FileReport | None, list[Problem]]:
+    """Read one file and check it; the frame is None whenever there is a problem."""
+    name = FILES[key]
+    try:
+        # header=None: the header is read as data so that repeated names are seen, not renamed.
+        # skip_blank_lines=False keeps row numbers equal to the spreadsheet's.
+        cells = pd.read_csv(path, dtype=str, keep_default_na=False, header=None,
+                            encoding="utf-8-sig", skip_blank_lines=False)
+    except FileNotFoundError:
+        return None, None, [Problem(name, None, [], f"file not found in {path.parent}")]
+    except UnicodeDecodeError:
+        return None, None, [Problem(name, None, [], "cannot be read: it is not UTF-8 text")]
+    except pd.errors.EmptyDataError:
+        return None, None, [Problem(name, None, [], "is empty: it needs a header row")]
+    except (pd.errors.ParserError, OSError) as error:
+        detail = str(error).split("C error: ")[-1].strip()  # keep the part a user can act on
+        return None, None, [Problem(name, None, [], f"cannot be read as CSV: {detail}")]
+    header = cells.iloc[0].fillna("").astype(str)
+    body = cells.iloc[1:].fillna("")  # a short row's missing cells are empty cells
+    body = body[body.ne("").any(axis=1)]  # wholly empty rows (blank lines, ",,,,") are not records
+    body.index = body.index + 1  # header is row 1, so the data row at position i is row i + 1
+    frame, ignored, problems = _check(name, header, body, codes)
+    return frame, FileReport(name, path, len(body), ignored), problems
+
+
+def _check(name: str, header: pd.Series, body: pd.DataFrame, codes) -> tuple:
+    """Check the cells of one file against its contract and return the typed frame."""
+    spec = CONTRACT[name]
+    problems: list[Problem] = []
+
+    def problem(column, mask, rule):
+        if mask.any():
+            problems.append(Problem(name, column, body.index[mask.to_numpy()].tolist(), rule))
+
+    names = header.str.strip().str.lower()
+    known = {c.name for c in spec}
+    for n in names[names.isin(known) & names.duplicated()].unique():
+        problems.append(Problem(name, n, [], "column appears more than once in the header"))
+    absent = [c.name for c in spec if c.required and c.name not in set(names)]
+    if absent:
+        problems.append(Problem(name, None, [], f"required columns missing: {', '.join(absent)} "
+                                f"(columns found: {', '.join(header)})"))
+    position = {n: i for i, n in reversed(list(enumerate(names)))}  # first of any repeats
+    raw = {c.name: (body.iloc[:, position[c.name]].str.strip() if c.name in position
+                    else pd.Series("", index=body.index, dtype="str")) for c in spec}
+
+    typed = {}
+    for c in spec:
+        if c.name in absent:
+            continue
+        empty = raw[c.name].eq("")
+        if c.required:
+            problem(c.name, empty, "is required: the cell is empty")
+        typed[c.name] = _parse(c, raw[c.name], empty, problem)
+        if c.date_alone:
+            typed["time_known"] = raw[c.name].str.len() > 10  # a date alone is 10 characters
+    for c in spec:
+        if c.not_before and {c.name, c.not_before} <= typed.keys():
+            problem(c.name, typed[c.name] < typed[c.not_before], f"must be on or after {c.not_before}")
+        if c.unique and not set(c.unique) & set(absent):
+            keys = pd.DataFrame({k: raw[k] for k in c.unique})
+            repeated = keys.duplicated(keep=False) & keys.ne("").all(axis=1)
+            rule = ("must be unique: the same value is on more than one row" if len(c.unique) == 1
+                    else f"must be one row per {' and '.join(c.unique)}: repeated on these rows")
+            problem(c.name, repeated, rule)
+    if codes is not None and "indicator" in typed:
+        problem("indicator", ~raw["indicator"].isin(list(codes)) & raw["indicator"].ne(""),
+                "not a code in the indicator catalogue")
+
+    ignored = [h for h, n in zip(header, names) if n not in known]
+    if problems:
+        return None, ignored, problems
+    return pd.DataFrame(typed).reset_index(drop=True), ignored, problems
+
+
+def _parse(c: Column, s: pd.Series, empty: pd.Series, problem) -> pd.Series:
+    """Convert one column of trimmed text to its contract type, reporting values that do not fit.
+
+    Parameters
+    ----------
+    c : Column
+        The column's contract.
+    s : pandas.Series
+        The cells, trimmed; an empty cell is "".
+    empty : pandas.Series of bool
+        Which cells are empty (already reported if the column is required).
+    problem : callable
+        ``problem(column, mask, rule)`` records the rows in ``mask`` as breaking ``rule``.
+
+    Returns
+    -------
+    pandas.Series
+        The typed values; an empty cell is missing (NaT, NaN or NA) unless the type has a default.
+    """
+    if c.type == "text":
+        return s.where(~empty)
+    if c.type == "flag":
+        low = s.str.lower()
+        yes, no = low.isin(_TRUE), low.isin(_FALSE)
+        problem(c.name, ~(yes | no) & ~empty, _EXPECTED["flag"])
+        # A required flag is never empty, so plain bool; an optional one keeps "not recorded".
+        return yes if c.required else yes.astype("boolean").mask(empty)
+    if c.type == "choice":
+        problem(c.name, ~s.isin(list(c.choices)) & ~empty,
+                f"must be {' or '.join(c.choices)}" + (" or empty" if c.default else ""))
+        return s.mask(empty, c.default)
+    if c.type == "number":
+        values = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
+        problem(c.name, ~np.isfinite(values) & ~empty, _EXPECTED["number"])
+        return values
+    alone = c.type == "datetime" and c.date_alone
+    shape = s.str.fullmatch(f"{_SHAPE[c.type]}|{_D}" if alone else _SHAPE[c.type])
+    expected = _EXPECTED[c.type] + (", or a date alone" if alone else "")
+    problem(c.name, ~shape & ~empty, expected)
+    if c.type == "integer":
+        values = pd.to_numeric(s.where(shape, "0")).astype("int64")
+        if c.minimum is not None:
+            problem(c.name, shape & (values < c.minimum), f"must be {c.minimum} or more")
+        return values
+    # Dates, date-times, months: the shape is checked, so each form has one strict format and
+    # its own fast parse. Day-first forms are told apart by "/" and their length (date or date-time).
+    uk, length = s.str.contains("/", regex=False), s.str.len()
+    when = pd.to_datetime(s.where(shape & ~uk), format="ISO8601", errors="coerce")
+    for size, fmt in ((10, "%d/%m/%Y"), (16, "%d/%m/%Y %H:%M")):
+        rows = shape & uk & (length == size)
+        if rows.any():
+            when = when.where(~rows, pd.to_datetime(s.where(rows), format=fmt, errors="coerce"))
+    # Outside pandas' nanosecond range (years 1678-2261) a date cannot be held, so it is refused.
+    unreal = when.isna() | (when < pd.Timestamp.min) | (when > pd.Timestamp.max)
+    problem(c.name, shape & unreal, "is not a real month" if c.type == "month" else
+            "is not a real calendar date (e.g. 31/02/2017), or is out of range")
+    return when.mask(unreal).astype("datetime64[ns]")

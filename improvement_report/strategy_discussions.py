@@ -1,0 +1,52 @@
+"""Strategy discussions: Working Together compliance and time of day, as the contract defines them.
+
+Compliant when children's social care, police and health all took part. Out of hours when
+held before 09:00 or at/after 17:00 on a weekday, or at any time on a Saturday, Sunday or an
+England bank holiday; a discussion with no recorded time is "time unknown", never in or out.
+"""
+
+import numpy as np
+import pandas as pd
+
+from .bank_holidays import is_bank_holiday
+from .periods import in_date_window, pct
+
+IN_HOURS, OUT_OF_HOURS, TIME_UNKNOWN = "In hours", "Out of hours", "Time unknown"
+
+
+def compliant(discussions: pd.DataFrame) -> pd.Series:
+    """Mask of discussions with CSC, police and health all taking part."""
+    return discussions.csc & discussions.police & discussions.health
+
+
+def time_of_day(discussions: pd.DataFrame) -> pd.Series:
+    """Classify each discussion as in hours, out of hours or time unknown."""
+    held = discussions.held_at
+    minutes = held.dt.hour * 60 + held.dt.minute
+    closed_day = (held.dt.dayofweek >= 5) | is_bank_holiday(held)
+    outside = closed_day | (minutes < 9 * 60) | (minutes >= 17 * 60)
+    label = np.where(~discussions.time_known, TIME_UNKNOWN, np.where(outside, OUT_OF_HOURS, IN_HOURS))
+    return pd.Series(label, index=discussions.index, name="time_of_day")
+
+
+def in_window(discussions: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Discussions held on a date from ``start`` to ``end`` inclusive."""
+    return discussions[in_date_window(discussions.held_at, start, end)]
+
+
+def headline(discussions: pd.DataFrame, start, end) -> dict:
+    """The ``strategy_discussions`` block of the headline figures for a window."""
+    w = in_window(discussions, start, end)
+    n = len(w)
+    n_compliant = int(compliant(w).sum())
+    return {
+        "discussions": n,
+        "children": int(w.children.sum()),
+        "compliant": n_compliant,
+        "compliant_pct": pct(n_compliant, n),
+        "no_csc": int((~w.csc).sum()),
+        "no_police": int((~w.police).sum()),
+        "no_health": int((~w.health).sum()),
+        # empty education means not recorded, counted as not involved
+        "with_education_pct": pct(int(w.education.fillna(False).sum()), n),
+    }
