@@ -16,6 +16,16 @@ from .paths import resolve
 NOTEBOOKS = ["index", "caf_decline", "data"]  # execution order; the book's order is _toc.yml's
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML loader that leaves dates as text, so impossible dates get our own clear message."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class ConfigError(Exception):
     """A configuration problem, described in one line."""
 
@@ -100,7 +110,7 @@ def load_config(path, month: str | None = None, window_start: str | None = None,
     if not path.is_file():
         raise ConfigError(f"configuration file not found: {path}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsText) or {}
     except yaml.YAMLError as err:
         raise ConfigError(f"{path.name}: not valid YAML ({str(err).splitlines()[0]})") from None
     if not isinstance(raw, dict):

@@ -6,6 +6,7 @@ vary more than Poisson allows, the negative binomial model (NB2, its dispersion 
 estimated by ``statsmodels.discrete``) is used instead, so the intervals are not too narrow.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 # Share of each month inside the school summer holiday: late July and all of August in
 # England. An approximation until the council's term dates are used (seasonal chapter).
@@ -78,11 +80,14 @@ def fit_count_trend(counts: pd.Series) -> CountTrend:
     if X.summer.sum() == 0:
         raise ValueError("the series has no summer month, so the summer effect cannot be estimated")
     poisson = sm.GLM(counts, X, family=sm.families.Poisson()).fit()
-    nb = NegativeBinomial(counts, X, loglike_method="nb2").fit(disp=0, maxiter=200)
+    with warnings.catch_warnings():
+        # When the counts are Poisson, alpha heads for 0 and the optimiser says so; the test below decides.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        nb = NegativeBinomial(counts, X, loglike_method="nb2").fit(disp=0, maxiter=200)
     # alpha = 0 lies on the boundary, so the LR statistic's null is a 50:50 mix of 0 and chi2(1).
     lr = max(0.0, 2 * (nb.llf - poisson.llf))
     p = 0.5 * stats.chi2.sf(lr, 1)
-    if p < 0.05:
+    if p < 0.05 and nb.mle_retvals.get("converged", False):
         params, conf = nb.params, nb.conf_int()
         fitted = pd.Series(nb.predict(X), index=counts.index)
         family, alpha = "negative binomial", float(nb.params["alpha"])
@@ -96,7 +101,8 @@ def fit_count_trend(counts: pd.Series) -> CountTrend:
 
 def describe(model: CountTrend, what: str) -> str:
     """Plain-English reading of the trend and summer effect, with intervals."""
-    est, lo, hi = (100 * (r - 1) for r in model.monthly_ratio)
+    # Round before choosing words and signs, so the text never says "-0.0%".
+    est, lo, hi = (round(100 * (r - 1), 1) + 0.0 for r in model.monthly_ratio)
     direction = "falling" if hi < 0 else "rising" if lo > 0 else "with no clear trend"
     s_est, s_lo, s_hi = (100 * (1 - r) for r in model.summer_ratio)
     if direction == "with no clear trend":

@@ -23,7 +23,7 @@ def time_of_day(discussions: pd.DataFrame) -> pd.Series:
     """Classify each discussion as in hours, out of hours or time unknown."""
     held = discussions.held_at
     minutes = held.dt.hour * 60 + held.dt.minute
-    closed_day = (held.dt.dayofweek >= 5) | is_bank_holiday(held)
+    closed_day = (held.dt.day_of_week >= 5) | is_bank_holiday(held)
     outside = closed_day | (minutes < 9 * 60) | (minutes >= 17 * 60)
     label = np.where(~discussions.time_known, TIME_UNKNOWN, np.where(outside, OUT_OF_HOURS, IN_HOURS))
     return pd.Series(label, index=discussions.index, name="time_of_day")

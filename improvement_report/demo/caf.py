@@ -109,7 +109,7 @@ def generate(rng: np.random.Generator) -> pd.DataFrame:
     n0 = int(stock[MONTHS[0] - 1])
     ages = np.where(rng.random(n0) < 0.10, rng.integers(366, 900, n0), rng.exponential(200, n0).astype(int))
     starts = [first_end - pd.Timedelta(days=int(a)) for a in ages]
-    starts = [d - pd.Timedelta(days=max(0, d.dayofweek - 4)) for d in starts]  # weekends to Friday
+    starts = [d - pd.Timedelta(days=max(0, d.day_of_week - 4)) for d in starts]  # weekends to Friday
     ends: list = [pd.NaT] * n0
     complexity = list(rng.lognormal(0, 0.6, n0))  # why some episodes run long
 

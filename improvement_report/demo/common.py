@@ -10,7 +10,7 @@ EXTRACT_END = pd.Timestamp("2018-03-31 23:59")
 def working_days(month: pd.Period, holidays) -> pd.DatetimeIndex:
     """Weekdays of ``month`` that are not bank holidays."""
     days = pd.date_range(month.start_time, month.end_time.normalize(), freq="D")
-    return days[(days.dayofweek < 5) & ~days.isin(pd.to_datetime(sorted(holidays)))]
+    return days[(days.day_of_week < 5) & ~days.isin(pd.to_datetime(sorted(holidays)))]
 
 
 def random_working_days(rng: np.random.Generator, month: pd.Period, n: int, holidays,

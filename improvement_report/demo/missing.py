@@ -39,8 +39,9 @@ def _episodes_for(rng, group: str, year: int, children: np.ndarray, per_child: f
     rows = []
     for k, n in enumerate(counts):
         # Each child is active for part of the year; their episodes cluster in that spell.
-        spell_start = rng.uniform(0, 300)
-        offsets = np.sort(spell_start + rng.uniform(0, 365 - spell_start, n))
+        # wrapped round the year, so every month is equally likely overall (no edge effects)
+        spell = rng.uniform(60, 365)
+        offsets = np.sort((rng.uniform(0, 365) + rng.uniform(0, spell, n)) % 365)
         for off in offsets:
             day = year_start + pd.Timedelta(days=int(off))
             hour = rng.choice(24, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())

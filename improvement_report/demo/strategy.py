@@ -61,7 +61,7 @@ def _times(rng: np.random.Generator, counts: pd.Series, holidays) -> pd.DataFram
     for m, n in counts.items():
         workdays = working_days(m, holidays)
         all_days = pd.date_range(m.start_time, m.end_time.normalize(), freq="D")
-        closed_days = all_days[(all_days.dayofweek >= 5) | all_days.isin(hol)]
+        closed_days = all_days[(all_days.day_of_week >= 5) | all_days.isin(hol)]
         for _ in range(n):
             kind = rng.choice(["day", "evening", "early", "closed_day"], p=[0.78, 0.12, 0.03, 0.07])
             if kind == "closed_day":

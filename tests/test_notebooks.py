@@ -1,0 +1,63 @@
+"""Notebook templates stay thin and clean; nbval catches a changed number in the executed edition."""
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from improvement_report.config import NOTEBOOKS
+from improvement_report.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT
+
+TEMPLATES = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def test_every_configured_notebook_has_a_template_and_a_toc_entry():
+    assert {p.stem for p in TEMPLATES} == set(NOTEBOOKS)
+    toc = (REPO_ROOT / "_toc.yml").read_text(encoding="utf-8")
+    for name in NOTEBOOKS:
+        assert f"book/{name}" in toc
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_templates_define_nothing_and_store_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1, "one parameters cell with defaults"
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            assert not line.lstrip().startswith(("def ", "class ", "async def ", "lambda")), f"cell {i}: {line}"
+        assert not cell.get("outputs"), f"cell {i} has stored outputs"
+
+
+@pytest.mark.parametrize("path", sorted(BOOK_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_executed_edition_carries_no_volatile_metadata(path):
+    nb = nbformat.read(path, as_version=4)
+    assert "papermill" not in nb.metadata
+    for cell in nb.cells:
+        assert "execution" not in cell.metadata and "papermill" not in cell.metadata
+
+
+def test_nbval_fails_when_a_number_in_the_edition_changes(tmp_path):
+    source = BOOK_DIR / "index.ipynb"
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    changed = False
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html")
+            if html and not changed:
+                text = "".join(html)
+                assert "614" in text
+                out["data"]["text/html"] = text.replace("614", "615", 1)
+                changed = True
+    assert changed
+    (tmp_path / "index.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+           "--nbval-sanitize-with", str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"), "index.ipynb"]
+    result = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "614" in result.stdout and "615" in result.stdout
