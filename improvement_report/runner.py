@@ -52,6 +52,8 @@ def strip_volatile(path: Path) -> None:
         for key in VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
         tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell.id = "injected-parameters"  # papermill gives it a random id on every run
         if HIDDEN_TAGS & set(tags) and "remove-cell" not in tags:
             cell.metadata["tags"] = tags + ["remove-cell"]
     nbformat.write(nb, path)
@@ -93,6 +95,8 @@ def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=NOTEBOOKS) -> 
                 progress_bar=False,
                 execution_timeout=cfg.timeout_seconds,
                 log_output=False,
+                # The kernel talks to papermill over loopback; its transport warning is noise here.
+                extra_arguments=["--Application.log_level=ERROR"],
             )
         except papermill.PapermillExecutionError as err:
             raise BuildError(
