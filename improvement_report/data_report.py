@@ -27,7 +27,7 @@ def files_table(extracts) -> pd.DataFrame:
     """One row per file read: rows and ignored extra columns."""
     t = pd.DataFrame(
         [{"File": f.file, "Read from": _shown_path(f.path), "Rows": f.rows,
-          "Extra columns ignored": ", ".join(f.ignored_columns) or "none"} for f in extracts.files]
+          "Columns ignored": ", ".join(f.ignored_columns) or "none"} for f in extracts.files]
     ).set_index("File")
     return t
 
@@ -68,14 +68,14 @@ def exclusions_table(extracts, report_month, window_start, window_end) -> pd.Dat
         "counted everywhere; shown as 'Not recorded' by locality")
     sd_in = in_date_window(sd.held_at, window_start, window_end)
     add("strategy_discussions.csv", "held outside the window", (~sd_in).sum(),
-        "in the monthly series, not in the window's figures")
+        "not in the window's figures")
     add("strategy_discussions.csv", "no time recorded", (~sd.time_known).sum(),
         "'time unknown': never counted as in or out of hours")
     add("strategy_discussions.csv", "education blank", sd.education.isna().sum(),
         "counted as education not involved")
     me_in = in_date_window(me.start, window_start, window_end)
     add("missing_episodes.csv", "started outside the window", (~me_in).sum(),
-        "in the monthly series, not in the window's figures")
+        "not in the window's figures")
     add("missing_episodes.csv", "no end: still missing at the extract", me.end.isna().sum(),
         "counted as episodes; no duration, so not in median hours or the 72-hour interview figure")
     if ind is not None:

@@ -41,7 +41,7 @@ MEAN_COLOUR = style.TURQUOISE
 LIMIT_COLOUR = style.GREY
 TARGET_COLOUR = style.DARK_PINK
 #: Most date labels on the x axis before they start to crowd at the book's figure width.
-MAX_DATE_LABELS = 8
+MAX_DATE_LABELS = 6  # the legend sits beside the plot, leaving room for about six labels
 
 
 def _x_values(index: pd.Index):

@@ -11,6 +11,7 @@ import pytest
 from improvement_report import paths
 from improvement_report.catalogue import THEMES, load_catalogue
 from improvement_report.demo.dashboard import anchor_table, generate_indicators
+from improvement_report.loading import DataContractError
 
 MONTHS = [str(p) for p in pd.period_range("2015-04", "2018-03", freq="M")]
 
@@ -141,8 +142,8 @@ def test_cp_years_agree_with_dfe(frame):
         assert value(frame, "cp_second_subsequent_pct", f"{year}-03") == subsequent
         assert value(frame, "cp_plans_open", f"{year}-03") == open_
     open_ = values(frame, "cp_plans_open", "2015-04", "2018-03")
-    flow = values(frame, "cp_plans_started", "2015-05", "2018-03") - values(frame, "cp_plans_ceased", "2015-05", "2018-03")
-    assert np.array_equal(np.diff(open_), flow)
+    started, ceased = (values(frame, code, "2015-05", "2018-03") for code in ("cp_plans_started", "cp_plans_ceased"))
+    assert np.array_equal(np.diff(open_), started - ceased)
 
 
 # --- shapes ------------------------------------------------------------------------------------
@@ -184,8 +185,8 @@ def test_health_checks_above_target_and_rising(frame):
 
 def test_fewer_contacts_in_august_and_december(frame):
     contacts = rows(frame, "contacts_to_referral_pct", "2015-04", "2018-03")
-    month = contacts["month"].str[5:]
-    assert contacts["denominator"][month.isin(["08", "12"])].mean() < contacts["denominator"][~month.isin(["08", "12"])].mean()
+    holiday = contacts["month"].str[5:].isin(["08", "12"])
+    assert contacts["denominator"][holiday].mean() < contacts["denominator"][~holiday].mean()
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -237,35 +238,31 @@ def test_catalogue_contents(catalogue):
 
 
 def broken_catalogue(tmp_path, edit):
-    text = paths.CATALOGUE_PATH.read_text(encoding="utf-8")
     path = tmp_path / "indicator_catalogue.csv"
-    path.write_text(edit(text), encoding="utf-8")
+    path.write_text(edit(paths.CATALOGUE_PATH.read_text(encoding="utf-8")), encoding="utf-8")
     return path
 
 
-def test_catalogue_rejects_bad_polarity(tmp_path):
-    from improvement_report.loading import DataContractError
+def spreadsheet_row(code):
+    lines = paths.CATALOGUE_PATH.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines) if line.startswith(code + ",")) + 1  # header is row 1
 
-    path = broken_catalogue(tmp_path, lambda t: t.replace("assessments_45wd_pct,Child and family assessments "
-                                                          "completed within 45 working days,5,percent,higher_is_better",
-                                                          "assessments_45wd_pct,Assessments in time,5,percent,up"))
+
+def test_catalogue_rejects_bad_polarity(tmp_path):
+    path = broken_catalogue(tmp_path, lambda t: t.replace("5,percent,higher_is_better,90", "5,percent,up,90"))
     with pytest.raises(DataContractError) as caught:
         load_catalogue(path)
     (problem,) = caught.value.problems
-    assert problem.column == "polarity" and problem.file == "indicator_catalogue.csv"
-    line = paths.CATALOGUE_PATH.read_text(encoding="utf-8").splitlines().index(
-        next(li for li in paths.CATALOGUE_PATH.read_text(encoding="utf-8").splitlines()
-             if li.startswith("assessments_45wd_pct,")))
-    assert problem.rows == [line + 1]
+    assert (problem.file, problem.column) == ("indicator_catalogue.csv", "polarity")
+    assert problem.rows == [spreadsheet_row("assessments_45wd_pct")]
 
 
 def test_catalogue_rejects_duplicate_code_and_bad_number(tmp_path):
-    from improvement_report.loading import DataContractError
-
     path = broken_catalogue(tmp_path, lambda t: t.replace("\nsw_vacancies,", "\naudits_completed,")
-                            .replace("percent,higher_is_better,90,", "percent,higher_is_better,ninety,"))
+                            .replace("higher_is_better,90,", "higher_is_better,ninety,"))
     with pytest.raises(DataContractError) as caught:
         load_catalogue(path)
     problems = {p.column: p for p in caught.value.problems}
     assert set(problems) == {"code", "target"}
-    assert problems["code"].rows == [2, 4]
+    assert problems["code"].rows == [spreadsheet_row("audits_completed"), spreadsheet_row("sw_vacancies")]
+    assert problems["target"].rows == [spreadsheet_row("assessments_45wd_pct")]

@@ -123,8 +123,6 @@ N = len(MONTHS)
 _TARGETS = {(a.indicator, a.start, a.end, a.statistic): a.target for a in ANCHORS}
 # Relative activity by calendar month (Jan..Dec): fewer contacts in school holidays.
 _SEASON = np.array([1.02, 1.0, 1.05, 0.95, 1.02, 1.03, 1.0, 0.78, 1.0, 1.06, 1.08, 0.84])
-
-
 _FY = np.array([int(m[:4]) + (int(m[5:]) >= 4) for m in MONTHS])  # year ending 31 March
 
 
@@ -204,6 +202,13 @@ def _pool(num, den, sl: slice, target: float) -> None:
         k += 1
 
 
+def _keep_monotone(num, den, sl: slice, sign: int = 1) -> None:
+    """Move earlier numerators in ``sl`` until rounded values strictly rise (sign 1) or fall (-1)."""
+    for i in range(sl.stop - 1, sl.start, -1):
+        while sign * (_pct(num[i], den[i]) - _pct(num[i - 1], den[i - 1])) <= 0:
+            num[i - 1] -= sign
+
+
 def _noisy(rng, knots, sd, n=N, first=MONTHS[0]) -> np.ndarray:
     return _curve(knots, n, first) + sd * rng.standard_normal(n)
 
@@ -244,6 +249,7 @@ def _front_door(rng, s: dict) -> None:
     cum = np.rint(path * cum_ref[year] / 100).astype(int)
     cum[-1] = _exact(_t("repeat_referrals_pct", "2017-11"), int(cum_ref[i_nov]),
                      ok=lambda n, d: d == cum_ref[i_nov])[0]
+    _keep_monotone(cum, cum_ref[year], slice(1, 8), sign=-1)  # rounding must not flatten a step
     rr[year] = np.diff(cum, prepend=0)
     s["repeat_referrals_pct"] = (_ytd(rr), cum_ref)
 
@@ -393,13 +399,14 @@ def _child_protection(rng, s: dict) -> None:
     # Conferences: a few plans start at transfer-in conferences, so not every plan follows an ICPC.
     via = started - rng.binomial(started, 0.04)
     icpc = np.maximum(np.ceil(via / rng.uniform(0.74, 0.92, N)), 1).astype(int)
+    via[i_nov] = started[i_nov] - rng.integers(0, 2)  # room for the September-December ratio below
     icpc[i_nov] = _exact(_t("s47_to_icpc_15wd_pct", "2017-11"), round(via[i_nov] / 0.83),
                          ok=lambda n, d: d > via[i_nov])[1]
     win, rest = _span("2017-09", "2017-12"), [i_oct - 1, i_oct, i_nov + 1]
     total = started[win].sum()
 
     def fits(n, d):
-        return (total - 6 <= n <= total and n - via[i_nov] <= started[rest].sum()
+        return (total - 8 <= n <= total and n - via[i_nov] <= started[rest].sum()
                 and d - icpc[i_nov] - (n - via[i_nov]) >= 3)
 
     n, d = _exact(_t("icpc_to_cpp_pct", "2017-09", "2017-12", "pooled"), round(total / 0.84), ok=fits)
@@ -412,9 +419,7 @@ def _child_protection(rng, s: dict) -> None:
     rate[_span("2017-08", "2017-11")] = _walk(rng, rng.uniform(72, 76), 92.9, 3)
     quick = _nums(rate, icpc)
     quick[i_nov] = _exact(_t("s47_to_icpc_15wd_pct", "2017-11"), icpc[i_nov], ok=lambda n, d: d == icpc[i_nov])[0]
-    for i in range(i_nov, _i("2017-08"), -1):  # keep the rise visible after rounding to children
-        while _pct(quick[i - 1], icpc[i - 1]) >= _pct(quick[i], icpc[i]):
-            quick[i - 1] -= 1
+    _keep_monotone(quick, icpc, _span("2017-08", "2017-11"))  # keep the rise after rounding
     s["s47_to_icpc_15wd_pct"] = (quick, icpc)
 
 
