@@ -153,7 +153,7 @@ def fall_decomposition(ch: CafChapter) -> pd.DataFrame:
     this = ch.flow.loc[m - 11: m]
     prev = ch.flow.loc[m - 23: m - 12]
     if len(this) < 12 or len(prev) < 12:
-        raise ValueError("the decomposition needs 24 months of series before the report month")
+        return pd.DataFrame()  # too short a series: fall_sentence says so
     rows = {
         "Opened": (prev.opened.sum(), this.opened.sum()),
         "Closed": (prev.closed.sum(), this.closed.sum()),
@@ -167,8 +167,11 @@ def fall_decomposition(ch: CafChapter) -> pd.DataFrame:
     return t.astype(int)
 
 
-def fall_sentence(t: pd.DataFrame) -> str:
+def fall_sentence(ch: CafChapter, t: pd.DataFrame) -> str:
     """How much of the year-on-year swing came from fewer openings and how much from more closures."""
+    if t.empty:
+        return (f"Comparing the last 12 months with the 12 before needs 24 months of data up to "
+                f"{month_name(ch.month)}; the series here starts in {month_name(ch.months[0])}.")
     d = t["Difference"]
     fewer_openings, more_closures = -d["Opened"], d["Closed"]
     swing = -d["Change in open CAFs (opened - closed)"]  # = fewer_openings + more_closures
@@ -200,13 +203,26 @@ def closures_sentence(ch: CafChapter) -> str:
     return text
 
 
-def trend_model(ch: CafChapter) -> models.CountTrend:
-    """Trend-and-summer count model of monthly openings over the whole series."""
-    return models.fit_count_trend(ch.flow.opened)
+def trend_model(ch: CafChapter) -> models.CountTrend | None:
+    """Trend-and-summer count model of monthly openings; None when the series cannot support it."""
+    try:
+        return models.fit_count_trend(ch.flow.opened)
+    except ValueError:
+        return None
 
 
-def model_table(model: models.CountTrend) -> pd.DataFrame:
-    """The model's two rate ratios with their 95% intervals."""
+def trend_sentence(ch: CafChapter, model: models.CountTrend | None) -> str:
+    """The model's reading, or why there is no model."""
+    if model is None:
+        return (f"The series from {month_name(ch.months[0])} to {month_name(ch.month)} is too short, or has no "
+                f"summer month, so no trend model was fitted.")
+    return models.describe(model, "CAF openings")
+
+
+def model_table(model: models.CountTrend | None) -> pd.DataFrame:
+    """The model's two rate ratios with their 95% intervals (empty without a model)."""
+    if model is None:
+        return pd.DataFrame()
     t = pd.DataFrame(
         [model.monthly_ratio, model.summer_ratio],
         index=["Change per month (rate ratio)", "A month of school summer holiday (rate ratio)"],
@@ -217,7 +233,9 @@ def model_table(model: models.CountTrend) -> pd.DataFrame:
 
 
 def model_chart(ch: CafChapter, model: models.CountTrend):
-    """Monthly openings with the model's fitted values."""
+    """Monthly openings with the model's fitted values; (None, "") without a model."""
+    if model is None:
+        return None, ""
     fig, ax = plt.subplots(figsize=(9, 4))
     x = _dates(ch.months)
     ax.plot(x, ch.flow.opened, color=style.GREY, marker="o", markersize=3, linestyle="-", label="CAFs opened")

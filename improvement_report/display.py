@@ -36,6 +36,8 @@ def figure(fig, name: str, alt: str, caption: str) -> Markdown:
     caption : str
         Caption shown under the chart.
     """
+    if fig is None:  # nothing to draw: the surrounding text says why
+        return Markdown("")
     FIGURES.mkdir(exist_ok=True)
     path = FIGURES / f"{name}.png"
     fig.savefig(path, format="png", metadata=PNG_METADATA, bbox_inches="tight")
@@ -70,6 +72,8 @@ def table(df: pd.DataFrame, caption: str, number_format: str = "{:,.1f}", index:
     index : bool
         Whether to show the index as the first (row header) column.
     """
+    if df.empty:
+        return HTML(f"<p><em>{html.escape(caption)}: nothing to show for this period.</em></p>")
     head = ([html.escape(str(df.index.name or ""))] if index else []) + [html.escape(str(c)) for c in df.columns]
     rows = []
     for label, values in zip(df.index, df.itertuples(index=False)):

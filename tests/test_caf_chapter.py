@@ -1,0 +1,66 @@
+"""The CAF chapter's numbers reconcile with each other and its sentences are computed."""
+
+import matplotlib
+import pytest
+
+from improvement_report import caf_decline as caf
+from improvement_report.paths import DEMO_DATA_DIR
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def chapter():
+    return caf.load(DEMO_DATA_DIR, "2017-11", "2015-04")
+
+
+def test_headline_states_the_published_fall_and_the_computed_record(chapter):
+    text = caf.headline(chapter)
+    assert "**614**" in text and "**184 fewer**" in text and "(798)" in text
+    assert "lowest month-end count since April 2016" in text and "March 2016" in text
+
+
+def test_fall_decomposition_reconciles_with_the_year_on_year_change(chapter):
+    t = caf.fall_decomposition(chapter)
+    this = t.columns[1]
+    assert t.loc["Change in open CAFs (opened - closed)", this] == -184
+    d = t["Difference"]
+    assert d["Change in open CAFs (opened - closed)"] == d["Opened"] - d["Closed"]
+    sentence = caf.fall_sentence(chapter, t)
+    assert f"{-d['Opened']:,} from fewer openings" in sentence or "more closures" in sentence
+
+
+def test_localities_add_up_to_the_borough(chapter):
+    t = caf.locality_table(chapter)
+    assert t["Open Nov 2017"].sum() == 614 and t["Open Nov 2016"].sum() == 798
+    assert "Not recorded" in t.index  # blank localities are kept, not dropped
+
+
+def test_closures_sentence_is_a_computed_record(chapter):
+    text = caf.closures_sentence(chapter)
+    assert "since August 2017" in text and "risen every month" in text
+
+
+def test_long_open_share_and_durations(chapter):
+    t = caf.duration_table(chapter)
+    assert t.loc["Open over 12 months (%)", "Report month (November 2017)"] == 13.0
+    q1, med, q3 = (t.loc[k, "Report month (November 2017)"] for k in
+                   ("Lower quartile (days)", "Median days open (closed)", "Upper quartile (days)"))
+    assert q1 <= med <= q3
+
+
+def test_short_series_gives_sentences_not_errors():
+    ch = caf.load(DEMO_DATA_DIR, "2015-06", "2015-04")
+    assert caf.fall_decomposition(ch).empty
+    assert "needs 24 months" in caf.fall_sentence(ch, caf.fall_decomposition(ch))
+    model = caf.trend_model(ch)
+    assert model is None and "no trend model" in caf.trend_sentence(ch, model)
+    assert caf.model_chart(ch, model) == (None, "")
+
+
+def test_charts_have_titles_and_alt_text_with_latest_values(chapter):
+    fig, alt = caf.flow_chart(chapter)
+    assert fig.axes[0].get_title(loc="left").startswith("Open CAFs at the end of November 2017: 184 fewer")
+    assert "614 in November 2017" in alt
+    fig, alt, result = caf.xmr_chart(chapter, "closed", "CAFs closed in the month", "neutral")
+    assert "November 2017" in alt and fig.axes[0].get_ylabel() == "CAFs closed in the month"
