@@ -82,3 +82,37 @@ def exclusions_table(extracts, report_month, window_start, window_end) -> pd.Dat
         add("indicators.csv", f"months after {month}", (ind.month > e).sum(), "not shown in this report")
     t = pd.DataFrame(rows).set_index("File")
     return t
+
+
+def calibration_intro(synthetic: bool) -> str:
+    """Heading and sentence for the demo calibration table; nothing for real data."""
+    if not synthetic:
+        return ""
+    return ("## Demo calibration\n\nThe demo extracts are synthetic. The dashboard figures below were tuned to "
+            "the values the committee report (or DfE) published; the methods page lists the record-level figures "
+            "tuned the same way. Every other number in the demo is random, from a fixed seed.")
+
+
+def calibration_table(extracts, synthetic: bool) -> pd.DataFrame:
+    """For demo data: each dashboard figure tuned to a published one, and what the demo gives.
+
+    Empty for real data, which nothing was tuned to.
+    """
+    if not synthetic or extracts.indicators is None:
+        return pd.DataFrame()
+    from .demo.dashboard import anchor_table  # demo-only code, imported only for demo builds
+
+    frame = extracts.indicators.assign(month=extracts.indicators.month.dt.strftime("%Y-%m"))
+    names = load_catalogue()["name"]
+    t = anchor_table(frame)
+    months = [a if a == b else f"{a} to {b}" for a, b in zip(t.start, t.end)]
+    out = pd.DataFrame({
+        "Indicator": [names.get(code, code) for code in t.indicator],
+        "Months": months,
+        "Figure": t.statistic.map({"value": "monthly value", "sum": "sum over months", "mean": "monthly average",
+                                   "pooled": "pooled percentage"}).fillna(t.statistic),
+        "Published": t.target,
+        "Demo gives": t.demo,
+        "Source": t.source,
+    }).set_index("Indicator")
+    return out

@@ -58,7 +58,8 @@ def _cell(value, number_format: str) -> tuple[str, bool]:
     return str(value), False
 
 
-def table(df: pd.DataFrame, caption: str, number_format: str = "{:,.1f}", index: bool = True) -> HTML:
+def table(df: pd.DataFrame, caption: str, number_format: str = "{:,.1f}", index: bool = True,
+          when_empty: str | None = None) -> HTML:
     """An HTML table with a caption, header cells with scope, and right-aligned numbers.
 
     Parameters
@@ -71,9 +72,12 @@ def table(df: pd.DataFrame, caption: str, number_format: str = "{:,.1f}", index:
         Format for non-integer numbers.
     index : bool
         Whether to show the index as the first (row header) column.
+    when_empty : str, optional
+        What to say when there are no rows (default: that there is nothing for this period).
     """
     if df.empty:
-        return HTML(f"<p><em>{html.escape(caption)}: nothing to show for this period.</em></p>")
+        text = f"{caption}: nothing to show for this period." if when_empty is None else when_empty
+        return HTML(f"<p><em>{html.escape(text)}</em></p>" if text else "")
     head = ([html.escape(str(df.index.name or ""))] if index else []) + [html.escape(str(c)) for c in df.columns]
     rows = []
     for label, values in zip(df.index, df.itertuples(index=False)):
