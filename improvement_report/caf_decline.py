@@ -269,7 +269,8 @@ def duration_table(ch: CafChapter) -> pd.DataFrame:
             "Lower quartile (days)": float(d.quantile(0.25)) if len(d) else None,
             "Upper quartile (days)": float(d.quantile(0.75)) if len(d) else None,
         }
-    t = pd.DataFrame(rows)
+    # Build by period (typed columns), then turn on its side as objects so counts stay whole numbers.
+    t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
     t.index.name = "Measure"
     return t
 
@@ -306,7 +307,7 @@ def locality_table(ch: CafChapter) -> pd.DataFrame:
             "Open over 12 months (%)": flow.open_over_12m_pct[m],
             "Median days open (closed)": float(d.median()) if len(d) else None,
         }
-    t = pd.DataFrame(rows).T
+    t = pd.DataFrame.from_dict(rows, orient="index")  # one row per locality keeps integer columns integer
     t.index.name = "Locality"
     return t
 

@@ -9,6 +9,7 @@ import html
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 
@@ -47,15 +48,16 @@ def figure(fig, name: str, alt: str, caption: str) -> Markdown:
 
 
 def _cell(value, number_format: str) -> tuple[str, bool]:
-    if isinstance(value, bool) or value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ("" if value is None or pd.isna(value) else str(value)), False
-    if isinstance(value, int) or (hasattr(value, "dtype") and pd.api.types.is_integer_dtype(type(value))):
-        return f"{int(value):,}", True
-    if isinstance(value, float):
-        return number_format.format(value), True
-    if hasattr(value, "item") and isinstance(value.item(), (int, float)):
-        return _cell(value.item(), number_format)
-    return str(value), False
+    """Text for one table cell, and whether it is a number (numbers are right-aligned)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "", False
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value), False
+    if isinstance(value, int):
+        return f"{value:,}", True
+    return number_format.format(value), True
 
 
 def table(df: pd.DataFrame, caption: str, number_format: str = "{:,.1f}", index: bool = True,

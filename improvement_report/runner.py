@@ -21,6 +21,7 @@ from .catalogue import load_catalogue
 from .config import NOTEBOOKS, ReportConfig
 from .loading import load_extracts
 from .paths import BOOK_DIR, BUILD_DIR, HTML_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from .periods import month_name
 
 log = logging.getLogger("improvement_report")
 
@@ -65,16 +66,9 @@ def _stage(staging: Path, cfg: ReportConfig) -> None:
         shutil.rmtree(staging)
     shutil.copytree(BOOK_DIR, staging / "book", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
     book_cfg = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    month = cfg.report_month
-    book_cfg["title"] = f"{cfg.local_authority}: children's services improvement report, {_month_words(month)}"
+    book_cfg["title"] = f"{cfg.local_authority}: children's services improvement report, {month_name(cfg.report_month)}"
     (staging / "_config.yml").write_text(yaml.safe_dump(book_cfg, sort_keys=False), encoding="utf-8")
     shutil.copy2(REPO_ROOT / "_toc.yml", staging / "_toc.yml")
-
-
-def _month_words(month: str) -> str:
-    import pandas as pd
-
-    return pd.Period(month, "M").strftime("%B %Y")
 
 
 def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=NOTEBOOKS) -> None:

@@ -64,3 +64,14 @@ def test_charts_have_titles_and_alt_text_with_latest_values(chapter):
     assert "614 in November 2017" in alt
     fig, alt, result = caf.xmr_chart(chapter, "closed", "CAFs closed in the month", "neutral")
     assert "November 2017" in alt and fig.axes[0].get_ylabel() == "CAFs closed in the month"
+
+
+def test_tables_show_counts_as_whole_numbers(chapter):
+    from improvement_report import display
+
+    locality = display.table(caf.locality_table(chapter), "t").data
+    durations = display.table(caf.duration_table(chapter), "d").data
+    assert '<th scope="row">South</th><td style="text-align: right">157</td>' in locality
+    assert '<th scope="row">Open at month end</th><td style="text-align: right">798</td>' in durations
+    assert '<td style="text-align: right">1,120</td>' in durations
+    assert '<td style="text-align: right">13.0</td>' in durations  # percentages keep one decimal

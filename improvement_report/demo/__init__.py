@@ -25,9 +25,6 @@ def generate_frames(seed: int = DEFAULT_SEED) -> dict:
         "missing_episodes.csv": missing.generate(np.random.default_rng([seed, 3])),
         "indicators.csv": generate_indicators(np.random.default_rng([seed, 4])),
     }
-    cafs = frames["early_help_episodes.csv"]
-    for col in ("start_date", "end_date"):
-        cafs[col] = cafs[col].dt.strftime("%Y-%m-%d").fillna("")
     return frames
 
 

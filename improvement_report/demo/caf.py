@@ -93,7 +93,7 @@ def generate(rng: np.random.Generator) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns of ``early_help_episodes.csv``, dates as ``datetime64``.
+        Columns of ``early_help_episodes.csv``, dates as text (empty = still open).
     """
     holidays = england_bank_holidays()
     openings = pd.Series(
@@ -134,8 +134,9 @@ def generate(rng: np.random.Generator) -> pd.DataFrame:
     df = df.sort_values(["start_date", "end_date"], kind="stable").reset_index(drop=True)
     df.insert(0, "episode_id", [f"{40001 + i:07d}" for i in range(len(df))])
     df.insert(1, "child_id", _child_ids(df, rng))
-    loc = rng.choice(LOCALITIES + [""], size=len(df), p=LOCALITY_WEIGHTS + [0.02])
-    df["locality"] = loc
+    df["locality"] = rng.choice(LOCALITIES + [""], size=len(df), p=LOCALITY_WEIGHTS + [0.02])
+    for col in ("start_date", "end_date"):
+        df[col] = df[col].dt.strftime("%Y-%m-%d").fillna("")
     return df
 
 
