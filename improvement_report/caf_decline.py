@@ -15,6 +15,7 @@ from .loading import load_file
 from .narrative import number, percent
 from .paths import resolve
 from .periods import month_name
+from .proportions import wilson_interval
 
 LAST_12 = 12
 
@@ -279,9 +280,12 @@ def duration_sentence(ch: CafChapter, target_pct=None) -> str:
     """The long-open share and how long closed episodes lasted, in words."""
     pct_now = ch.flow.open_over_12m_pct[ch.month]
     d = early_help.closed_durations(ch.episodes, ch.month - 11, ch.month)
+    k, n = int(ch.flow.open_over_12m[ch.month]), int(ch.flow.open_end[ch.month])
+    interval = wilson_interval(k, n)
+    between = f"; 95% interval {interval[0]:.1f}% to {interval[1]:.1f}%" if interval else ""
     text = (f"{percent(pct_now)} of the CAFs open at the end of {month_name(ch.month)} "
-            f"({number(ch.flow.open_over_12m[ch.month])} of {number(ch.flow.open_end[ch.month])}) had been open "
-            f"for more than 12 months, so most close before a year.")
+            f"({number(k)} of {number(n)}{between}) had been open for more than 12 months, "
+            f"so most close before a year.")
     if len(d):
         text += (f" The {number(len(d))} CAFs closed in the 12 months to {month_name(ch.month)} had been open for a "
                  f"median of {d.median():.0f} days (half between {d.quantile(0.25):.0f} and {d.quantile(0.75):.0f} days).")

@@ -75,3 +75,18 @@ def test_tables_show_counts_as_whole_numbers(chapter):
     assert '<th scope="row">Open at month end</th><td style="text-align: right">798</td>' in durations
     assert '<td style="text-align: right">1,120</td>' in durations
     assert '<td style="text-align: right">13.0</td>' in durations  # percentages keep one decimal
+
+
+def test_wilson_interval_matches_a_hand_worked_value():
+    from improvement_report.proportions import wilson_interval
+
+    # 80 of 614: p = 0.1303, z = 1.96; centre (p + z^2/2n)/(1 + z^2/n) = 0.1326, half-width 0.0266
+    low, high = wilson_interval(80, 614)
+    assert round(low, 1) == 10.6 and round(high, 1) == 15.9
+    assert wilson_interval(0, 0) is None
+    low, high = wilson_interval(0, 10)
+    assert low == 0 and 27 < high < 28  # Wilson stays sensible at 0%
+
+
+def test_duration_sentence_gives_the_interval(chapter):
+    assert "(80 of 614; 95% interval 10.6% to 15.9%)" in caf.duration_sentence(chapter)
