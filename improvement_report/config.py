@@ -11,9 +11,20 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .paths import resolve
+from .paths import NOTEBOOKS_DIR, REPO_ROOT, resolve
 
-NOTEBOOKS = ["index", "caf_decline", "data"]  # execution order; the book's order is _toc.yml's
+
+
+def book_notebooks() -> list[str]:
+    """Names of the executed pages, in the book's order: the ``book/<name>`` entries of ``_toc.yml``
+    that have a template ``notebooks/<name>.ipynb``. The table of contents is the one place a
+    chapter is registered."""
+    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]] + [c["file"] for c in toc.get("chapters", [])]
+    files += [s["file"] for c in toc.get("chapters", []) for s in c.get("sections", [])]
+    names = [f.removeprefix("book/") for f in files]
+    return [n for n in names if (NOTEBOOKS_DIR / f"{n}.ipynb").is_file()]
+
 
 
 class _DatesAsText(yaml.SafeLoader):
@@ -138,7 +149,7 @@ def load_config(path, month: str | None = None, window_start: str | None = None,
         raise ConfigError(f"{path.name}: series_start {cfg.series_start} is after report_month {cfg.report_month}")
     if not cfg.data_path.is_dir():
         raise ConfigError(f"{path.name}: data_dir {cfg.data_dir} is not a folder")
-    unknown = set(cfg.notebooks) - set(NOTEBOOKS)
+    unknown = set(cfg.notebooks) - set(book_notebooks())
     if unknown:
         raise ConfigError(f"{path.name}: notebooks section names unknown notebook(s): {', '.join(sorted(unknown))}")
     return cfg

@@ -6,6 +6,7 @@ the HTML moved to ``_build/html``; any failure leaves the previous edition as it
 """
 
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import yaml
 from tqdm import tqdm
 
 from .catalogue import load_catalogue
-from .config import NOTEBOOKS, ReportConfig
+from .config import ReportConfig, book_notebooks
 from .loading import load_extracts
 from .paths import BOOK_DIR, BUILD_DIR, HTML_DIR, NOTEBOOKS_DIR, REPO_ROOT
 from .periods import month_name
@@ -71,8 +72,9 @@ def _stage(staging: Path, cfg: ReportConfig) -> None:
     shutil.copy2(REPO_ROOT / "_toc.yml", staging / "_toc.yml")
 
 
-def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=NOTEBOOKS) -> None:
+def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=None) -> None:
     """Run each template with papermill into ``out_dir``, one progress step per notebook."""
+    notebooks = book_notebooks() if notebooks is None else notebooks
     logging.getLogger("papermill").setLevel(logging.WARNING)  # the bar and one line per notebook suffice
     bar = tqdm(notebooks, desc="Executing notebooks", unit="notebook", file=sys.stderr)
     for name in bar:
@@ -157,11 +159,12 @@ def build(cfg: ReportConfig) -> Path:
              cfg.local_authority, cfg.report_month, cfg.window_start, cfg.window_end, cfg.data_dir)
     extracts = validate_data(cfg)
     log.info("data valid: %s", ", ".join(f"{f.file} ({f.rows} rows)" for f in extracts.files))
-    staging = BUILD_DIR / "staging"
-    _stage(staging, cfg)
-    execute_notebooks(cfg, staging / "book")
-    html = build_html(staging)
-    index = publish(staging, html)
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = BUILD_DIR / f"staging-{os.getpid()}"  # builds running side by side never share a folder
+    try:
+        _stage(staging, cfg)
+        execute_notebooks(cfg, staging / "book")
+        index = publish(staging, build_html(staging))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     log.info("report built in %.0f s", time.perf_counter() - started)
     return index
