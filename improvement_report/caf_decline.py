@@ -17,7 +17,8 @@ from .paths import resolve
 from .periods import month_name
 from .proportions import wilson_interval
 
-LAST_12 = 12
+MIN_SPC_POINTS = 2
+RELIABLE_SPC_POINTS = 12  # Making Data Count: fewer points than this make the limits unreliable
 
 
 @dataclass
@@ -105,6 +106,8 @@ def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str):
     """An XmR chart of one monthly series, its alt text and its reading."""
     series = ch.flow[column].astype(float)
     series.index = _dates(ch.months)
+    if len(series) < MIN_SPC_POINTS:
+        return None, "", None  # spc_reading explains
     result = spc.xmr(series)
     icon = spc.variation_icon(result, polarity)
     fig, ax = plt.subplots(figsize=(9, 4))
@@ -128,8 +131,12 @@ def _icon_words(icon: str) -> str:
     }[icon]
 
 
-def spc_reading(result: spc.XmR, what: str) -> str:
+def spc_reading(result: spc.XmR | None, what: str) -> str:
     """Which Making Data Count rules fire in the latest months, in words."""
+    if result is None:
+        return f"There are too few months of {what} for a control chart (at least {MIN_SPC_POINTS} are needed)."
+    short = (f" The limits rest on only {len(result.data)} months, so read them with caution."
+             if len(result.data) < RELIABLE_SPC_POINTS else "")
     d = result.data
     recent = d.iloc[-6:]
     rules = {"beyond_limits": "a point beyond the process limits", "run": "a run of 7 or more on one side of the mean",
@@ -140,8 +147,9 @@ def spc_reading(result: spc.XmR, what: str) -> str:
              f"{'above' if latest.value > result.mean else 'below'} the mean of {number(result.mean)} "
              f"(process limits {number(result.lcl)} to {number(result.ucl)}).")
     if not fired:
-        return f"{where} No Making Data Count rule fires in the last six months of {what}: common cause variation."
-    return f"{where} In the last six months of {what} the chart shows {', and '.join(fired)}: special cause variation."
+        return f"{where} No Making Data Count rule fires in the last six months of {what}: common cause variation.{short}"
+    return (f"{where} In the last six months of {what} the chart shows {', and '.join(fired)}: "
+            f"special cause variation.{short}")
 
 
 def fall_decomposition(ch: CafChapter) -> pd.DataFrame:

@@ -26,6 +26,7 @@ class Record:
     since: pd.Period | None  # first month of the unbroken run the value beats; None: nothing before
     last_as_extreme: pd.Period | None  # the month before ``since``: the last one at least as extreme
     last_value: float | None
+    months_before: int = 0  # how many earlier months it was compared with
 
 
 def record_since(series: pd.Series, at, kind: str = "lowest") -> Record:
@@ -49,19 +50,22 @@ def record_since(series: pd.Series, at, kind: str = "lowest") -> Record:
     before = series.loc[: at - 1]
     value = series.loc[at]
     beaten = before > value if kind == "lowest" else before < value
-    if beaten.empty or not beaten.iloc[-1]:
-        return Record(at, value, at, at - 1 if not beaten.empty else None,
-                      before.iloc[-1] if not beaten.empty else None)
+    if beaten.empty:
+        return Record(at, value, None, None, None, 0)
+    if not beaten.iloc[-1]:
+        return Record(at, value, at, at - 1, before.iloc[-1], len(before))
     not_beaten = beaten[~beaten]
     if not_beaten.empty:
-        return Record(at, value, None, None, None)
+        return Record(at, value, None, None, None, len(before))
     last = not_beaten.index[-1]
-    return Record(at, value, last + 1, last, series.loc[last])
+    return Record(at, value, last + 1, last, series.loc[last], len(before))
 
 
 def record_sentence(rec: Record, kind: str, what: str) -> str:
     """E.g. "the lowest month-end count since April 2016 (every month from April 2016 to
     October 2017 was higher; the last month this low was March 2016, 606)"."""
+    if rec.months_before == 0:
+        return f"the first month of the series, so there is nothing earlier to compare it with"
     if rec.since is None:
         return f"the {kind} {what} in the whole series"
     if rec.since == rec.at:

@@ -90,3 +90,17 @@ def test_wilson_interval_matches_a_hand_worked_value():
 
 def test_duration_sentence_gives_the_interval(chapter):
     assert "(80 of 614; 95% interval 10.6% to 15.9%)" in caf.duration_sentence(chapter)
+
+
+def test_a_single_month_series_says_what_it_cannot_show():
+    ch = caf.load(DEMO_DATA_DIR, "2015-04", "2015-04")
+    assert "first month of the series" in caf.headline(ch)
+    fig, alt, result = caf.xmr_chart(ch, "open_end", "Open CAFs", "neutral")
+    assert fig is None and result is None
+    assert "too few months" in caf.spc_reading(result, "open CAFs")
+
+
+def test_short_series_warns_that_limits_are_unreliable():
+    ch = caf.load(DEMO_DATA_DIR, "2015-09", "2015-04")
+    _, _, result = caf.xmr_chart(ch, "closed", "CAFs closed", "neutral")
+    assert "only 6 months" in caf.spc_reading(result, "closures")

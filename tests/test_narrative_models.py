@@ -66,3 +66,9 @@ def test_count_model_refuses_short_series_and_flags_caveat():
     fit = models.fit_count_trend(pd.Series(np.full(18, 50.0), index=pd.period_range("2016-04", periods=18, freq="M"))
                                  + np.tile([0, 3, -2], 6))
     assert fit.short_series and "caution" in models.describe(fit, "openings")
+
+
+def test_first_month_of_a_series_is_not_called_a_record():
+    rec = narrative.record_since(monthly([700]), "2016-01", "lowest")
+    assert rec.months_before == 0
+    assert "nothing earlier to compare" in narrative.record_sentence(rec, "lowest", "count")
