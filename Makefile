@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONFIG ?= config/default.yml
 
-.PHONY: help setup book test unit nbval build-check reproducible demo-data figures validate clean
+.PHONY: help setup book test unit nbval build-check browser browser-deps reproducible demo-data figures validate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -25,7 +25,7 @@ setup: $(STAMP) ## Create .venv and install the pinned requirements (only when t
 book: $(STAMP) ## Validate the data, execute the notebooks and build the HTML book for CONFIG
 	$(PY) -m improvement_report build --config $(CONFIG)
 
-test: unit nbval build-check reproducible ## Unit tests, nbval on book/, a strict book build, and a reproducibility check
+test: unit nbval build-check browser reproducible ## Unit tests, nbval on book/, a strict rebuild, browser checks, reproducibility
 
 unit: $(STAMP) ## Unit tests of the package
 	$(PY) -m pytest tests
@@ -35,6 +35,14 @@ nbval: $(STAMP) ## Re-run the executed edition in book/ and compare every output
 
 build-check: $(STAMP) ## Rebuild the default report from scratch (warnings fail)
 	$(PY) -m improvement_report build --config config/default.yml
+
+browser-deps: ## Install Debian's Chromium and chromedriver, and the pinned axe-core, when missing
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+
+browser: $(STAMP) browser-deps ## Drive the built book in headless Chromium: pages, images, links, search, axe-core, identifiers
+	$(PY) -m pytest -p no:cacheprovider tests_browser
 
 reproducible: ## Fail when the rebuild changed the committed edition or demo data
 	@git diff --stat --exit-code -- book data || { echo "The rebuild changed committed files (above): the committed edition is stale or not reproducible."; exit 1; }
