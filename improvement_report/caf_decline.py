@@ -10,7 +10,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import early_help, models, narrative, spc, spc_plot, style
+from . import early_help, models, narrative, spc, spc_plot, style, suppression
 from .loading import load_file
 from .narrative import number, percent
 from .paths import resolve
@@ -302,8 +302,8 @@ def duration_sentence(ch: CafChapter, target_pct=None) -> str:
     return text
 
 
-def locality_table(ch: CafChapter) -> pd.DataFrame:
-    """Open CAFs now and a year ago, flows and long-open share, by locality."""
+def locality_table(ch: CafChapter, suppress_small: bool = True) -> pd.DataFrame:
+    """Open CAFs now and a year ago, flows and long-open share, by locality (small counts suppressed)."""
     eps = early_help.with_locality(ch.episodes)
     m = ch.month
     rows = {}
@@ -321,7 +321,10 @@ def locality_table(ch: CafChapter) -> pd.DataFrame:
         }
     t = pd.DataFrame.from_dict(rows, orient="index")  # one row per locality keeps integer columns integer
     t.index.name = "Locality"
-    return t
+    now, before = f"Open {m.strftime('%b %Y')}", f"Open {(m - 12).strftime('%b %Y')}"
+    counts = [now, before, "Opened in 12 months", "Closed in 12 months"]
+    derived = {"Change": [now, before], "Open over 12 months (%)": [now], "Median days open (closed)": ["Closed in 12 months"]}
+    return suppression.suppress(t, counts, derived, enabled=suppress_small)
 
 
 def locality_chart(ch: CafChapter):

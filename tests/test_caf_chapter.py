@@ -104,3 +104,12 @@ def test_short_series_warns_that_limits_are_unreliable():
     ch = caf.load(DEMO_DATA_DIR, "2015-09", "2015-04")
     _, _, result = caf.xmr_chart(ch, "closed", "CAFs closed", "neutral")
     assert "only 6 months" in caf.spc_reading(result, "closures")
+
+
+def test_small_locality_counts_are_suppressed(make_folder):
+    rows = [f"E{i},C{i},2016-06-01,,West" for i in range(30)] + [f"S{i},D{i},2016-06-01,,South" for i in range(3)]
+    ch = caf.load(make_folder(early_help_episodes=rows), "2017-11", "2016-06")
+    t = caf.locality_table(ch)
+    assert t.loc["South", "Open Nov 2017"] == "c" and t.loc["South", "Change"] == "c"
+    assert t.loc["West", "Open Nov 2017"] == "c"  # secondary: West = total - South would reveal South
+    assert caf.locality_table(ch, suppress_small=False).loc["South", "Open Nov 2017"] == 3
