@@ -26,6 +26,12 @@ NUMERIC = ("target", "comparator_statistical_neighbours", "comparator_england",
            "comparator_previous_year")
 COLUMNS = ("code", "name", "theme", "unit", "polarity", *NUMERIC, "comparator_source",
            "published_paragraph")
+#: Optional columns, blank when absent. ``watch``: for an indicator with no better direction,
+#: the direction ("high" or "low") that means pressure on services, which the summary's
+#: "What are we worried about" rule looks for. ``published_list``: the list the source
+#: committee report put the indicator in ("worried" or "working_well"), so the summary can
+#: show where its rules and the report differ.
+OPTIONAL = {"watch": ("high", "low"), "published_list": ("worried", "working_well")}
 _CODE = r"[a-z][a-z0-9_]*"
 
 
@@ -41,13 +47,15 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by ``code``; ``theme`` is an integer, target and comparators are floats
-        (NaN when blank), the other columns text.
+        (NaN when blank), the other columns text (the optional ``watch`` and
+        ``published_list`` are empty text when the file lacks them).
 
     Raises
     ------
     improvement_report.loading.DataContractError
         Listing every problem found: missing columns, empty or malformed codes, repeated
-        codes, themes outside 1-7, unknown units or polarities, non-numeric targets.
+        codes, themes outside 1-7, unknown units or polarities, non-numeric targets, and
+        optional columns holding a value they do not allow.
     """
     # Imported here so that the catalogue can be read by tools that never load extracts.
     from .loading import DataContractError, Problem
@@ -63,7 +71,10 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise DataContractError([Problem(name, c, [], "required column is missing") for c in missing])
-    frame = frame.loc[:, list(COLUMNS)].apply(lambda col: col.str.strip())
+    for column in OPTIONAL:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame.loc[:, [*COLUMNS, *OPTIONAL]].apply(lambda col: col.str.strip())
     frame.index = frame.index + 2  # spreadsheet rows: the header is row 1
 
     problems = []
@@ -79,6 +90,10 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     check("theme", ~frame["theme"].isin([str(t) for t in THEMES]), "must be a theme number, 1 to 7")
     check("unit", ~frame["unit"].isin(UNITS), f"must be one of {', '.join(UNITS)}")
     check("polarity", ~frame["polarity"].isin(POLARITIES), f"must be one of {', '.join(POLARITIES)}")
+    for column, allowed in OPTIONAL.items():
+        check(column, ~frame[column].isin(["", *allowed]), f"must be empty or one of {', '.join(allowed)}")
+    check("watch", frame["watch"].ne("") & frame["polarity"].ne("neutral"),
+          "is only for neutral indicators (polarity already says which way is worse)")
     numbers = {}
     for column in NUMERIC:
         numbers[column] = pd.to_numeric(frame[column].where(frame[column].ne("")), errors="coerce")

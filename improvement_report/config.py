@@ -15,16 +15,42 @@ from .paths import NOTEBOOKS_DIR, REPO_ROOT, resolve
 
 
 
+def page_template(page: str) -> tuple[str, dict] | None:
+    """The template a page of the book is executed from, and the parameters that pick the page.
+
+    ``book/<name>`` is executed from ``notebooks/<name>.ipynb`` when that template exists.
+    Otherwise a page named ``<template>_<N>`` is one run of ``notebooks/<template>.ipynb``
+    with the parameter ``<template> = N``: ``book/theme_4`` is ``theme.ipynb`` with
+    ``theme=4``. One template can so give several pages, each listed in ``_toc.yml``.
+
+    Parameters
+    ----------
+    page : str
+        The page's name, without ``book/``.
+
+    Returns
+    -------
+    tuple of (str, dict) or None
+        The template's name and its page parameters, or None when no template makes the page
+        (a hand-written page).
+    """
+    if (NOTEBOOKS_DIR / f"{page}.ipynb").is_file():
+        return page, {}
+    repeated = re.fullmatch(r"([a-z][a-z0-9_]*)_([0-9]+)", page)
+    if repeated and (NOTEBOOKS_DIR / f"{repeated[1]}.ipynb").is_file():
+        return repeated[1], {repeated[1]: int(repeated[2])}
+    return None
+
+
 def book_notebooks() -> list[str]:
     """Names of the executed pages, in the book's order: the ``book/<name>`` entries of ``_toc.yml``
-    that have a template ``notebooks/<name>.ipynb``. The table of contents is the one place a
+    that have a template (see :func:`page_template`). The table of contents is the one place a
     chapter is registered."""
     toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]] + [c["file"] for c in toc.get("chapters", [])]
     files += [s["file"] for c in toc.get("chapters", []) for s in c.get("sections", [])]
     names = [f.removeprefix("book/") for f in files]
-    return [n for n in names if (NOTEBOOKS_DIR / f"{n}.ipynb").is_file()]
-
+    return [n for n in names if page_template(n) is not None]
 
 
 class _DatesAsText(yaml.SafeLoader):
@@ -54,6 +80,7 @@ class ReportConfig:
     series_start: str
     synthetic_data: bool
     timeout_seconds: int
+    suppress_small_numbers: bool = True
     targets: dict = field(default_factory=dict)
     notebooks: dict = field(default_factory=dict)
 
@@ -74,8 +101,14 @@ class ReportConfig:
             "series_start": self.series_start,
             "synthetic_data": self.synthetic_data,
             "targets": dict(self.targets),
+            "suppress_small_numbers": self.suppress_small_numbers,
         }
+        template, page_params = page_template(notebook) or (notebook, {})
+        # A template's section applies to every page made from it; a page's own section wins.
+        if template != notebook:
+            params.update(self.notebooks.get(template) or {})
         params.update(self.notebooks.get(notebook) or {})
+        params.update(page_params)
         return params
 
 
@@ -140,6 +173,7 @@ def load_config(path, month: str | None = None, window_start: str | None = None,
         series_start=_month(raw.get("series_start", "2015-04"), "series_start", path),
         synthetic_data=bool(raw.get("synthetic_data", False)),
         timeout_seconds=int((raw.get("execution") or {}).get("timeout_seconds", 600)),
+        suppress_small_numbers=bool((raw.get("disclosure") or {}).get("suppress_small_numbers", True)),
         targets=dict(raw.get("targets") or {}),
         notebooks=dict(raw.get("notebooks") or {}),
     )
@@ -149,7 +183,8 @@ def load_config(path, month: str | None = None, window_start: str | None = None,
         raise ConfigError(f"{path.name}: series_start {cfg.series_start} is after report_month {cfg.report_month}")
     if not cfg.data_path.is_dir():
         raise ConfigError(f"{path.name}: data_dir {cfg.data_dir} is not a folder")
-    unknown = set(cfg.notebooks) - set(book_notebooks())
+    pages = book_notebooks()
+    unknown = set(cfg.notebooks) - set(pages) - {page_template(p)[0] for p in pages}
     if unknown:
         raise ConfigError(f"{path.name}: notebooks section names unknown notebook(s): {', '.join(sorted(unknown))}")
     return cfg

@@ -49,3 +49,94 @@ def headline(episodes: pd.DataFrame, start, end) -> dict:
     out = {group: group_headline(w[w.looked_after == flag]) for group, flag in GROUPS.items()}
     out["rhi_within_72h_pct"] = pct(int(rhi_within_72h(returned).sum()), len(returned))
     return out
+
+
+# --------------------------------------------------------------------------------------
+# Added for the missing episodes chapter. The functions above are the contract's headline
+# definitions and are unchanged; those below extend them (censoring, repeats, follow-up).
+# --------------------------------------------------------------------------------------
+
+REPEAT_LIMIT = pd.Timedelta(days=28)
+
+
+def extract_time(episodes: pd.DataFrame):
+    """When the extract was taken, as far as the file shows: its latest recorded date-time.
+
+    The contract carries no extract date, so the latest start, end or interview stands in
+    for it. Episodes still open are censored at this time. None for an empty file.
+    """
+    latest = pd.concat([episodes.start, episodes.end, episodes.rhi_completed_at]).max()
+    return None if pd.isna(latest) else latest
+
+
+def time_to_return(episodes: pd.DataFrame, as_at) -> pd.DataFrame:
+    """Hours to return, with episodes still open censored at ``as_at`` rather than dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``episodes``: ``hours`` (to the return, or to ``as_at`` while still
+        missing) and ``returned`` (True when the return was recorded, False when censored).
+    """
+    returned = episodes.end.notna()
+    until = episodes.end.where(returned, pd.Timestamp(as_at) if as_at is not None else pd.NaT)
+    hours = (until - episodes.start).dt.total_seconds() / 3600
+    return pd.DataFrame({"hours": hours.clip(lower=0), "returned": returned}, index=episodes.index)
+
+
+def still_missing_at(episodes: pd.DataFrame, moment) -> pd.Series:
+    """Mask: the episode had started by ``moment`` and the child had not returned by then."""
+    moment = pd.Timestamp(moment)
+    return (episodes.start <= moment) & (episodes.end.isna() | (episodes.end > moment))
+
+
+def next_start_after_return(episodes: pd.DataFrame) -> pd.Series:
+    """For each returned episode, the start of the same child's next episode at or after the return.
+
+    Any other episode of the child counts, from home or from care. NaT when there is none
+    (or the episode has no return).
+    """
+    returned = episodes.loc[episodes.end.notna(), ["episode_id", "child_id", "end"]]
+    others = episodes[["episode_id", "child_id", "start"]].rename(columns={"episode_id": "other_id"})
+    pairs = returned.reset_index().merge(others, on="child_id")
+    pairs = pairs[(pairs.other_id != pairs.episode_id) & (pairs.start >= pairs.end)]
+    first = pairs.groupby("index").start.min()
+    return first.reindex(episodes.index)
+
+
+def repeat_within(episodes: pd.DataFrame, as_at, limit=REPEAT_LIMIT, after=pd.Timedelta(0)) -> pd.DataFrame:
+    """Whether each return was followed by another episode of the child within ``limit``.
+
+    A return counts only once it has been followed up for ``limit``: the return plus
+    ``limit`` is no later than ``as_at``. Returns that are more recent cannot yet show a
+    repeat, so counting them would understate the share.
+
+    Parameters
+    ----------
+    episodes : pandas.DataFrame
+        All the child's episodes (the next episode may lie outside any reporting window).
+    as_at : Timestamp
+        The extract time (see :func:`extract_time`).
+    limit : Timedelta
+        Follow-up, both ends included: a new episode exactly ``limit`` after the return counts.
+    after : Timedelta
+        New episodes that start less than ``after`` after the return are not counted (used
+        for a landmark at 72 hours).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``episodes``: ``followed_up`` and ``repeat`` (bool; ``repeat`` is False
+        wherever ``followed_up`` is False), and ``gap``, the time from the return to the next
+        episode (NaT when there is none).
+    """
+    gap = next_start_after_return(episodes) - episodes.end
+    followed_up = episodes.end.notna() & (episodes.end + limit <= pd.Timestamp(as_at)) if as_at is not None \
+        else pd.Series(False, index=episodes.index)
+    repeat = followed_up & gap.notna() & (gap >= after) & (gap <= limit)
+    return pd.DataFrame({"followed_up": followed_up.astype(bool), "repeat": repeat.astype(bool), "gap": gap})
+
+
+def missing_type(episodes: pd.DataFrame) -> pd.Series:
+    """SSDA903 coding: ``"M"`` (missing) or ``"A"`` (away without authorisation); empty = M."""
+    return episodes["type"].fillna("").str.strip().str.upper().replace("", "M")

@@ -18,8 +18,9 @@ import papermill
 import yaml
 from tqdm import tqdm
 
+from . import display
 from .catalogue import load_catalogue
-from .config import ReportConfig, book_notebooks
+from .config import ReportConfig, book_notebooks, page_template
 from .loading import load_extracts
 from .paths import BOOK_DIR, BUILD_DIR, HTML_DIR, NOTEBOOKS_DIR, REPO_ROOT
 from .periods import month_name
@@ -65,7 +66,10 @@ def _stage(staging: Path, cfg: ReportConfig) -> None:
     """Copy the hand-written pages and the book configuration into a fresh staging root."""
     if staging.exists():
         shutil.rmtree(staging)
-    shutil.copytree(BOOK_DIR, staging / "book", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    # Hand-written pages only: generated notebooks, charts and downloads come fresh from this run,
+    # so nothing from an earlier period can linger in the new edition.
+    shutil.copytree(BOOK_DIR, staging / "book", ignore=shutil.ignore_patterns(
+        "*.ipynb", ".ipynb_checkpoints", display.FIGURES.name, display.DOWNLOADS.name))
     book_cfg = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     book_cfg["title"] = f"{cfg.local_authority}: children's services improvement report, {month_name(cfg.report_month)}"
     (staging / "_config.yml").write_text(yaml.safe_dump(book_cfg, sort_keys=False), encoding="utf-8")
@@ -73,7 +77,11 @@ def _stage(staging: Path, cfg: ReportConfig) -> None:
 
 
 def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=None) -> None:
-    """Run each template with papermill into ``out_dir``, one progress step per notebook."""
+    """Run each page's template with papermill into ``out_dir``, one progress step per page.
+
+    A template that makes several pages (``theme.ipynb`` for ``theme_1`` ... ``theme_7``) is
+    executed once per page, with the page's parameter from :func:`ReportConfig.parameters`.
+    """
     notebooks = book_notebooks() if notebooks is None else notebooks
     logging.getLogger("papermill").setLevel(logging.WARNING)  # the bar and one line per notebook suffice
     bar = tqdm(notebooks, desc="Executing notebooks", unit="notebook", file=sys.stderr)
@@ -83,7 +91,7 @@ def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=None) -> None:
         target = out_dir / f"{name}.ipynb"
         try:
             papermill.execute_notebook(
-                str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+                str(NOTEBOOKS_DIR / f"{page_template(name)[0]}.ipynb"),  # theme_4 runs theme.ipynb
                 str(target),
                 parameters=cfg.parameters(name),
                 kernel_name="python3",

@@ -50,3 +50,36 @@ def headline(discussions: pd.DataFrame, start, end) -> dict:
         # empty education means not recorded, counted as not involved
         "with_education_pct": pct(int(w.education.fillna(False).sum()), n),
     }
+
+
+AGENCIES = {"csc": "children's social care", "police": "police", "health": "health"}
+
+
+def _and_list(names: list) -> str:
+    """``"police"``, ``"police and health"``, ``"a, b and c"``; ``"none"`` for no names."""
+    if not names:
+        return "none"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def absent_combination(discussions: pd.DataFrame) -> pd.Series:
+    """Name the set of statutory agencies missing from each discussion.
+
+    Parameters
+    ----------
+    discussions : pandas.DataFrame
+        With the boolean flags ``csc``, ``police`` and ``health``.
+
+    Returns
+    -------
+    pandas.Series of str
+        ``"none"`` for a compliant discussion, otherwise the absent agencies in the order
+        CSC, police, health (e.g. ``"police and health"``). Every
+        discussion gets exactly one label, so the counts by label add up to the whole.
+    """
+    absent = pd.DataFrame({name: ~discussions[col].astype(bool) for col, name in AGENCIES.items()},
+                          index=discussions.index)
+    if absent.empty:  # apply on no rows would return a frame, not a series
+        return pd.Series([], index=discussions.index, dtype="str", name="absent")
+    labels = absent.apply(lambda row: _and_list([name for name, gone in row.items() if gone]), axis=1)
+    return labels.astype("str").rename("absent")

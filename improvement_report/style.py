@@ -17,7 +17,19 @@ ORANGE = "#F46A25"
 PALETTE = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE]
 # Neutral greys darker than Making Data Count's defaults so lines keep 3:1 contrast on white.
 GREY = "#595959"
-LIGHT_GREY = "#D9D9D9"
+LIGHT_GREY = "#D9D9D9"  # background shading only: 1.4:1, never a line, marker or icon
+DATA_COLOURS = {"DARK_BLUE": DARK_BLUE, "TURQUOISE": TURQUOISE, "DARK_PINK": DARK_PINK, "ORANGE": ORANGE,
+                "GREY": GREY}
+
+
+def contrast_ratio(colour: str, background: str = "#FFFFFF") -> float:
+    """WCAG 2.2 contrast ratio between two ``#RRGGBB`` colours."""
+    def luminance(hex_colour):
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 # Making Data Count meanings, in this palette: improvement and concern differ by marker shape too.
 IMPROVEMENT = DARK_BLUE

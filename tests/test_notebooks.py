@@ -7,15 +7,28 @@ import sys
 import nbformat
 import pytest
 
-from improvement_report.config import book_notebooks
+from improvement_report.config import book_notebooks, page_template
 from improvement_report.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
 TEMPLATES = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
-def test_every_template_is_a_page_of_the_book():
-    assert {p.stem for p in TEMPLATES} == set(book_notebooks())
-    assert book_notebooks()[0] == "index"
+def test_every_template_makes_a_page_and_every_page_has_a_template():
+    pages = book_notebooks()
+    made_from = {page: page_template(page) for page in pages}
+    assert all(made_from.values()), "every executed page has a template"
+    assert {p.stem for p in TEMPLATES} == {template for template, _ in made_from.values()}
+    assert pages[0] == "index"
+    assert len(set(pages)) == len(pages), "no page listed twice in _toc.yml"
+
+
+def test_a_repeated_template_gives_one_page_per_parameter_value():
+    assert page_template("caf_decline") == ("caf_decline", {})
+    assert page_template("methods") is None  # hand-written
+    if (NOTEBOOKS_DIR / "theme.ipynb").is_file():
+        assert page_template("theme_4") == ("theme", {"theme": 4})
+        themes = [p for p in book_notebooks() if page_template(p)[0] == "theme"]
+        assert themes == [f"theme_{n}" for n in range(1, 8)]
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)

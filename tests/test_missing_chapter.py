@@ -1,0 +1,170 @@
+"""The missing episodes chapter on hand-made cases: duration, censoring, repeats, the 72-hour rule,
+the chapter's tables on an empty window, and the published comparator table."""
+
+import pandas as pd
+import pytest
+
+from improvement_report import missing_chapter as mc
+from improvement_report import missing_episodes as me
+from improvement_report import published
+from improvement_report.loading import load_file
+
+
+def episodes(make_folder, rows):
+    return load_file(make_folder(missing_episodes=rows) / "missing_episodes.csv", "missing")
+
+
+def test_duration_bands_at_their_edges(make_folder):
+    ms = episodes(make_folder, [
+        "E1,1,2017-09-01 10:00,2017-09-02 09:59,N,,,",  # 23h59: under 24 hours
+        "E2,2,2017-09-01 10:00,2017-09-02 10:00,N,,,",  # exactly 24 hours: 1 to 3 days
+        "E3,3,2017-09-01 10:00,2017-09-04 10:00,N,,,",  # exactly 72 hours: still 1 to 3 days
+        "E4,4,2017-09-01 10:00,2017-09-04 10:01,N,,,",  # 72h01: over 3 days
+        "E5,5,2017-09-01 10:00,,N,,,",                   # still missing: no band
+    ])
+    hours = me.duration_hours(ms)
+    assert hours.iloc[0] == pytest.approx(23 + 59 / 60)
+    bands = mc.duration_band(hours)
+    assert bands.iloc[:4].tolist() == ["Under 24 hours", "1 to 3 days", "1 to 3 days", "Over 3 days"]
+    assert pd.isna(bands.iloc[4])
+
+
+def test_open_episodes_are_censored_at_the_extract_not_dropped(make_folder):
+    ms = episodes(make_folder, [
+        "E1,1,2018-03-01 00:00,2018-03-01 10:00,N,,,",
+        "E2,2,2018-03-02 00:00,,N,,,",                      # open: censored at the extract
+        "E3,3,2018-03-03 00:00,2018-03-04 00:00,N,,Y,2018-03-05 12:00",  # latest date-time in the file
+    ])
+    as_at = me.extract_time(ms)
+    assert as_at == pd.Timestamp("2018-03-05 12:00")
+    ttr = me.time_to_return(ms, as_at)
+    assert ttr.returned.tolist() == [True, False, True]
+    assert ttr.hours.tolist() == [10, 3 * 24 + 12, 24]
+    # Kaplan-Meier: the open episode (84 h) outlasts both returns, so the curve ends at 1/3, not 0
+    sf = mc.survival(ms, as_at)
+    assert sf.surv_prob[-1] == pytest.approx(1 / 3)
+    assert mc.km_median(sf) == 24
+
+
+def test_repeat_within_28_days_rule(make_folder):
+    ms = episodes(make_folder, [
+        "A1,7,2017-01-01 10:00,2017-01-02 10:00,N,,,",
+        "A2,7,2017-01-30 10:00,2017-01-30 12:00,Y,,,",   # exactly 28 days after A1's return: counts, even from care
+        "B1,8,2017-01-01 10:00,2017-01-02 10:00,N,,,",
+        "B2,8,2017-01-30 10:01,2017-01-30 12:00,N,,,",   # 28 days and a minute: does not count
+        "C1,9,2017-01-01 10:00,2017-01-02 10:00,N,,,",
+        "C2,009,2017-01-03 10:00,2017-01-03 12:00,N,,,",  # a different child ("009" is not "9")
+        "D1,5,2017-06-20 10:00,2017-06-21 10:00,N,,,",   # returned 10 days before the extract: not followed up
+        "D2,5,2017-06-25 10:00,2017-07-01 10:00,N,,,",
+    ])
+    flags = me.repeat_within(ms, me.extract_time(ms)).set_index(ms.episode_id)
+    assert flags.loc["A1", "repeat"] and not flags.loc["B1", "repeat"] and not flags.loc["C1", "repeat"]
+    assert flags.loc["A1", "followed_up"] and flags.loc["C1", "followed_up"]
+    assert not flags.loc["D1", "followed_up"] and not flags.loc["D1", "repeat"]
+    assert flags.loc["A1", "gap"] == pd.Timedelta(days=28)
+
+
+def test_rhi_within_72_hours_rule_and_table(make_folder):
+    ms = episodes(make_folder, [
+        "R1,1,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-04 20:00",  # exactly 72 hours: within
+        "R2,2,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-04 20:01",  # one minute late
+        "R3,3,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-01 19:00",  # before the return: not valid
+        "R4,4,2017-09-01 10:00,2017-09-01 20:00,N,,,",                   # offer not recorded
+        "R5,5,2017-09-01 10:00,,Y,A,,",                                 # still missing: not a return
+    ])
+    assert me.rhi_within_72h(ms).tolist() == [True, False, False, False, False]
+    ch = mc.load_frames(ms, "2017-09-01", "2017-09-30", "2017-09")
+    t = mc.rhi_table(ch)
+    assert t.loc["Returned episodes", "From home"] == 4
+    assert t.loc["Offer not recorded", "From home"] == 1
+    assert t.loc["Interview offered", "From home"].startswith("75.0%")
+    assert t.loc["Completed within 72 hours", "From home"].startswith("25.0%")
+    assert t.loc["Returned episodes", "From care"] == 0
+    assert mc.still_missing_children(ch) == {"home": 0, "care": 1}
+
+
+def test_frequency_distribution_and_top_tenth():
+    counts = pd.Series([1] * 8 + [3, 10])
+    assert mc.per_child_band(counts).tolist() == [8, 1, 1]
+    assert mc.top_share(counts) == pytest.approx(10 / 21)  # one child of ten is the top tenth
+    assert mc.top_share(pd.Series([1] * 11 + [5, 5])) == pytest.approx(10 / 21)  # ceil(1.3) = 2 children
+    assert mc.top_share(pd.Series([], dtype=int)) is None
+
+
+def test_negative_binomial_rate_ratio_is_the_ratio_of_means(make_folder):
+    # over-dispersed counts, as real ones are: most children once, a few many times
+    home = [1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 5, 9]
+    care = [1, 2, 2, 3, 4, 5, 6, 8, 10, 12, 15, 22]
+    rows, k = [], 0
+    for prefix, flag, counts in (("H", "N", home), ("C", "Y", care)):
+        for child, n in enumerate(counts):
+            for j in range(n):
+                k += 1
+                rows.append(f"E{k},{prefix}{child},2017-01-01 10:00,2017-01-01 12:00,{flag},,,")
+    ch = mc.load_frames(episodes(make_folder, rows), "2017-01-01", "2017-12-31", "2017-01")
+    model = mc.frequency_model(ch)
+    # with one binary term the fitted means are the group means, so the rate ratio is their ratio
+    assert model.rate_ratio == pytest.approx((sum(care) / 12) / (sum(home) / 12), rel=1e-4)
+    assert model.low < model.rate_ratio < model.high
+    assert model.alpha > 0.05 and model.children == {"home": 12, "care": 12}
+
+
+def test_empty_window_gives_sentences_and_no_charts(make_folder):
+    ms = episodes(make_folder, ["E1,1,2017-09-01 10:00,2017-09-02 10:00,N,,,"])
+    ch = mc.load_frames(ms, "2014-01-01", "2014-01-31", "2015-04")
+    assert "No missing episodes" in mc.headline(ch)
+    assert mc.spc_chart(ch, "Episodes")[0] is None
+    assert mc.duration_chart(ch)[0] is None and mc.km_chart(ch)[0] is None
+    assert mc.rhi_chart(ch)[0] is None and mc.frequency_model(ch) is None
+    assert mc.repeat_table(ch).empty and "cannot" in mc.repeat_sentence(ch)
+    assert "association" in mc.rhi_association_sentence(mc.rhi_association(ch))
+
+
+def test_no_identifier_in_any_table(make_folder):
+    ms = episodes(make_folder, [
+        "EPISODE99,CHILD42,2017-09-01 10:00,2017-09-02 10:00,Y,,Y,2017-09-02 12:00",
+        "EPISODE98,CHILD42,2017-09-20 10:00,,Y,M,,",
+        "EPISODE97,CHILD43,2017-10-01 10:00,2017-10-01 12:00,N,,N,",
+    ])
+    ch = mc.load_frames(ms, "2017-09-01", "2017-12-31", "2017-01")
+    tables = [mc.headline_table(ch), mc.counts_by(ch, "M"), mc.frequency_table(ch), mc.band_table(ch),
+              mc.flat(mc.duration_by_quarter(ch)), mc.flat(mc.km_by_year(ch)), mc.flat(mc.repeat_table(ch)),
+              mc.missing_away_table(ch), mc.rhi_table(ch), mc.flat(mc.rhi_delay_table(ch)),
+              mc.association_display(mc.rhi_association(ch))]
+    text = " ".join(t.to_csv() for t in tables) + mc.headline(ch) + mc.repeat_sentence(ch)
+    assert "CHILD4" not in text and "EPISODE9" not in text
+
+
+def test_published_table_loads_and_matches_the_publication():
+    data = published.load_missing_from_care()
+    barnet_2018 = data[(data.geography_name == "Barnet") & (data.year == 2018)].set_index("measure").value
+    assert barnet_2018["cla_children_missing"] == 88
+    assert barnet_2018["cla_missing_incidents"] == 579
+    away = data[(data.geography_name == "Barnet") & (data.measure == "cla_away_incidents")].set_index("year").value
+    assert away[2021] == 142 and (away.loc[2022:] == 0).all()  # the recording change DfE warns about
+    assert {"Barnet", "England", "London", "Outer London"} <= set(data.geography_name)
+    assert set(published.load_neighbours().la_name) <= set(data.geography_name)
+    assert (data.source_file != "").all() and (data.source_commit.str.len() == 40).all()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.drop(columns="source_file"), "missing columns"),
+    (lambda d: d.assign(value=d.value.where(d.index != 0, "eighty")), "not numbers"),
+    (lambda d: d.assign(measure=d.measure.where(d.index != 0, "cla_unknown")), "unknown measures"),
+    (lambda d: pd.concat([d, d.iloc[[0]]]), "more than one row"),
+])
+def test_published_schema_check_rejects_a_broken_file(tmp_path, change, message):
+    d = pd.read_csv(published.MISSING_FILE, dtype=str, keep_default_na=False)
+    path = tmp_path / "broken.csv"
+    change(d).to_csv(path, index=False)
+    with pytest.raises(published.PublishedDataError, match=message):
+        published.load_missing_from_care(path)
+
+
+def test_national_picture_names_the_caveat():
+    nat = mc.national("London Borough of Barnet")
+    assert nat.la == "Barnet" and len(nat.neighbours) == 10
+    assert "no away incidents since 2022" in mc.national_sentence(nat)
+    t = mc.national_table(nat)
+    assert t.loc["Barnet", "Children who went missing"] == 87  # year to 31 March 2024
+    assert mc.national("Somewhere Else").la is None
