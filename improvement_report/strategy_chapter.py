@@ -19,7 +19,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from . import funnel, spc, spc_plot, strategy_discussions as sd, style, suppression
+from . import funnel, spc, spc_plot, strategy_discussions as sd, style
 from .loading import load_file
 from .narrative import number, percent
 from .paths import resolve
@@ -34,6 +34,7 @@ MIN_FUNNEL_TEAMS = 2
 MIN_MODEL_DISCUSSIONS = 40  # fewer discussions with a known time: no regression
 MIN_MODEL_TEAM = 15  # teams with fewer discussions in the window are pooled in the model
 OTHER_TEAMS = "Other teams (pooled)"
+SMALL_TEAM = 6  # teams with fewer discussions in the window are pooled (counts of 1-5 are never shown)
 MIN_REASON_COUNT = 3  # rarer free-text reasons are grouped, so a one-off note is never shown
 OTHER_REASONS = f"Other reasons (each recorded fewer than {MIN_REASON_COUNT} times)"
 NO_REASON = "No reason recorded"
@@ -404,7 +405,11 @@ def team_table(ch: StrategyChapter) -> pd.DataFrame:
     empty = pd.DataFrame(columns=columns, index=pd.Index([], name="Team"))
     if w.team.nunique() < MIN_FUNNEL_TEAMS or w.compliant.all() or not w.compliant.any():
         return empty
-    g = w.groupby("team").compliant.agg(["size", "sum"])
+    # Teams with fewer than SMALL_TEAM discussions are pooled, so no chart or table shows a
+    # team count from 1 to 5 (disclosure control); the pooled group is shown like a team.
+    size = w.team.map(w.team.value_counts())
+    teams = w.team.where(size >= SMALL_TEAM, OTHER_TEAMS)
+    g = w.assign(team=teams).groupby("team").compliant.agg(["size", "sum"])
     p0 = w.compliant.mean()
     lim = funnel.limits(p0, g["size"].to_numpy(), FUNNEL_METHOD)
     t = pd.DataFrame({
@@ -416,15 +421,19 @@ def team_table(ch: StrategyChapter) -> pd.DataFrame:
         "Position": funnel.position(g["sum"], g["size"], p0, FUNNEL_METHOD).to_numpy(),
     }, index=g.index)
     t.index.name = "Team"
-    return t.sort_values(["Compliant (%)", "Discussions"], ascending=[True, False])
+    # A pooled group still under SMALL_TEAM would show a count of 1-5: leave it off, and say so.
+    hidden = t.index.isin([OTHER_TEAMS]) & (t.Discussions < SMALL_TEAM)
+    t = t[~hidden].sort_values(["Compliant (%)", "Discussions"], ascending=[True, False])
+    t.attrs["discussions_not_shown"] = int(g.loc[g.index.isin([OTHER_TEAMS]) & (g["size"] < SMALL_TEAM), "size"].sum())
+    return t
 
 
-def team_display(teams: pd.DataFrame, suppress_small: bool = True) -> pd.DataFrame:
-    """The team table for the page: small counts suppressed, then without the compliant count,
-    which the percentage gives, so it fits."""
-    shown = suppression.suppress(teams, ["Discussions", "Compliant"], {"Compliant (%)": ["Compliant"]},
-                                 enabled=suppress_small)
-    return shown.drop(columns=["Compliant"])
+def team_display(teams: pd.DataFrame) -> pd.DataFrame:
+    """The team table for the page, without the compliant count (the percentage gives it), so it fits.
+
+    Small teams are pooled, or left off, in :func:`team_table`, so no team count of 1 to 5 is shown.
+    """
+    return teams.drop(columns=["Compliant"])
 
 
 def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
@@ -500,9 +509,13 @@ def funnel_sentence(ch: StrategyChapter, teams: pd.DataFrame) -> str:
             parts.append("; ".join(f"{t} ({row['Compliant (%)']:.1f}% of {number(row.Discussions)})"
                                    for t, row in rows.iterrows()) + f" {'is' if len(rows) == 1 else 'are'} {words}")
     head = f"Against the overall {100 * w.compliant.mean():.1f}% for the window, "
+    small = (f" Teams with fewer than {SMALL_TEAM} discussions in the window are pooled as "
+             f"\"{OTHER_TEAMS}\"" + (", and left off when the pool itself is that small, so that no count "
+                                       "from 1 to 5 is shown." if teams.attrs.get("discussions_not_shown") else "."))
     if not parts:
-        return head + "every team is within the 95% limits: the differences between teams are what chance would give."
-    return head + ". ".join(parts) + ". The other teams are within the limits."
+        return head + ("every team is within the 95% limits: the differences between teams are what chance "
+                       "would give." + small)
+    return head + ". ".join(parts) + ". The other teams are within the limits." + small
 
 
 # --------------------------------------------------------------------------------------

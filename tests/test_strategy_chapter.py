@@ -236,3 +236,21 @@ def test_page_tables_keep_whole_numbers_and_every_group(tmp_path):
     assert list(shown.columns) == [sd.IN_HOURS, sd.OUT_OF_HOURS]
     assert shown.loc["Discussions", sd.OUT_OF_HOURS] == 1 and isinstance(shown.loc["Discussions", sd.IN_HOURS], int)
     assert shown.loc["Health took part (%)", sd.OUT_OF_HOURS] == 0.0
+
+
+def test_small_teams_are_pooled_or_left_off_so_no_count_of_1_to_5_shows():
+    import pandas as pd
+    from improvement_report import strategy_chapter as sdc
+
+    rows = []
+    for team, n, ok in (("Big A", 30, 20), ("Big B", 25, 20), ("Tiny", 3, 1)):
+        for i in range(n):
+            rows.append({"discussion_id": f"{team}{i}", "held_at": pd.Timestamp("2017-10-02 10:00"),
+                         "time_known": True, "team": team, "children": 1, "csc": True, "police": True,
+                         "health": i < ok, "education": pd.NA, "non_compliance_reason": None})
+    frame = pd.DataFrame(rows).astype({"education": "boolean"})
+    ch = sdc.from_frame(frame, "2017-09-01", "2017-12-31", "2017-09")
+    teams = sdc.team_table(ch)
+    assert set(teams.index) == {"Big A", "Big B"}
+    assert teams.Discussions.min() >= 6 and teams.attrs["discussions_not_shown"] == 3
+    assert "pooled" in sdc.funnel_sentence(ch, teams) and "left off" in sdc.funnel_sentence(ch, teams)
