@@ -61,7 +61,7 @@ def _cell(value, number_format: str) -> tuple[str, bool]:
 
 
 def table(df: pd.DataFrame, caption: str, number_format: str = "{:,.1f}", index: bool = True,
-          when_empty: str | None = None) -> HTML:
+          when_empty: str | None = None, row_formats: dict | None = None) -> HTML:
     """An HTML table with a caption, header cells with scope, and right-aligned numbers.
 
     Parameters
@@ -76,6 +76,8 @@ def table(df: pd.DataFrame, caption: str, number_format: str = "{:,.1f}", index:
         Whether to show the index as the first (row header) column.
     when_empty : str, optional
         What to say when there are no rows (default: that there is nothing for this period).
+    row_formats : dict, optional
+        Row label -> format for that row's non-integer numbers, where rows mix measures.
     """
     if df.empty:
         text = f"{caption}: nothing to show for this period." if when_empty is None else when_empty
@@ -84,8 +86,9 @@ def table(df: pd.DataFrame, caption: str, number_format: str = "{:,.1f}", index:
     rows = []
     for label, values in zip(df.index, df.itertuples(index=False)):
         cells = [f'<th scope="row">{html.escape(str(label))}</th>'] if index else []
+        fmt = (row_formats or {}).get(label, number_format)
         for v in values:
-            text, numeric = _cell(v, number_format)
+            text, numeric = _cell(v, fmt)
             align = ' style="text-align: right"' if numeric else ""
             cells.append(f"<td{align}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -179,6 +179,10 @@ def headline_table(ch: MissingChapter) -> pd.DataFrame:
     return t
 
 
+# The contract's rounding: episodes per child to 2 places, hours to 1 (headline_table rows).
+HEADLINE_ROW_FORMATS = {"Episodes per child": "{:.2f}", "Median hours missing (returned)": "{:.1f}"}
+
+
 def headline(ch: MissingChapter) -> str:
     """The chapter's opening sentences for the window."""
     fig = me.headline(ch.episodes, ch.start, ch.end)

@@ -113,3 +113,4 @@ def test_small_locality_counts_are_suppressed(make_folder):
     assert t.loc["South", "Open Nov 2017"] == "c" and t.loc["South", "Change"] == "c"
     assert t.loc["West", "Open Nov 2017"] == "c"  # secondary: West = total - South would reveal South
     assert caf.locality_table(ch, suppress_small=False).loc["South", "Open Nov 2017"] == 3
+

@@ -1,0 +1,23 @@
+"""Accessible tables: captions, header scopes, right-aligned numbers with each measure's precision."""
+
+import pandas as pd
+
+from improvement_report import display
+
+
+def test_table_row_formats_keep_each_measure_precision():
+    t = pd.DataFrame({"Home": [1.2345, 13.06], "Care": [3.0, 17.6]}, index=["Per child", "Hours"], dtype=object)
+    html = display.table(t, "x", row_formats={"Per child": "{:.2f}", "Hours": "{:.1f}"}).data
+    assert ">1.23<" in html and ">13.1<" in html and ">3.00<" in html and ">17.6<" in html
+
+
+def test_table_has_caption_header_scopes_and_right_aligned_numbers():
+    html = display.table(pd.DataFrame({"Open": [614]}, index=pd.Index(["West"], name="Locality")), "Open CAFs").data
+    assert "<caption>Open CAFs</caption>" in html
+    assert '<th scope="col">Locality</th>' in html and '<th scope="row">West</th>' in html
+    assert '<td style="text-align: right">614</td>' in html
+
+
+def test_empty_table_says_so_or_nothing():
+    assert "nothing to show" in display.table(pd.DataFrame(), "Teams").data
+    assert display.table(pd.DataFrame(), "Teams", when_empty="").data == ""
