@@ -76,6 +76,33 @@ def _stage(staging: Path, cfg: ReportConfig) -> None:
     shutil.copy2(REPO_ROOT / "_toc.yml", staging / "_toc.yml")
 
 
+def _execute_one(cfg: ReportConfig, name: str, target: Path, out_dir: Path) -> None:
+    """Execute one page with papermill; start again once if the kernel dies before it starts.
+
+    A kernel can die at start-up when another process takes its loopback port first; that says
+    nothing about the notebook, so one retry is made. A failing cell or a timeout is not retried.
+    """
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(
+                str(NOTEBOOKS_DIR / f"{page_template(name)[0]}.ipynb"),  # theme_4 runs theme.ipynb
+                str(target),
+                parameters=cfg.parameters(name),
+                kernel_name="python3",
+                cwd=str(out_dir),
+                progress_bar=False,
+                execution_timeout=cfg.timeout_seconds,
+                log_output=False,
+                # The kernel talks to papermill over loopback; its transport warning is noise here.
+                extra_arguments=["--Application.log_level=ERROR"],
+            )
+            return
+        except RuntimeError as err:
+            if attempt == 2 or "Kernel died before replying to kernel_info" not in str(err):
+                raise
+            log.warning("notebook %s: the kernel died while starting; starting it again", name)
+
+
 def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=None) -> None:
     """Run each page's template with papermill into ``out_dir``, one progress step per page.
 
@@ -90,18 +117,7 @@ def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=None) -> None:
         started = time.perf_counter()
         target = out_dir / f"{name}.ipynb"
         try:
-            papermill.execute_notebook(
-                str(NOTEBOOKS_DIR / f"{page_template(name)[0]}.ipynb"),  # theme_4 runs theme.ipynb
-                str(target),
-                parameters=cfg.parameters(name),
-                kernel_name="python3",
-                cwd=str(out_dir),
-                progress_bar=False,
-                execution_timeout=cfg.timeout_seconds,
-                log_output=False,
-                # The kernel talks to papermill over loopback; its transport warning is noise here.
-                extra_arguments=["--Application.log_level=ERROR"],
-            )
+            _execute_one(cfg, name, target, out_dir)
         except papermill.PapermillExecutionError as err:
             raise BuildError(
                 f"notebook {name} failed at cell {err.exec_count}: {err.ename}: {err.evalue}"
