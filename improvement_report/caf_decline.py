@@ -327,23 +327,35 @@ def locality_table(ch: CafChapter, suppress_small: bool = True) -> pd.DataFrame:
     return suppression.suppress(t, counts, derived, enabled=suppress_small)
 
 
-def locality_chart(ch: CafChapter):
-    """Month-end open CAFs by locality over the whole series."""
+def locality_chart(ch: CafChapter, suppress_small: bool = True):
+    """Month-end open CAFs by locality over the whole series.
+
+    With suppression on, a locality whose line would show a month-end count from 1 to 5 is not
+    drawn (a chart discloses as much as a table); the alt text says which were left out.
+    """
     eps = early_help.with_locality(ch.episodes)
     fig, ax = plt.subplots(figsize=(9, 4))
     markers = ["o", "s", "^", "D", "v"]
-    latest = {}
+    latest, left_out = {}, []
     for i, (loc, g) in enumerate(eps.groupby("locality", sort=True)):
         flow = early_help.monthly_flow(g, ch.months)
+        if suppress_small and flow.open_end.between(1, 5).any():
+            left_out.append(loc)
+            continue
         latest[loc] = int(flow.open_end.iloc[-1])
         ax.plot(_dates(ch.months), flow.open_end, marker=markers[i % len(markers)], markersize=3,
                 color=(style.PALETTE + [style.GREY])[i % 5], label=f"{loc} ({latest[loc]})")
     ax.set_ylabel("Open CAFs at month end")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.legend(title=f"Locality (open, {ch.month.strftime('%b %Y')})", loc="upper left")
+    if not latest:
+        plt.close(fig)
+        return None, ""
     biggest = max(latest, key=latest.get)
     ax.set_title(f"Open CAFs by locality: {biggest} holds the most ({latest[biggest]})")
     fig.tight_layout()
     alt = ("Line chart of open CAFs at each month end by locality, "
-           + "; ".join(f"{k}: {v} in {month_name(ch.month)}" for k, v in latest.items()) + ".")
+           + "; ".join(f"{k}: {v} in {month_name(ch.month)}" for k, v in latest.items()) + "."
+           + (f" Not drawn, because a month-end count from 1 to 5 would show: {', '.join(left_out)}."
+              if left_out else ""))
     return fig, alt

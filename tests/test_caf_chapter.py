@@ -114,3 +114,13 @@ def test_small_locality_counts_are_suppressed(make_folder):
     assert t.loc["West", "Open Nov 2017"] == "c"  # secondary: West = total - South would reveal South
     assert caf.locality_table(ch, suppress_small=False).loc["South", "Open Nov 2017"] == 3
 
+
+def test_locality_chart_leaves_out_a_line_that_would_show_1_to_5(make_folder):
+    rows = [f"E{i},C{i},2016-06-01,,West" for i in range(30)] + [f"S{i},D{i},2016-06-01,,South" for i in range(3)]
+    ch = caf.load(make_folder(early_help_episodes=rows), "2017-11", "2016-06")
+    fig, alt = caf.locality_chart(ch)
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert any(label.startswith("West") for label in labels) and not any(label.startswith("South") for label in labels)
+    assert "Not drawn" in alt and "South" in alt
+    fig, _ = caf.locality_chart(ch, suppress_small=False)
+    assert any(line.get_label().startswith("South") for line in fig.axes[0].get_lines())
