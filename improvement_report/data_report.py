@@ -5,6 +5,7 @@ Nothing is dropped silently: every row that a figure does not count is counted h
 
 import pandas as pd
 
+from . import missing_episodes
 from .catalogue import load_catalogue
 from .loading import load_extracts
 from .paths import REPO_ROOT, resolve
@@ -70,14 +71,18 @@ def exclusions_table(extracts, report_month, window_start, window_end) -> pd.Dat
     add("strategy_discussions.csv", "held outside the window", (~sd_in).sum(),
         "not in the window's figures")
     add("strategy_discussions.csv", "no time recorded", (~sd.time_known).sum(),
-        "'time unknown': never counted as in or out of hours")
+        "'time unknown': never counted as in or out of hours, and left out of the health regression")
     add("strategy_discussions.csv", "education blank", sd.education.isna().sum(),
         "counted as education not involved")
     me_in = in_date_window(me.start, window_start, window_end)
     add("missing_episodes.csv", "started outside the window", (~me_in).sum(),
         "not in the window's figures")
     add("missing_episodes.csv", "no end: still missing at the extract", me.end.isna().sum(),
-        "counted as episodes; no duration, so not in median hours or the 72-hour interview figure")
+        "counted as episodes; no duration, so not in median hours or the 72-hour interview figure; "
+        "censored (not dropped) in the time-to-return curves")
+    followed = missing_episodes.repeat_within(me, missing_episodes.extract_time(me)).followed_up
+    add("missing_episodes.csv", "returned less than 28 days before the extract", (me.end.notna() & ~followed).sum(),
+        "cannot yet show a repeat within 28 days: left out of the repeat-missing share")
     if ind is not None:
         add("indicators.csv", f"months after {month}", (ind.month > e).sum(), "not shown in this report")
     t = pd.DataFrame(rows).set_index("File")

@@ -111,7 +111,8 @@ def execute_notebooks(cfg: ReportConfig, out_dir: Path, notebooks=None) -> None:
     """
     notebooks = book_notebooks() if notebooks is None else notebooks
     logging.getLogger("papermill").setLevel(logging.WARNING)  # the bar and one line per notebook suffice
-    bar = tqdm(notebooks, desc="Executing notebooks", unit="notebook", file=sys.stderr)
+    # disable=None: a bar on a terminal, none in a CI log (the per-notebook lines still print)
+    bar = tqdm(notebooks, desc="Executing notebooks", unit="notebook", file=sys.stderr, disable=None)
     for name in bar:
         bar.set_postfix_str(name)
         started = time.perf_counter()
