@@ -8,11 +8,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONFIG ?= config/default.yml
 
-.PHONY: help setup book test unit nbval build-check browser browser-deps reproducible demo-data figures validate clean
+.PHONY: help setup book test unit nbval build-check many-reports browser browser-deps reproducible bench demo-data figures validate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
-	@echo "  Variables: CONFIG=$(CONFIG)"
+	@echo "  Variables: CONFIG=$(CONFIG), BENCH_SIZES (e.g. \"10000 100000\" for a quick make bench)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
@@ -22,10 +22,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the pinned requirements (only when they changed)
 
-book: $(STAMP) ## Validate the data, execute the notebooks and build the HTML book for CONFIG
+book: $(STAMP) ## Validate the data, execute the notebooks (in parallel; unchanged ones from the cache) and build the HTML book for CONFIG
 	$(PY) -m improvement_report build --config $(CONFIG)
 
-test: unit nbval build-check browser reproducible ## Unit tests, nbval on book/, a strict rebuild, browser checks, reproducibility
+test: unit nbval build-check many-reports browser reproducible ## Unit tests, nbval on book/, a strict rebuild, many reports at once, browser checks, reproducibility
 
 unit: $(STAMP) ## Unit tests of the package
 	$(PY) -m pytest tests
@@ -33,8 +33,11 @@ unit: $(STAMP) ## Unit tests of the package
 nbval: $(STAMP) ## Re-run the executed edition in book/ and compare every output
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider book/*.ipynb
 
-build-check: $(STAMP) ## Rebuild the default report from scratch (warnings fail)
-	$(PY) -m improvement_report build --config config/default.yml
+build-check: $(STAMP) ## Rebuild the default report from scratch, every page executed (warnings fail)
+	$(PY) -m improvement_report build --config config/default.yml --no-cache
+
+many-reports: $(STAMP) ## Build three reports at once locally (one failing) and two on a local Dask cluster
+	$(PY) -m pytest -p no:cacheprovider tests_build
 
 browser-deps: ## Install Debian's Chromium and chromedriver, and the pinned axe-core, when missing
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
@@ -47,6 +50,9 @@ browser: $(STAMP) browser-deps ## Drive the built book in headless Chromium: pag
 reproducible: ## Fail when the rebuild changed the committed edition or demo data
 	@git diff --stat --exit-code -- book data || { echo "The rebuild changed committed files (above): the committed edition is stale or not reproducible."; exit 1; }
 
+bench: $(STAMP) ## Time the book's stages and the engine at 10^4-10^7 rows against DuckDB; writes benchmarks/RESULTS.md
+	$(PY) -m benchmarks.run $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+
 demo-data: $(STAMP) ## Regenerate data/demo from the fixed seed
 	$(PY) -m improvement_report demo-data
 
@@ -56,5 +62,5 @@ figures: $(STAMP) ## Print the headline figures for the default period as JSON
 validate: $(STAMP) ## Check CONFIG's data folder against the data contract
 	$(PY) -m improvement_report validate --config $(CONFIG)
 
-clean: ## Remove the built HTML (not the executed edition in book/)
+clean: ## Remove the built HTML, the execution cache and benchmark extracts (not the executed edition in book/)
 	rm -rf _build

@@ -21,10 +21,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="validate the data, execute the notebooks and build the HTML book")
-    b.add_argument("--config", default="config/default.yml", help="report configuration (YAML)")
+    b.add_argument("--config", nargs="+", default=["config/default.yml"], metavar="CONFIG",
+                   help="report configuration(s) (YAML), or folders of them: several are built at once")
     b.add_argument("--month", help="report month YYYY-MM, overriding the configuration")
     b.add_argument("--window-start", help="window start YYYY-MM-DD, overriding the configuration")
     b.add_argument("--window-end", help="window end YYYY-MM-DD, overriding the configuration")
+    b.add_argument("--workers", type=int, default=None, help="pages executed at once (default: one per core)")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="execute the pages on this Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    b.add_argument("--no-cache", action="store_true", help="execute every page, whatever the cache holds")
+    b.add_argument("--timings", metavar="FILE", help="write each stage's seconds to FILE (JSON), for the benchmark")
 
     f = sub.add_parser("figures", help="print the headline figures as JSON")
     f.add_argument("--data", required=True, help="folder of CSV extracts")
@@ -73,17 +79,55 @@ def _validate(args) -> int:
     return 0
 
 
-def _build(args) -> int:
-    from .runner import BuildError, build
+def _config_files(names: list[str]) -> list:
+    """Configuration files named, with each folder named standing for the YAML files in it."""
+    from .paths import resolve
 
-    cfg = load_config(args.config, month=args.month, window_start=args.window_start, window_end=args.window_end)
+    files = []
+    for name in names:
+        path = resolve(name)
+        files += sorted([*path.glob("*.yml"), *path.glob("*.yaml")]) if path.is_dir() else [path]
+    if not files:
+        raise ConfigError(f"no configuration files (*.yml) in {', '.join(names)}")
+    return files
+
+
+def _build(args) -> int:
+    import json
+
+    from .runner import BuildError, build_many
+
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers must be 1 or more")
+    configs = [load_config(path, month=args.month, window_start=args.window_start, window_end=args.window_end)
+               for path in _config_files(args.config)]
     try:
-        index = build(cfg)
+        reports = build_many(configs, workers=args.workers, scheduler=args.scheduler, use_cache=not args.no_cache)
     except BuildError as err:
-        print(f"build failed, nothing published (the previous edition is unchanged): {err}", file=sys.stderr)
+        print(f"build failed, nothing published: {err}", file=sys.stderr)
         return EXIT_BUILD_FAILED
-    print(f"The report is at {index}")
-    return 0
+    if args.timings:
+        timings = {r.cfg.path.name: {**r.timings, "unchanged": r.unchanged, "error": r.error} for r in reports}
+        with open(args.timings, "w", encoding="utf-8") as f:
+            json.dump(timings, f, indent=1)
+    for report in reports:
+        name = f"{report.cfg.path.name}: " if len(reports) > 1 else ""
+        if report.error is None:
+            print(f"{name}The report is at {report.index}")
+        elif report.bad_input:
+            print(f"{name}{report.error}\nNothing was built or published; the previous edition is unchanged.",
+                  file=sys.stderr)
+        else:
+            print(f"{name}build failed, nothing published (the previous edition is unchanged): {report.error}",
+                  file=sys.stderr)
+    failed = [r for r in reports if r.error]
+    if len(reports) > 1:
+        print(f"{len(reports) - len(failed)} of {len(reports)} reports built"
+              + (f"; failed: {', '.join(r.cfg.path.name for r in failed)}" if failed else ""),
+              file=sys.stderr if failed else sys.stdout)
+    if not failed:
+        return 0
+    return EXIT_BAD_INPUT if all(r.bad_input for r in failed) else EXIT_BUILD_FAILED
 
 
 def _demo(args) -> int:

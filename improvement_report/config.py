@@ -83,6 +83,7 @@ class ReportConfig:
     suppress_small_numbers: bool = True
     targets: dict = field(default_factory=dict)
     notebooks: dict = field(default_factory=dict)
+    output_dir: str | None = None
 
     @property
     def data_path(self) -> Path:
@@ -176,7 +177,11 @@ def load_config(path, month: str | None = None, window_start: str | None = None,
         suppress_small_numbers=bool((raw.get("disclosure") or {}).get("suppress_small_numbers", True)),
         targets=dict(raw.get("targets") or {}),
         notebooks=dict(raw.get("notebooks") or {}),
+        output_dir=None if raw.get("output_dir") is None else str(raw["output_dir"]),
     )
+    for code, value in cfg.targets.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ConfigError(f"{path.name}: targets.{code} must be a number, not {value!r}")
     if cfg.window_start > cfg.window_end:
         raise ConfigError(f"{path.name}: window.start {cfg.window_start} is after window.end {cfg.window_end}")
     if cfg.series_start > cfg.report_month:

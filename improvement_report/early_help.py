@@ -13,22 +13,52 @@ from .periods import month_end, pct
 NOT_RECORDED = "Not recorded"
 
 
-def _count_at_or_before(sorted_values: np.ndarray, when: np.ndarray) -> np.ndarray:
-    return np.searchsorted(sorted_values, when, side="right")
+_NS_PER_DAY = 86_400 * 10**9
+_YEAR = 366  # E - start > 365 days  <=>  start <= E - 366 days
+
+
+def _days(dates: np.ndarray) -> np.ndarray:
+    """Day numbers (days since 1970-01-01) of the dates given, leaving out NaT.
+
+    The contract's dates are whole days (midnight), so a float product rounded to the nearest
+    day is exact (its error is far below half a day) and several times faster than integer division.
+    """
+    dates = dates[~np.isnat(dates)]
+    return np.rint(dates.view("int64") * (1 / _NS_PER_DAY)).astype(np.int64)
+
+
+class _DayCounts:
+    """How many of some days are at or before any day from ``first`` to ``last``.
+
+    One histogram over the days between, after a single pass over the values; earlier values
+    fall into the first bin, later ones into the last. A count is then a cumulative sum
+    looked up by index: no pass over the values per month.
+    """
+
+    def __init__(self, days: np.ndarray, first: int, last: int):
+        self.first = first
+        bins = np.clip(days - first + 1, 0, last - first + 2)
+        self.cumulative = np.cumsum(np.bincount(bins, minlength=last - first + 3))
+
+    def at_or_before(self, day: np.ndarray) -> np.ndarray:
+        return self.cumulative[day - self.first + 1]
 
 
 def monthly_flow(episodes: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
     """Month-end open CAFs, openings, closures and long-open episodes for each month.
 
-    Month-end counts use sorted start and end dates and binary search, so the cost does not
-    grow with the number of months times the number of episodes.
+    Every column is a difference of two counts "how many dates are at or before a day", read
+    from one histogram of each date column, so the cost grows with the number of episodes
+    plus the number of days spanned, never with their product. Open more than 12 months at E
+    needs start <= E - 366 days and no end, or an end after E: it is those started by
+    E - 366 days less the ended ones whose later of (start + 366 days) and end is at or before E.
 
     Parameters
     ----------
     episodes : pandas.DataFrame
         Validated ``early_help_episodes`` frame.
     months : pandas.PeriodIndex
-        Months to report.
+        Months to report, in any order.
 
     Returns
     -------
@@ -36,20 +66,22 @@ def monthly_flow(episodes: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame
         Indexed by month: ``open_end``, ``opened``, ``closed``, ``net_flow`` (opened minus
         closed), ``open_over_12m`` and ``open_over_12m_pct``.
     """
-    ends = np.array([month_end(m) for m in months], dtype="datetime64[ns]")
-    year_before = ends - np.timedelta64(366, "D")  # E - start > 365 days  <=>  start <= E - 366
-    start = np.sort(episodes.start_date.to_numpy())
-    end = np.sort(episodes.end_date.dropna().to_numpy())
-    open_end = _count_at_or_before(start, ends) - _count_at_or_before(end, ends)
-    long_started = episodes.start_date.to_numpy()[:, None] <= year_before[None, :]
-    still_open = episodes.end_date.isna().to_numpy()[:, None] | (episodes.end_date.to_numpy()[:, None] > ends[None, :])
-    open_long = (long_started & still_open).sum(axis=0)
-    opened = episodes.start_date.dt.to_period("M").value_counts().reindex(months, fill_value=0)
-    closed = episodes.end_date.dropna().dt.to_period("M").value_counts().reindex(months, fill_value=0)
-    out = pd.DataFrame(
-        {"open_end": open_end, "opened": opened.to_numpy(), "closed": closed.to_numpy(), "open_over_12m": open_long},
-        index=pd.PeriodIndex(months, name="month"),
-    )
+    months = pd.PeriodIndex(months, freq="M")
+    ends = _days((months + 1).to_timestamp(how="start").to_numpy(dtype="datetime64[ns]")) - 1  # last day, E
+    before = _days(months.to_timestamp(how="start").to_numpy(dtype="datetime64[ns]")) - 1  # the day before M
+    first, last = int(min(ends.min(initial=0) - _YEAR, before.min(initial=0))), int(ends.max(initial=0))
+    end_dates = episodes.end_date.to_numpy(dtype="datetime64[ns]")
+    ended = ~np.isnat(end_dates)
+    start, end = _days(episodes.start_date.to_numpy(dtype="datetime64[ns]")), _days(end_dates)
+    starts, finishes = _DayCounts(start, first, last), _DayCounts(end, first, last)
+    # start_date is required, so never NaT: start lines up with the rows and can be masked.
+    long_closed = _DayCounts(np.maximum(start[ended] + _YEAR, end), first, last)
+    out = pd.DataFrame({
+        "open_end": starts.at_or_before(ends) - finishes.at_or_before(ends),
+        "opened": starts.at_or_before(ends) - starts.at_or_before(before),
+        "closed": finishes.at_or_before(ends) - finishes.at_or_before(before),
+        "open_over_12m": starts.at_or_before(ends - _YEAR) - long_closed.at_or_before(ends),
+    }, index=pd.PeriodIndex(months, name="month")).astype("int64")
     out["net_flow"] = out.opened - out.closed
     out["open_over_12m_pct"] = [pct(k, n) for k, n in zip(out.open_over_12m, out.open_end)]
     return out[["open_end", "opened", "closed", "net_flow", "open_over_12m", "open_over_12m_pct"]]

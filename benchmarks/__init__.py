@@ -1,0 +1,1 @@
+"""Benchmarks of the report's engine; see ``benchmarks/engine.py``."""
