@@ -14,7 +14,7 @@ process) is its own:
 3. ``compliance``: strategy-discussion compliance by month and team
    (:func:`improvement_report.strategy_discussions.compliance_by_month_team`).
 4. ``missing``: missing-episode summaries by month and group, and by child and group
-   (:func:`improvement_report.missing_episodes.by_month` and ``by_child``).
+   (:func:`improvement_report.missing_episodes.summaries`: ``by_month`` and ``by_child`` sharing their codes).
 
 For 2-4 the data is loaded first and only the calculation is timed. DuckDB (reference only)
 does the same calculations in SQL with two threads; for 2-4 on tables created from the CSV
@@ -165,7 +165,7 @@ def _package(calculation: str, folder: Path) -> float:
     calculations = {
         "monthly_flow": lambda: early_help.monthly_flow(frame, months),
         "compliance": lambda: strategy_discussions.compliance_by_month_team(frame),
-        "missing": lambda: (missing_episodes.by_month(frame), missing_episodes.by_child(frame)),
+        "missing": lambda: missing_episodes.summaries(frame),
     }
     return _best(calculations[calculation])
 
@@ -365,7 +365,7 @@ TIMED = {
             "of the rows breaking each rule)",
     "monthly_flow": "`early_help.monthly_flow` on the loaded episodes (loading not timed)",
     "compliance": "`strategy_discussions.compliance_by_month_team` on the loaded discussions (loading not timed)",
-    "missing": "`missing_episodes.by_month` and `missing_episodes.by_child` on the loaded episodes (loading not timed)",
+    "missing": "`missing_episodes.summaries` (by month and group, and by child and group, sharing their codes, as DuckDB shares its table `e`) on the loaded episodes (loading not timed)",
 }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from improvement_report.contract import CONTRACT, Column
 
@@ -353,8 +354,11 @@ def _strip(s: pd.Series) -> pd.Series:
 def _read_times(s: pd.Series, layouts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Check each cell against the layouts and read the date-time it holds.
 
-    The digits are read straight from the column's UTF-8 bytes: the cells of a layout's length
-    form a matrix of bytes, one row per cell, checked and read a column at a time.
+    Most extracts write dates one ISO way. Arrow's ISO 8601 parser, given only cells of the
+    lengths of the ISO layouts allowed (10, 16 or 19 characters), accepts exactly those layouts
+    and real dates, so when it reads a whole column without complaint that is the answer, in
+    one pass. Anything else (day-first dates, months, an impossible date) goes to
+    :func:`_read_times_exact`, which says cell by cell.
 
     Parameters
     ----------
@@ -370,38 +374,89 @@ def _read_times(s: pd.Series, layouts: tuple[str, ...]) -> tuple[np.ndarray, np.
     when : numpy.ndarray of datetime64[ns]
         The date-time of each cell that fits and is a real one in pandas' range; NaT otherwise.
     """
-    _, offsets, data = _text(s)
-    length = np.diff(offsets)
-    shape = np.zeros(len(s), dtype=bool)
-    fields = {f: np.zeros(len(s), dtype="int32") for f in "YMDhms"}
-    fields["M"][:] = fields["D"][:] = 1  # a month alone is its first day
+    text = _text(s)[0]
+    lengths = pc.binary_length(text).to_numpy(zero_copy_only=False)
+    iso_lengths = [len(layout) for layout in layouts if layout.startswith("YYYY-MM-DD")]
+    filled = lengths > 0
+    allowed = np.zeros(max(iso_lengths, default=0) + 1, dtype=bool)  # by length; np.isin sorts, this looks up
+    allowed[[0, *iso_lengths]] = True
+    if iso_lengths and lengths.max(initial=0) < len(allowed) and allowed[lengths].all():
+        try:
+            seconds = text.filter(pa.array(filled)).cast(pa.timestamp("s")).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:
+            pass
+        else:
+            seconds = seconds.view("int64")
+            real = (seconds >= _SECONDS[0]) & (seconds <= _SECONDS[1])
+            # Nanoseconds by integer arithmetic: numpy's unit conversion of datetimes is slow.
+            when = np.full(len(s), np.datetime64("NaT", "ns").view("int64"))
+            when[np.flatnonzero(filled)[real]] = seconds[real] * 10**9
+            return filled, when.view("datetime64[ns]")
+    return _read_times_exact(text, lengths, layouts)
+
+
+def _read_times_exact(text: pa.LargeStringArray, lengths: np.ndarray,
+                      layouts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_read_times` for any column, cell by cell, from the bytes of its text.
+
+    The cells of one length are a matrix of UTF-8 bytes, one row per cell, checked against each
+    layout of that length a column at a time. The cells that fit are rewritten, by moving their
+    bytes, in the one layout ``YYYY-MM-DD hh:mm:ss``, which Arrow's strict parser then reads
+    in a single pass (it refuses 31/02 or hour 24). Only when a column holds such an impossible
+    value is it read again with pandas, cell by cell in C, to find which.
+    """
+    shape = np.zeros(len(text), dtype=bool)
+    rows_found, rewritten = [], []
     for size in sorted({len(layout) for layout in layouts}):
-        rows = np.flatnonzero(length == size)
+        rows = np.flatnonzero(lengths == size)
         if not len(rows):
             continue
-        if len(rows) * size == offsets[-1] - offsets[0]:  # every other cell is empty: a plain view
-            matrix = data[offsets[0]:offsets[-1]].reshape(-1, size)
-        else:
-            matrix = data[offsets[rows][:, None] + np.arange(size)]
+        cells = text.take(pa.array(rows))  # contiguous bytes: a plain view as a matrix
+        matrix = np.frombuffer(cells.buffers()[2], dtype="uint8", count=len(rows) * size).reshape(-1, size)
+        digit = (matrix - ord("0")) <= 9
         for layout in (x for x in layouts if len(x) == size):
-            fits = np.ones(len(rows), dtype=bool)
-            for k, char in enumerate(layout):
-                fits &= (matrix[:, k] - ord("0") <= 9) if char in fields else (matrix[:, k] == ord(char))
-            found = rows[fits]
-            shape[found] = True
-            for f in set(layout) & fields.keys():
-                value = np.zeros(len(found), dtype="int32")
-                for k in (k for k, char in enumerate(layout) if char == f):
-                    value = value * 10 + (matrix[fits, k] - ord("0"))
-                fields[f][found] = value
-    y, mo, d, h, mi, sec = (fields[f].astype("int64") for f in "YMDhms")
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(mo, 1, 12) - 1] + (leap & (mo == 2))
-    real = shape & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= month_days) & (h < 24) & (mi < 60) & (sec < 60)
-    month = ((y - 1970) * 12 + np.where(real, mo, 1) - 1).astype("datetime64[M]")
-    seconds = (month.astype("datetime64[D]") + np.where(real, d, 1) - 1).astype("datetime64[s]").astype("int64")
-    seconds += h * 3600 + mi * 60 + sec
-    real &= (seconds >= _SECONDS[0]) & (seconds <= _SECONDS[1])
-    when = np.where(real, seconds, 0).astype("datetime64[s]").astype("datetime64[ns]")
-    when[~real] = np.datetime64("NaT")
+            number = np.array([char in _FIELDS for char in layout])
+            literal = np.frombuffer(layout.encode(), dtype="uint8")[~number]
+            fits = digit[:, number].all(axis=1) & (matrix[:, ~number] == literal).all(axis=1)
+            if fits.any():
+                shape[rows[fits]] = True
+                rows_found.append(rows[fits])
+                rewritten.append(_as_iso(matrix[fits], layout))
+    when = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if rows_found:
+        rows, iso = np.concatenate(rows_found), np.concatenate(rewritten)
+        seconds = _parse_iso(iso).astype("int64")
+        real = (seconds >= _SECONDS[0]) & (seconds <= _SECONDS[1])  # NaT is the least int64: not real
+        when[rows[real]] = seconds[real].astype("datetime64[s]")
     return shape, when
+
+
+_FIELDS = "YMDhms"
+_ISO = "YYYY-MM-DD hh:mm:ss"
+
+
+def _as_iso(matrix: np.ndarray, layout: str) -> np.ndarray:
+    """Cells in ``layout`` (a byte matrix) rewritten as ``YYYY-MM-DD hh:mm:ss``; a field the
+    layout lacks is the first day, or midnight."""
+    out = np.empty((len(matrix), len(_ISO)), dtype="uint8")
+    out[:] = np.frombuffer(b"0000-01-01 00:00:00", dtype="uint8")
+    for i, char in enumerate(_ISO):
+        if char in _FIELDS:
+            nth = _ISO[:i].count(char)  # the nth digit of this field
+            where = [k for k, c in enumerate(layout) if c == char]
+            if nth < len(where):
+                out[:, i] = matrix[:, where[nth]]
+    return out
+
+
+def _parse_iso(iso: np.ndarray) -> np.ndarray:
+    """``YYYY-MM-DD hh:mm:ss`` byte rows to datetime64[s]; NaT where the date or time is impossible."""
+    width = len(_ISO)
+    offsets = np.arange(0, width * (len(iso) + 1), width, dtype="int64")
+    strings = pa.Array.from_buffers(pa.large_string(), len(iso), [None, pa.py_buffer(offsets), pa.py_buffer(iso)])
+    try:
+        return strings.cast(pa.timestamp("s")).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:  # an impossible date somewhere: find which, each cell on its own
+        parsed = pd.to_datetime(pd.Series(strings.to_numpy(zero_copy_only=False), dtype=object),
+                                format="%Y-%m-%d %H:%M:%S", errors="coerce")
+        return parsed.to_numpy().astype("datetime64[s]")

@@ -8,6 +8,7 @@ return and 72 hours after it, both ends included.
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from .periods import in_date_window, pct, round_half_up
 
@@ -143,14 +144,32 @@ def missing_type(episodes: pd.DataFrame) -> pd.Series:
     return episodes["type"].fillna("").str.strip().str.upper().replace("", "M")
 
 
-def _with_group(episodes: pd.DataFrame) -> pd.DataFrame:
-    """The episodes with ``group`` ("home" or "care"), ``hours`` missing and ``rhi_72h``."""
-    return episodes.assign(group=np.where(episodes.looked_after, "care", "home"),
-                           hours=duration_hours(episodes), rhi_72h=rhi_within_72h(episodes))
+def _groups(episodes: pd.DataFrame) -> dict:
+    """Integer codes for the summaries: the month of the start (counted from the first month),
+    the group ("care" 0, "home" 1: their alphabetical order), the child (``ids`` says whose)
+    and the hours missing."""
+    start = episodes.start.to_numpy(dtype="datetime64[ns]")
+    end = episodes.end.to_numpy(dtype="datetime64[ns]")
+    # Hours by integer nanoseconds: duration_hours' values without Timedelta arithmetic.
+    hours = (end.view("int64") - start.view("int64")) / 3.6e12
+    hours[np.isnat(end)] = np.nan
+    month = episodes.start.dt.to_period("M").array.asi8
+    first = int(month.min()) if len(month) else 0
+    codes, ids = pd.factorize(episodes.child_id)
+    return {"home": (~episodes.looked_after.to_numpy(dtype=bool)).astype(np.int64), "hours": hours,
+            "month": month - first, "first_month": first, "child": codes, "ids": ids}
+
+
+def _labelled(out: pd.DataFrame, first: pd.Index, name: str, home: np.ndarray) -> pd.DataFrame:
+    out.index = pd.MultiIndex.from_arrays([first, pd.Index(np.where(home == 1, "home", "care"), dtype="str")],
+                                          names=[name, "group"])
+    return out
 
 
 def by_month(episodes: pd.DataFrame) -> pd.DataFrame:
     """Episodes, children and durations for each month of going missing, home and care apart.
+
+    Month and group make one integer key, so the group-by hashes integers, not text.
 
     Returns
     -------
@@ -159,12 +178,22 @@ def by_month(episodes: pd.DataFrame) -> pd.DataFrame:
         ``children`` (distinct), ``episodes_per_child``, ``returned``, ``median_duration_hours``
         (returned episodes) and ``rhi_within_72h``.
     """
-    e = _with_group(episodes)
-    month = e.start.dt.to_period("M").rename("month")
-    g = e.groupby([month, "group"], sort=True)
-    out = g.agg(episodes=("child_id", "size"), children=("child_id", "nunique"),
-                returned=("hours", "count"), median_duration_hours=("hours", "median"),
-                rhi_within_72h=("rhi_72h", "sum"))
+    return _by_month(episodes, _groups(episodes))
+
+
+def _by_month(episodes: pd.DataFrame, g: dict) -> pd.DataFrame:
+    key = g["month"] * 2 + g["home"]
+    frame = pd.DataFrame({"key": key, "hours": g["hours"], "rhi": rhi_within_72h(episodes).to_numpy(dtype=bool)})
+    out = frame.groupby("key", sort=True).agg(
+        episodes=("rhi", "size"), returned=("hours", "count"),
+        median_duration_hours=("hours", "median"), rhi_within_72h=("rhi", "sum"))
+    # Distinct children per key: sort the (key, child) pairs once and count where they change.
+    pairs = np.sort(key * max(len(g["ids"]), 1) + g["child"])
+    distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]][:len(pairs)]] // max(len(g["ids"]), 1)
+    out["children"] = np.bincount(distinct, minlength=int(key.max(initial=-1)) + 1)[out.index.to_numpy()]
+    key = out.index.to_numpy()
+    out = _labelled(out.reset_index(drop=True), pd.PeriodIndex.from_ordinals(key // 2 + g["first_month"], freq="M"),
+                    "month", key % 2)
     out["episodes_per_child"] = out.episodes / out.children
     return out[["episodes", "children", "episodes_per_child", "returned", "median_duration_hours", "rhi_within_72h"]]
 
@@ -172,13 +201,48 @@ def by_month(episodes: pd.DataFrame) -> pd.DataFrame:
 def by_child(episodes: pd.DataFrame) -> pd.DataFrame:
     """Each child's episodes from home and from care: how many, when, and hours missing.
 
+    One sort of the rows by child, group and month; every figure is then read from the runs
+    of equal keys (``numpy.*.reduceat``), with no hashing per figure.
+
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``child_id`` and ``group``: ``episodes``, ``first_start``, ``last_start``,
-        ``total_hours`` (returned episodes) and ``months`` (distinct months with an episode).
+        Indexed by ``child_id`` and ``group``, sorted: ``episodes``, ``first_start``,
+        ``last_start``, ``total_hours`` (returned episodes) and ``months`` (distinct months
+        with an episode).
     """
-    e = _with_group(episodes).assign(month=episodes.start.dt.to_period("M"))
-    return e.groupby(["child_id", "group"], sort=True).agg(
-        episodes=("start", "size"), first_start=("start", "min"), last_start=("start", "max"),
-        total_hours=("hours", "sum"), months=("month", "nunique"))
+    return _by_child(episodes, _groups(episodes))
+
+
+def summaries(episodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`by_month` and :func:`by_child` together, the codes they share worked out once."""
+    g = _groups(episodes)
+    return _by_month(episodes, g), _by_child(episodes, g)
+
+
+def _by_child(episodes: pd.DataFrame, g: dict) -> pd.DataFrame:
+    codes, ids = g["child"], g["ids"]
+    # Arrow sorts the distinct ids (millions of them, at scale) far faster than Python objects.
+    order_ids = (pc.sort_indices(ids.array._pa_array).to_numpy() if hasattr(ids.array, "_pa_array")
+                 else np.argsort(ids.to_numpy(dtype=object), kind="stable"))
+    rank = np.empty(len(ids), dtype=np.int64)  # each code's place among the ids in sorted order
+    rank[order_ids] = np.arange(len(ids))
+    span = int(g["month"].max()) + 1 if len(codes) else 1
+    key = (rank[codes] * 2 + g["home"]) * span + g["month"]
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    pair = key // span
+    runs = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]][:len(key)])
+    start = episodes.start.to_numpy(dtype="datetime64[ns]")[order]
+    hours = np.nan_to_num(g["hours"][order])  # the sum leaves out the still missing, as pandas' sum
+    new_month = np.r_[True, key[1:] != key[:-1]][:len(key)].astype(np.int64)
+
+    def per_run(ufunc, values):
+        return ufunc.reduceat(values, runs) if len(runs) else values[:0]
+
+    # The index from its levels and codes: no text is hashed again to build it.
+    index = pd.MultiIndex(levels=[pd.Index(ids.take(order_ids), dtype="str"), pd.Index(["care", "home"], dtype="str")],
+                          codes=[pair[runs] // 2, pair[runs] % 2], names=["child_id", "group"], verify_integrity=False)
+    return pd.DataFrame({"episodes": np.diff(np.r_[runs, len(key)]).astype(np.int64),
+                         "first_start": per_run(np.minimum, start), "last_start": per_run(np.maximum, start),
+                         "total_hours": per_run(np.add, hours), "months": per_run(np.add, new_month)}, index=index)

@@ -104,6 +104,39 @@ def test_dates_read_from_digits_match_pandas(kind, alone):
     assert shape.any() and (shape & np.isnat(when)).any()
 
 
+@pytest.mark.parametrize("kind,alone", [("date", False), ("datetime", True), ("month", False)])
+def test_real_dates_take_the_one_pass_parse(kind, alone, monkeypatch):
+    """Only real dates in range: Arrow's single parse reads them all, never pandas' cell-by-cell one."""
+    from improvement_report import loading
+    cells = random_cells(np.random.default_rng(11), 3000)
+    want_shape, want_when = old_times(cells, kind, alone)
+    real = cells[want_shape & ~np.isnat(want_when)].reset_index(drop=True)
+    expected = old_times(real, kind, alone)[1]
+    monkeypatch.setattr(loading.pd, "to_datetime", lambda *a, **k: pytest.fail("fell back to pandas"))
+    shape, when = _read_times(real, _LAYOUTS[kind] + (_D if alone else ()))
+    assert shape.all() and len(real) > 100
+    np.testing.assert_array_equal(when, expected)
+
+
+def test_iso_columns_are_read_in_one_pass_and_near_misses_are_refused(monkeypatch):
+    from improvement_report import loading
+    good = pd.Series(["2017-01-31 10:00", "", "2016-02-29T23:59", "2017-12-31 00:00:00", "2017-01-01"], dtype="str")
+    want = old_times(good, "datetime", True)
+    calls = []
+    exact = loading._read_times_exact
+    monkeypatch.setattr(loading, "_read_times_exact", lambda *a: calls.append(a) or exact(*a))
+    shape, when = _read_times(good, _LAYOUTS["datetime"] + _D)
+    assert calls == []
+    np.testing.assert_array_equal(shape, want[0])
+    np.testing.assert_array_equal(when, want[1])
+    # Strings of the ISO layouts' lengths that are not in them: the one-pass parse must not take them.
+    near = ["2017-01-01T10+01", "2017-01-01 10:0Z", "2017-01-01t10:00", "2017-01-01_10:00", "2017-01-01 10:00:0Z",
+            "2017-01-01T10:00+01", "+017-01-01", "2017/01/01", "2017-01-1 ", "2017-02-30", "2017-01-01 24:00"]
+    for cell in near:
+        shape, when = _read_times(pd.Series(["2017-01-01", cell], dtype="str"), _LAYOUTS["datetime"] + _D)
+        assert shape[0] and not (shape[1] and not np.isnat(when[1])), cell
+
+
 @pytest.mark.parametrize("text", [
     b"a,b,c\n1,,3\n", b"\xef\xbb\xbfa,b,c\n1,\"\",3\n", b"a,b,c\n\n1,2,3\n\n", b"a,b,c\n1,2\n", b"a,b,c",
     b"a,b,c\r\n1,2,3\r\n", b"a,b,c\r1,2,3\r", b"a,b,c\n\"x\ny\",2,3\n", b"\n", b"\n\na,b,c\n1,2,3\n",
@@ -167,3 +200,47 @@ def test_counts_by_month_and_team_match_a_groupby(n, monkeypatch):
     want = (d.assign(ok=ok).groupby([d.held_at.dt.to_period("M").rename("month"), "team"], sort=True)
             .agg(discussions=("ok", "size"), compliant=("ok", "sum")).astype("int64"))
     pd.testing.assert_frame_equal(got[["discussions", "compliant"]], want, check_index_type=False)
+
+
+def _with_group(episodes):
+    return episodes.assign(group=np.where(episodes.looked_after, "care", "home"),
+                           hours=missing_episodes.duration_hours(episodes),
+                           rhi_72h=missing_episodes.rhi_within_72h(episodes))
+
+
+def plain_by_month(episodes):
+    """The summaries as plain pandas group-bys on text, the reference for the integer-key versions."""
+    e = _with_group(episodes)
+    out = e.groupby([e.start.dt.to_period("M").rename("month"), "group"], sort=True).agg(
+        episodes=("child_id", "size"), children=("child_id", "nunique"), returned=("hours", "count"),
+        median_duration_hours=("hours", "median"), rhi_within_72h=("rhi_72h", "sum"))
+    out["episodes_per_child"] = out.episodes / out.children
+    return out[["episodes", "children", "episodes_per_child", "returned", "median_duration_hours", "rhi_within_72h"]]
+
+
+def plain_by_child(episodes):
+    e = _with_group(episodes).assign(month=episodes.start.dt.to_period("M"))
+    return e.groupby(["child_id", "group"], sort=True).agg(
+        episodes=("start", "size"), first_start=("start", "min"), last_start=("start", "max"),
+        total_hours=("hours", "sum"), months=("month", "nunique"))
+
+
+@pytest.mark.parametrize("n", [0, 1, 50, 5000])
+def test_missing_summaries_match_plain_group_bys(n):
+    rng = np.random.default_rng(n)
+    start = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365 * 1440, n), unit="min")
+    end = pd.Series(start + pd.to_timedelta(rng.integers(0, 10 * 1440, n), unit="min"))
+    end[rng.random(n) < 0.1] = pd.NaT  # still missing
+    rhi = end + pd.to_timedelta(rng.integers(0, 200, n), unit="h")
+    rhi[rng.random(n) < 0.3] = pd.NaT
+    children = np.array([f"C{k:05d}" for k in rng.integers(0, max(n // 4, 1), n)] if n else [], dtype=object)
+    missing = pd.DataFrame({"child_id": pd.Series(children, dtype="str"), "start": pd.Series(start).astype("datetime64[ns]"),
+                            "end": end.astype("datetime64[ns]"), "looked_after": rng.random(n) < 0.4,
+                            "rhi_completed_at": rhi.astype("datetime64[ns]")})
+    pd.testing.assert_frame_equal(missing_episodes.by_month(missing), plain_by_month(missing),
+                                  check_dtype=False, check_index_type=False)
+    pd.testing.assert_frame_equal(missing_episodes.by_child(missing), plain_by_child(missing),
+                                  check_dtype=False, check_index_type=False)
+    both = missing_episodes.summaries(missing)
+    pd.testing.assert_frame_equal(both[0], missing_episodes.by_month(missing))
+    pd.testing.assert_frame_equal(both[1], missing_episodes.by_child(missing))
