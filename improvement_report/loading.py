@@ -259,7 +259,7 @@ def _check(name: str, header: pd.Series, body: pd.DataFrame, codes) -> tuple:
             problem(c.name, typed[c.name] < typed[c.not_before], f"must be on or after {c.not_before}")
         if c.unique and not set(c.unique) & set(absent):
             keys = pd.DataFrame({k: raw[k] for k in c.unique})
-            repeated = keys.duplicated(keep=False) & keys.ne("").all(axis=1)
+            repeated = pd.Series(_repeated(keys), index=keys.index) & keys.ne("").all(axis=1)
             rule = ("must be unique: the same value is on more than one row" if len(c.unique) == 1
                     else f"must be one row per {' and '.join(c.unique)}: repeated on these rows")
             problem(c.name, repeated, rule)
@@ -331,9 +331,58 @@ def _parse(c: Column, s: pd.Series, empty: pd.Series, problem) -> pd.Series:
 def _text(s: pd.Series) -> tuple[pa.LargeStringArray, np.ndarray, np.ndarray]:
     """A text column as Arrow holds it: the array, each cell's byte offsets and the UTF-8 bytes."""
     text = pa.chunked_array(pa.array(s, type=pa.large_string())).combine_chunks()
+    return (text, *_buffers(text))
+
+
+def _buffers(text: pa.LargeStringArray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's byte offsets and the UTF-8 bytes, as numpy views of the Arrow buffers."""
     offsets = np.frombuffer(text.buffers()[1], dtype="int64")[text.offset:text.offset + len(text) + 1]
     data = np.frombuffer(text.buffers()[2], dtype="uint8") if text.buffers()[2] else np.zeros(0, "uint8")
-    return text, offsets, data
+    return offsets, data
+
+
+_PRIME = np.uint64(1099511628211)  # FNV's 64-bit prime: each byte stirred into the fingerprint
+_LONGEST_ID = 64  # longer text is left to pandas (one pass per character would cost more than hashing)
+
+
+def _repeated(keys: pd.DataFrame) -> np.ndarray:
+    """Which rows have the same key as another row (every copy marked, as ``duplicated(keep=False)``).
+
+    Hashing ten million distinct ids in a table is slow (its cache misses grow with the table),
+    so a single-column key is first given a 64-bit fingerprint, computed over its bytes for the
+    whole column at once, and the fingerprints are sorted. Rows whose fingerprint no other row
+    has are unique; only those that share one (true repeats, or a rare collision) are compared
+    as text.
+    """
+    if keys.shape[1] != 1:
+        return keys.duplicated(keep=False).to_numpy()
+    column = keys.iloc[:, 0]
+    text, offsets, _ = _text(column)
+    lengths = np.diff(offsets)
+    longest = int(lengths.max(initial=0))
+    if longest > _LONGEST_ID:
+        return column.duplicated(keep=False).to_numpy()
+    if (lengths == longest).all():
+        data = _buffers(text)[1][offsets[0]:offsets[-1]]
+    else:  # padded to one length (the true length goes into the fingerprint)
+        padded_offsets, data = _buffers(pc.utf8_lpad(text, width=longest, padding=" "))
+        data = data[padded_offsets[0]:padded_offsets[-1]]
+        if len(data) != len(lengths) * longest:  # non-ASCII text pads by characters, not bytes
+            return column.duplicated(keep=False).to_numpy()
+    # The bytes as a matrix, widened to whole 64-bit words, stirred in one word at a time.
+    wide = np.zeros((len(lengths), -(-longest // 8) * 8), dtype=np.uint8)
+    wide[:, :longest] = data.reshape(len(lengths), longest)
+    fingerprint = lengths.astype(np.uint64)
+    for word in wide.view(np.uint64).T:
+        fingerprint *= _PRIME
+        fingerprint ^= word
+    ordered = np.sort(fingerprint)
+    shared = ordered[1:][ordered[1:] == ordered[:-1]]
+    out = np.zeros(len(column), dtype=bool)
+    if len(shared):
+        rows = np.isin(fingerprint, shared)
+        out[rows] = column[rows].duplicated(keep=False).to_numpy()
+    return out
 
 
 def _strip(s: pd.Series) -> pd.Series:

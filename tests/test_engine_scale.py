@@ -244,3 +244,16 @@ def test_missing_summaries_match_plain_group_bys(n):
     both = missing_episodes.summaries(missing)
     pd.testing.assert_frame_equal(both[0], missing_episodes.by_month(missing))
     pd.testing.assert_frame_equal(both[1], missing_episodes.by_child(missing))
+
+
+@pytest.mark.parametrize("weak", [False, True])  # weak: a fingerprint of the last byte only, so most rows collide
+def test_repeated_keys_match_pandas(weak, monkeypatch):
+    from improvement_report import loading
+    if weak:
+        monkeypatch.setattr(loading, "_PRIME", np.uint64(0))
+    rng = np.random.default_rng(3)
+    for ids in (rng.integers(0, 5000, 4000).astype(str),                     # different lengths, repeats
+                np.char.zfill(rng.integers(0, 10**6, 4000).astype(str), 8),  # one length
+                np.array([f"SD{k}" for k in range(3000)] + ["", "", "x" * 70, "x" * 70])):
+        keys = pd.DataFrame({"id": pd.Series(ids, dtype="str")})
+        np.testing.assert_array_equal(loading._repeated(keys), keys.duplicated(keep=False).to_numpy())
