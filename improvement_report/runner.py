@@ -314,7 +314,7 @@ class Builder:
         """Build the report's book and publish it, unless the published edition is already this one."""
         try:
             key = self._edition_key(report)
-            if self._published_is_current(report, key):
+            if self.use_cache and self._published_is_current(report, key):  # --no-cache rebuilds the book too
                 report.unchanged, report.index = True, report.edition.html_dir / "index.html"
                 report.say("book: nothing changed since the published edition, which is kept as it is")
             else:

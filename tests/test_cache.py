@@ -141,6 +141,7 @@ def test_no_cache_executes_every_page(sandbox):
     sandbox.executed.clear()
     runner.build_many([load_config(cfg)], workers=2, use_cache=False)
     assert sorted(sandbox.executed) == sorted(book_notebooks())
+    assert len(sandbox.books) == 2, "--no-cache must build the book again too"
 
 
 def test_a_failing_report_does_not_stop_the_others(sandbox):
