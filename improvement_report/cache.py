@@ -25,7 +25,8 @@ REFERENCE_INPUTS = (REFERENCE_DIR, DATA_DIR / "published", CATALOGUE_PATH)
 _CHUNK = 1 << 22
 
 
-def _sha(*parts: bytes | str) -> str:
+def digest(*parts: bytes | str) -> str:
+    """SHA-256 of the parts, each kept apart from the next."""
     h = hashlib.sha256()
     for part in parts:
         h.update(part.encode() if isinstance(part, str) else part)
@@ -82,7 +83,7 @@ def input_files(data_path: Path) -> list[Path]:
 def code_fingerprint() -> str:
     """Digest of the package's source and the pinned requirements: new code re-executes every page."""
     sources = sorted(PACKAGE_DIR.rglob("*.py")) + [REPO_ROOT / "requirements.txt"]
-    return _sha(*(part for p in sources for part in (_name(p), p.read_bytes())))
+    return digest(*(part for p in sources for part in (_name(p), p.read_bytes())))
 
 
 @dataclass(frozen=True)
@@ -96,15 +97,15 @@ class Fingerprint:
 
     @property
     def key(self) -> str:
-        return _sha(self.template, self.parameters, self.inputs, self.code)[:32]
+        return digest(self.template, self.parameters, self.inputs, self.code)[:32]
 
 
 def fingerprint(template: Path, parameters: dict, inputs: dict[str, str], code: str) -> Fingerprint:
     """The fingerprint of one page; ``inputs`` maps each input file's name to its digest."""
     return Fingerprint(
-        template=_sha(template.read_bytes()),
-        parameters=_sha(json.dumps(parameters, sort_keys=True, default=str)),
-        inputs=_sha(json.dumps(inputs, sort_keys=True)),
+        template=digest(template.read_bytes()),
+        parameters=digest(json.dumps(parameters, sort_keys=True, default=str)),
+        inputs=digest(json.dumps(inputs, sort_keys=True)),
         code=code,
     )
 
@@ -131,6 +132,10 @@ class PageCache:
 
     def _entry(self, key: str) -> Path:
         return self.root / "pages" / key
+
+    def input_digests(self, data_path: Path) -> dict[str, str]:
+        """Each input file's name (from the repository root where it is inside) and content digest."""
+        return {_name(p): self.digests(p) for p in input_files(data_path)}
 
     def load(self, key: str, page: str) -> PageResult | None:
         """The stored execution for ``key``, or None."""
@@ -162,7 +167,7 @@ class PageCache:
             shutil.rmtree(scratch, ignore_errors=True)
 
     def _records_path(self, config: Path) -> Path:
-        return self.root / "records" / f"{_sha(str(config))[:16]}.json"
+        return self.root / "records" / f"{digest(str(config))[:16]}.json"
 
     def records(self, config: Path) -> dict:
         """The configuration's last run: ``{"pages": {page: record}, "edition": {...}}``."""

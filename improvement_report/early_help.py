@@ -8,23 +8,18 @@ open more than 12 months when open at E and ``E - start_date > 365 days``.
 import numpy as np
 import pandas as pd
 
+from .histograms import day_numbers
 from .periods import month_end, pct
 
 NOT_RECORDED = "Not recorded"
 
 
-_NS_PER_DAY = 86_400 * 10**9
 _YEAR = 366  # E - start > 365 days  <=>  start <= E - 366 days
 
 
 def _days(dates: np.ndarray) -> np.ndarray:
-    """Day numbers (days since 1970-01-01) of the dates given, leaving out NaT.
-
-    The contract's dates are whole days (midnight), so a float product rounded to the nearest
-    day is exact (its error is far below half a day) and several times faster than integer division.
-    """
-    dates = dates[~np.isnat(dates)]
-    return np.rint(dates.view("int64") * (1 / _NS_PER_DAY)).astype(np.int64)
+    """Day numbers (days since 1970-01-01) of the dates given, leaving out NaT."""
+    return day_numbers(dates[~np.isnat(dates)])
 
 
 class _DayCounts:

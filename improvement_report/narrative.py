@@ -65,7 +65,7 @@ def record_sentence(rec: Record, kind: str, what: str) -> str:
     """E.g. "the lowest month-end count since April 2016 (every month from April 2016 to
     October 2017 was higher; the last month this low was March 2016, 606)"."""
     if rec.months_before == 0:
-        return f"the first month of the series, so there is nothing earlier to compare it with"
+        return "the first month of the series, so there is nothing earlier to compare it with"
     if rec.since is None:
         return f"the {kind} {what} in the whole series"
     if rec.since == rec.at:

@@ -250,7 +250,7 @@ class Builder:
             return
         report.timings["validation"] = time.perf_counter() - started
         report.say("data valid: " + ", ".join(f"{f.file} ({f.rows} rows)" for f in extracts.files))
-        inputs = {page_cache._name(p): self.cache.digests(p) for p in page_cache.input_files(cfg.data_path)}
+        inputs = self.cache.input_digests(cfg.data_path)
         report.records = self.cache.records(cfg.path)
         report.staging = BUILD_DIR / f"staging-{os.getpid()}-{report.label.strip(' []:') or 'report'}"
         _stage(report.staging, cfg)
@@ -296,8 +296,8 @@ class Builder:
                               if p.is_file() and p.suffix != ".ipynb" and p.parts[-2] not in ("figures", "downloads"))
         parts = [report.page_keys[p] for p in sorted(report.page_keys)]
         parts += [str(report.edition.html_dir), _book_config(report.cfg), (REPO_ROOT / "_toc.yml").read_text()]
-        parts += [f"{p.relative_to(report.staging)}:{page_cache._sha(p.read_bytes())}" for p in hand_written]
-        return page_cache._sha(*parts)
+        parts += [f"{p.relative_to(report.staging)}:{page_cache.digest(p.read_bytes())}" for p in hand_written]
+        return page_cache.digest(*parts)
 
     def _published_is_current(self, report: Report, key: str) -> bool:
         if report.records.get("edition", {}).get("key") != key:

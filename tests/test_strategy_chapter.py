@@ -239,7 +239,6 @@ def test_page_tables_keep_whole_numbers_and_every_group(tmp_path):
 
 
 def test_small_teams_are_pooled_or_left_off_so_no_count_of_1_to_5_shows():
-    import pandas as pd
     from improvement_report import strategy_chapter as sdc
 
     rows = []
