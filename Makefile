@@ -8,15 +8,18 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONFIG ?= config/default.yml
 
-.PHONY: help setup book test unit nbval build-check many-reports browser browser-deps reproducible bench demo-data figures validate clean
+# Lint first: a broken layer or a lint finding fails fast, before the slow steps.
+.PHONY: help setup book test lint unit nbval build-check many-reports browser browser-deps reproducible bench demo-data figures validate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 	@echo "  Variables: CONFIG=$(CONFIG), BENCH_SIZES (e.g. \"10000 100000\" for a quick make bench)"
 
-$(STAMP): requirements.txt pyproject.toml
+REQUIREMENTS := requirements.txt requirements-test.txt requirements-cluster.txt requirements-bench.txt
+
+$(STAMP): $(REQUIREMENTS) pyproject.toml
 	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check $(addprefix -r ,$(REQUIREMENTS))
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
@@ -25,7 +28,12 @@ setup: $(STAMP) ## Create .venv and install the pinned requirements (only when t
 book: $(STAMP) ## Validate the data, execute the notebooks (in parallel; unchanged ones from the cache) and build the HTML book for CONFIG
 	$(PY) -m improvement_report build --config $(CONFIG)
 
-test: unit nbval build-check many-reports browser reproducible ## Unit tests, nbval on book/, a strict rebuild, many reports at once, browser checks, reproducibility
+test: lint unit nbval build-check many-reports browser reproducible ## Unit tests, nbval on book/, a strict rebuild, many reports at once, browser checks, reproducibility
+
+lint: $(STAMP) ## ruff (lint and format) and import-linter's layer contracts
+	$(VENV)/bin/ruff check improvement_report tests tests_browser tests_build benchmarks
+	$(VENV)/bin/ruff format --check improvement_report tests tests_browser tests_build benchmarks
+	$(VENV)/bin/lint-imports
 
 unit: $(STAMP) ## Unit tests of the package
 	$(PY) -m pytest tests

@@ -8,13 +8,13 @@ seed) and the files are reused when already present with the right number of row
 Four calculations are timed, each in a fresh subprocess so that peak memory (peak RSS of that
 process) is its own:
 
-1. ``load``: read and validate each extract (:func:`improvement_report.loading.load_file`).
+1. ``load``: read and validate each extract (:func:`improvement_report.inputs.loading.load_file`).
 2. ``monthly_flow``: month-end open CAFs and the other flow columns for every month of the
-   ten years (:func:`improvement_report.early_help.monthly_flow`).
+   ten years (:func:`improvement_report.measures.early_help.monthly_flow`).
 3. ``compliance``: strategy-discussion compliance by month and team
-   (:func:`improvement_report.strategy_discussions.compliance_by_month_team`).
+   (:func:`improvement_report.measures.strategy_discussions.compliance_by_month_team`).
 4. ``missing``: missing-episode summaries by month and group, and by child and group
-   (:func:`improvement_report.missing_episodes.summaries`: ``by_month`` and ``by_child`` sharing their codes).
+   (:func:`improvement_report.measures.missing_episodes.summaries`: ``by_month`` and ``by_child`` sharing their codes).
 
 For 2-4 the data is loaded first and only the calculation is timed. DuckDB (reference only)
 does the same calculations in SQL with two threads; for 2-4 on tables created from the CSV
@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from improvement_report.loading import FILES
+from improvement_report.inputs.loading import FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
@@ -53,10 +53,18 @@ CALCULATIONS = ("load", "monthly_flow", "compliance", "missing")
 DEFAULT_WORKDIR = Path(os.environ.get("ENGINE_BENCH_DIR", "/tmp/engine-benchmark"))
 
 # Columns holding ids (made unique per copy), dates and date-times (shifted per copy).
-_IDS = {"caf": ("episode_id", "child_id"), "strategy": ("discussion_id",),
-        "missing": ("episode_id", "child_id"), "indicators": ("indicator",)}
-_DATES = {"caf": ("start_date", "end_date"), "strategy": ("held_at",),
-          "missing": ("start", "end", "rhi_completed_at"), "indicators": ("month",)}
+_IDS = {
+    "caf": ("episode_id", "child_id"),
+    "strategy": ("discussion_id",),
+    "missing": ("episode_id", "child_id"),
+    "indicators": ("indicator",),
+}
+_DATES = {
+    "caf": ("start_date", "end_date"),
+    "strategy": ("held_at",),
+    "missing": ("start", "end", "rhi_completed_at"),
+    "indicators": ("month",),
+}
 
 
 # --------------------------------------------------------------------------------------
@@ -76,8 +84,10 @@ def _count_rows(path: Path) -> int:
 def _scaled(key: str, n: int, rng: np.random.Generator) -> pa.Table:
     """The demo extract ``key`` repeated to ``n`` rows, each copy with new ids and shifted dates."""
     names = pacsv.read_csv(DEMO / FILES[key]).column_names
-    demo = pacsv.read_csv(DEMO / FILES[key], convert_options=pacsv.ConvertOptions(
-        column_types={c: pa.string() for c in names}, strings_can_be_null=True))
+    demo = pacsv.read_csv(
+        DEMO / FILES[key],
+        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, strings_can_be_null=True),
+    )
     m = demo.num_rows
     copies = math.ceil(n / m)
     copy = np.repeat(np.arange(copies), m)[:n]
@@ -97,12 +107,15 @@ def _scaled(key: str, n: int, rng: np.random.Generator) -> pa.Table:
         table = table.set_column(table.column_names.index("month"), "month", pa.array(text, pa.string()))
         return table
     # Days, so times of day, weekdays' share and durations keep the demo's shape.
-    times = {c: pc.strptime(table[c], "%Y-%m-%d %H:%M" if key != "caf" else "%Y-%m-%d", "s", error_is_null=True)
-             for c in _DATES[key]}
+    times = {
+        c: pc.strptime(table[c], "%Y-%m-%d %H:%M" if key != "caf" else "%Y-%m-%d", "s", error_is_null=True)
+        for c in _DATES[key]
+    }
     if key == "strategy":  # a date alone (time unknown) is kept as a date alone
         alone = pc.equal(pc.utf8_length(table["held_at"]), 10)
-        times["held_at"] = pc.if_else(alone, pc.strptime(table["held_at"], "%Y-%m-%d", "s", error_is_null=True),
-                                      times["held_at"])
+        times["held_at"] = pc.if_else(
+            alone, pc.strptime(table["held_at"], "%Y-%m-%d", "s", error_is_null=True), times["held_at"]
+        )
     lo = min(pc.min(t).as_py() for t in times.values())
     hi = max(pc.max(t).as_py() for t in times.values())
     room = max(YEARS * 365 - (hi - lo).days, 1)
@@ -151,8 +164,8 @@ def _months(caf: pd.DataFrame) -> pd.PeriodIndex:
 
 def _package(calculation: str, folder: Path) -> float:
     """Seconds the package takes for one calculation (data loaded first, outside the clock)."""
-    from improvement_report import early_help, missing_episodes, strategy_discussions
-    from improvement_report.loading import load_file
+    from improvement_report.inputs.loading import load_file
+    from improvement_report.measures import early_help, missing_episodes, strategy_discussions
 
     if calculation == "load":
         t = time.perf_counter()
@@ -182,20 +195,24 @@ def _best(calculation) -> float:
 
 _SQL_SHAPE = {  # the loader's layouts as regular expressions and strptime formats
     "date": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4}", ["%Y-%m-%d", "%d/%m/%Y"]),
-    "datetime": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?|[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}",
-                 ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"]),
+    "datetime": (
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?|[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}",
+        ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"],
+    ),
     "month": (r"[0-9]{4}-[0-9]{2}", ["%Y-%m"]),
 }
 
 
 def _duckdb_load(con, key: str, path: Path) -> dict:
     """Read one extract into table ``key`` (typed) and count the rows breaking each contract rule."""
-    from improvement_report.contract import CONTRACT
+    from improvement_report.inputs.contract import CONTRACT
 
     spec = CONTRACT[FILES[key]]
     q = '"{}"'.format  # "end" is a keyword
-    con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv('{path}', all_varchar=true, "
-                "header=true, auto_detect=false, columns={" + ", ".join(f"'{c.name}': 'VARCHAR'" for c in spec) + "})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv('{path}', all_varchar=true, "
+        "header=true, auto_detect=false, columns={" + ", ".join(f"'{c.name}': 'VARCHAR'" for c in spec) + "})"
+    )
     typed, checks = [], []
     for c in spec:
         t = f"nullif(trim({q(c.name)}), '')"
@@ -211,7 +228,9 @@ def _duckdb_load(con, key: str, path: Path) -> dict:
             if c.date_alone:
                 typed.append(f"length({t}) > 10 AS time_known")
         elif c.type == "flag":
-            checks.append(f"count_if({t} IS NOT NULL AND lower({t}) NOT IN ('y','yes','true','1','n','no','false','0'))")
+            checks.append(
+                f"count_if({t} IS NOT NULL AND lower({t}) NOT IN ('y','yes','true','1','n','no','false','0'))"
+            )
             value = f"lower({t}) IN ('y','yes','true','1')"
         elif c.type == "choice":
             checks.append(f"count_if({t} NOT IN ({', '.join(map(repr, c.choices))}))")
@@ -234,9 +253,11 @@ def _duckdb_load(con, key: str, path: Path) -> dict:
             counts += con.execute(f"SELECT count_if({q(c.name)} < {q(c.not_before)}) FROM {key}").fetchone()
         if c.unique:
             keys = ", ".join(map(q, c.unique))
-            counts += con.execute(f"SELECT count(*) FROM (SELECT {keys} FROM raw WHERE "
-                                  + " AND ".join(f"nullif(trim({q(k)}), '') IS NOT NULL" for k in c.unique)
-                                  + f" GROUP BY {keys} HAVING count(*) > 1)").fetchone()
+            counts += con.execute(
+                f"SELECT count(*) FROM (SELECT {keys} FROM raw WHERE "
+                + " AND ".join(f"nullif(trim({q(k)}), '') IS NOT NULL" for k in c.unique)
+                + f" GROUP BY {keys} HAVING count(*) > 1)"
+            ).fetchone()
     return {"rows": con.execute(f"SELECT count(*) FROM {key}").fetchone()[0], "problems": sum(counts)}
 
 
@@ -311,8 +332,13 @@ def _one(size: int, calculation: str, engine: str, workdir: Path) -> dict:
     folder = Path(workdir) / f"rows_{size}"
     seconds = (_package if engine == "package" else _duckdb)(calculation, folder)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    return {"size": size, "calculation": calculation, "engine": engine,
-            "seconds": round(seconds, 4), "peak_mb": round(peak_kb / 1024, 1)}
+    return {
+        "size": size,
+        "calculation": calculation,
+        "engine": engine,
+        "seconds": round(seconds, 4),
+        "peak_mb": round(peak_kb / 1024, 1),
+    }
 
 
 def run(sizes=(10**4, 10**5, 10**6, 10**7), workdir: Path = DEFAULT_WORKDIR, progress=print) -> list[dict]:
@@ -340,9 +366,22 @@ def run(sizes=(10**4, 10**5, 10**6, 10**7), workdir: Path = DEFAULT_WORKDIR, pro
         for calculation in CALCULATIONS:
             for engine in ("package", "duckdb"):
                 done = subprocess.run(
-                    [sys.executable, "-m", "benchmarks.engine", "--one", str(size), calculation, engine,
-                     "--workdir", str(workdir)],
-                    cwd=ROOT, check=True, capture_output=True, text=True)
+                    [
+                        sys.executable,
+                        "-m",
+                        "benchmarks.engine",
+                        "--one",
+                        str(size),
+                        calculation,
+                        engine,
+                        "--workdir",
+                        str(workdir),
+                    ],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
                 rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
                 if progress:
                     r = rows[-1]
@@ -362,7 +401,7 @@ TITLES = {
 }
 TIMED = {
     "load": "reading each CSV and checking every contract rule, to typed frames (DuckDB: typed tables and a count "
-            "of the rows breaking each rule)",
+    "of the rows breaking each rule)",
     "monthly_flow": "`early_help.monthly_flow` on the loaded episodes (loading not timed)",
     "compliance": "`strategy_discussions.compliance_by_month_team` on the loaded discussions (loading not timed)",
     "missing": "`missing_episodes.summaries` (by month and group, and by child and group, sharing their codes, as DuckDB shares its table `e`) on the loaded episodes (loading not timed)",
@@ -413,10 +452,12 @@ def markdown(rows: list[dict], previous: list[dict] | None = None) -> str:
         if not (p and d and d["seconds"]):
             continue
         ratio = p["seconds"] / d["seconds"]
-        verdicts.append(f"- {TITLES[calculation]}: {ratio:.2f}x DuckDB's time "
-                        f"({'within' if ratio <= RATIO_TARGET else '**not within**'} the {RATIO_TARGET}x target); "
-                        f"peak {p['peak_mb']:,.0f} MB ({'under' if p['peak_mb'] < MEMORY_TARGET_MB else '**over**'} "
-                        f"{MEMORY_TARGET_MB / 1024:.0f} GB)")
+        verdicts.append(
+            f"- {TITLES[calculation]}: {ratio:.2f}x DuckDB's time "
+            f"({'within' if ratio <= RATIO_TARGET else '**not within**'} the {RATIO_TARGET}x target); "
+            f"peak {p['peak_mb']:,.0f} MB ({'under' if p['peak_mb'] < MEMORY_TARGET_MB else '**over**'} "
+            f"{MEMORY_TARGET_MB / 1024:.0f} GB)"
+        )
     if verdicts:
         lines += [f"Against the targets, at {top:,} rows per file:", "", *verdicts, ""]
     for calculation in CALCULATIONS:
@@ -425,23 +466,40 @@ def markdown(rows: list[dict], previous: list[dict] | None = None) -> str:
         head = ["Rows per file", "Package s", "Peak MB", "DuckDB s", "DuckDB peak MB", "Ratio", "Growth"]
         if previous:
             head += ["Previous package s", "Previous ratio"]
-        lines += [f"### {TITLES[calculation]}", "", f"Timed: {TIMED[calculation]}.", "",
-                  "| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+        lines += [
+            f"### {TITLES[calculation]}",
+            "",
+            f"Timed: {TIMED[calculation]}.",
+            "",
+            "| " + " | ".join(head) + " |",
+            "|" + "---:|" * len(head),
+        ]
         last = None
         for n in sizes:
             p, d = now.get((calculation, n, "package")), now.get((calculation, n, "duckdb"))
             if p is None:
                 continue
             ratio = p["seconds"] / d["seconds"] if d and d["seconds"] else None
-            growth = (math.log(p["seconds"] / last[1]) / math.log(n / last[0])
-                      if last and last[1] > 0 and p["seconds"] > 0 else None)
-            cells = [f"{n:,}", _fmt(p["seconds"], ".3f"), _fmt(p["peak_mb"], ",.0f"),
-                     _fmt(d and d["seconds"], ".3f"), _fmt(d and d["peak_mb"], ",.0f"),
-                     _fmt(ratio, ".2f"), _fmt(growth, ".2f")]
+            growth = (
+                math.log(p["seconds"] / last[1]) / math.log(n / last[0])
+                if last and last[1] > 0 and p["seconds"] > 0
+                else None
+            )
+            cells = [
+                f"{n:,}",
+                _fmt(p["seconds"], ".3f"),
+                _fmt(p["peak_mb"], ",.0f"),
+                _fmt(d and d["seconds"], ".3f"),
+                _fmt(d and d["peak_mb"], ",.0f"),
+                _fmt(ratio, ".2f"),
+                _fmt(growth, ".2f"),
+            ]
             if previous:
                 bp, bd = before.get((calculation, n, "package")), before.get((calculation, n, "duckdb"))
-                cells += [_fmt(bp and bp["seconds"], ".3f"),
-                          _fmt(bp["seconds"] / bd["seconds"] if bp and bd and bd["seconds"] else None, ".2f")]
+                cells += [
+                    _fmt(bp and bp["seconds"], ".3f"),
+                    _fmt(bp["seconds"] / bd["seconds"] if bp and bd and bd["seconds"] else None, ".2f"),
+                ]
             lines.append("| " + " | ".join(cells) + " |")
             last = (n, p["seconds"])
         lines.append("")
@@ -451,6 +509,7 @@ def markdown(rows: list[dict], previous: list[dict] | None = None) -> str:
 def _duckdb_version() -> str:
     try:
         import duckdb
+
         return duckdb.__version__
     except ImportError:
         return ""
@@ -460,8 +519,12 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6, 10**7])
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
-    parser.add_argument("--one", nargs=3, metavar=("SIZE", "CALCULATION", "ENGINE"),
-                        help="measure one calculation in this process and print it as JSON (used by run)")
+    parser.add_argument(
+        "--one",
+        nargs=3,
+        metavar=("SIZE", "CALCULATION", "ENGINE"),
+        help="measure one calculation in this process and print it as JSON (used by run)",
+    )
     args = parser.parse_args(argv)
     if args.one:
         size, calculation, engine = args.one

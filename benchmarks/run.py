@@ -25,7 +25,7 @@ import nbformat
 import psutil
 
 from benchmarks import engine
-from improvement_report.paths import NOTEBOOKS_DIR, REPO_ROOT
+from improvement_report.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 HERE = Path(__file__).resolve().parent
 RESULTS_JSON, RESULTS_MD = HERE / "results.json", HERE / "RESULTS.md"
@@ -64,14 +64,19 @@ def book_stages() -> dict:
         original = CHANGED_TEMPLATE.read_bytes()
         try:
             nb = nbformat.read(CHANGED_TEMPLATE, as_version=4)
-            nb.metadata["benchmark_mark"] = dt.datetime.now().isoformat()
+            nb.metadata["benchmark_mark"] = dt.datetime.now(dt.UTC).isoformat()
             nbformat.write(nb, CHANGED_TEMPLATE)
             one_changed = _build(cache, "one template changed")
         finally:
             CHANGED_TEMPLATE.write_bytes(original)
         _build(cache, "template restored")  # the edition goes back to the committed one, from the cache
-    return {"setup_check": setup, "cold": cold, "unchanged": unchanged, "one_template_changed": one_changed,
-            "workers": os.cpu_count()}
+    return {
+        "setup_check": setup,
+        "cold": cold,
+        "unchanged": unchanged,
+        "one_template_changed": one_changed,
+        "workers": os.cpu_count(),
+    }
 
 
 def _fmt(value, digits=1) -> str:
@@ -81,7 +86,9 @@ def _fmt(value, digits=1) -> str:
 def book_markdown(now: dict, before: dict | None) -> str:
     """The book section of RESULTS.md, with the previous run's seconds beside this run's."""
     before = before or {}
-    rows = [("setup check (`make setup`, nothing to install)", now["setup_check"], None, before.get("setup_check"), None)]
+    rows = [
+        ("setup check (`make setup`, nothing to install)", now["setup_check"], None, before.get("setup_check"), None)
+    ]
 
     def pair(key, *path):
         values = []
@@ -135,10 +142,19 @@ def machine() -> dict:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6, 10**7],
-                   help="rows per file for the engine (default 10^4 to 10^7)")
-    p.add_argument("--workdir", type=Path, default=REPO_ROOT / "_build" / "bench",
-                   help="where the scaled extracts are written and kept between runs")
+    p.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10**4, 10**5, 10**6, 10**7],
+        help="rows per file for the engine (default 10^4 to 10^7)",
+    )
+    p.add_argument(
+        "--workdir",
+        type=Path,
+        default=REPO_ROOT / "_build" / "bench",
+        help="where the scaled extracts are written and kept between runs",
+    )
     p.add_argument("--skip-book", action="store_true", help="measure the engine only")
     args = p.parse_args(argv)
 
@@ -149,19 +165,23 @@ def main(argv=None) -> int:
     now["engine"] = engine.run(sizes=tuple(args.sizes), workdir=args.workdir)
 
     m = now["machine"]
-    text = "\n".join([
-        "# Benchmark results",
-        "",
-        "Written by `make bench` (`python -m benchmarks.run`); the figures of the run before are shown beside "
-        "these. Raw figures: `benchmarks/results.json`.",
-        "",
-        f"Machine: {m['cores']} cores, {m['memory_gb']} GB memory; Python {m['python']}, pandas {m['pandas']}, "
-        f"numpy {m['numpy']}, pyarrow {m['pyarrow']}, DuckDB {m['duckdb']}. Run on {m['date']}"
-        + (f"; previous run on {previous['machine']['date']}." if previous.get("machine") else "; no previous run."),
-        "",
-        book_markdown(now["book"], previous.get("book")) if now["book"] else "## The demo book\n\nNot measured.\n",
-        engine.markdown(now["engine"], previous.get("engine")),
-    ])
+    text = "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            "Written by `make bench` (`python -m benchmarks.run`); the figures of the run before are shown beside "
+            "these. Raw figures: `benchmarks/results.json`.",
+            "",
+            f"Machine: {m['cores']} cores, {m['memory_gb']} GB memory; Python {m['python']}, pandas {m['pandas']}, "
+            f"numpy {m['numpy']}, pyarrow {m['pyarrow']}, DuckDB {m['duckdb']}. Run on {m['date']}"
+            + (
+                f"; previous run on {previous['machine']['date']}." if previous.get("machine") else "; no previous run."
+            ),
+            "",
+            book_markdown(now["book"], previous.get("book")) if now["book"] else "## The demo book\n\nNot measured.\n",
+            engine.markdown(now["engine"], previous.get("engine")),
+        ]
+    )
     RESULTS_JSON.write_text(json.dumps(now, indent=1) + "\n", encoding="utf-8")
     RESULTS_MD.write_text(text.rstrip() + "\n", encoding="utf-8")
     print(text)

@@ -8,27 +8,36 @@ import argparse
 import logging
 import sys
 
-from .config import ConfigError, load_config
-from .loading import DataContractError
+from improvement_report.build.config import ConfigError, load_config
+from improvement_report.inputs.loading import DataContractError
 
 EXIT_BAD_INPUT = 2
 EXIT_BUILD_FAILED = 1
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m improvement_report",
-                                description="Children's services improvement report book.")
+    p = argparse.ArgumentParser(
+        prog="python -m improvement_report", description="Children's services improvement report book."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="validate the data, execute the notebooks and build the HTML book")
-    b.add_argument("--config", nargs="+", default=["config/default.yml"], metavar="CONFIG",
-                   help="report configuration(s) (YAML), or folders of them: several are built at once")
+    b.add_argument(
+        "--config",
+        nargs="+",
+        default=["config/default.yml"],
+        metavar="CONFIG",
+        help="report configuration(s) (YAML), or folders of them: several are built at once",
+    )
     b.add_argument("--month", help="report month YYYY-MM, overriding the configuration")
     b.add_argument("--window-start", help="window start YYYY-MM-DD, overriding the configuration")
     b.add_argument("--window-end", help="window end YYYY-MM-DD, overriding the configuration")
     b.add_argument("--workers", type=int, default=None, help="pages executed at once (default: one per core)")
-    b.add_argument("--scheduler", metavar="ADDRESS",
-                   help="execute the pages on this Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="execute the pages on this Dask distributed scheduler, e.g. tcp://10.0.0.5:8786",
+    )
     b.add_argument("--no-cache", action="store_true", help="execute every page, whatever the cache holds")
     b.add_argument("--timings", metavar="FILE", help="write each stage's seconds to FILE (JSON), for the benchmark")
 
@@ -51,15 +60,21 @@ def _parser() -> argparse.ArgumentParser:
 def _figures(args) -> int:
     import pandas as pd
 
-    from .figures import figures_json
+    from improvement_report.measures.headline import figures_json
 
-    for name, value, fmt in (("--month", args.month, "%Y-%m"), ("--window-start", args.window_start, "%Y-%m-%d"),
-                             ("--window-end", args.window_end, "%Y-%m-%d")):
+    for name, value, fmt in (
+        ("--month", args.month, "%Y-%m"),
+        ("--window-start", args.window_start, "%Y-%m-%d"),
+        ("--window-end", args.window_end, "%Y-%m-%d"),
+    ):
         try:
             pd.to_datetime(value, format=fmt)
         except ValueError:
-            print(f"error: {name} must be written {fmt.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD')}, "
-                  f"not {value!r}", file=sys.stderr)
+            print(
+                f"error: {name} must be written {fmt.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD')}, "
+                f"not {value!r}",
+                file=sys.stderr,
+            )
             return EXIT_BAD_INPUT
     if args.window_start > args.window_end:
         print("error: --window-start is after --window-end", file=sys.stderr)
@@ -69,8 +84,8 @@ def _figures(args) -> int:
 
 
 def _validate(args) -> int:
-    from .catalogue import load_catalogue
-    from .loading import load_extracts
+    from improvement_report.inputs.catalogue import load_catalogue
+    from improvement_report.inputs.loading import load_extracts
 
     data = args.data or load_config(args.config).data_path
     extracts = load_extracts(data, indicator_codes=set(load_catalogue().index))
@@ -81,7 +96,7 @@ def _validate(args) -> int:
 
 def _config_files(names: list[str]) -> list:
     """Configuration files named, with each folder named standing for the YAML files in it."""
-    from .paths import resolve
+    from improvement_report.core.paths import resolve
 
     files = []
     for name in names:
@@ -95,12 +110,14 @@ def _config_files(names: list[str]) -> list:
 def _build(args) -> int:
     import json
 
-    from .runner import BuildError, build_many
+    from improvement_report.build.runner import BuildError, build_many
 
     if args.workers is not None and args.workers < 1:
         raise ConfigError("--workers must be 1 or more")
-    configs = [load_config(path, month=args.month, window_start=args.window_start, window_end=args.window_end)
-               for path in _config_files(args.config)]
+    configs = [
+        load_config(path, month=args.month, window_start=args.window_start, window_end=args.window_end)
+        for path in _config_files(args.config)
+    ]
     try:
         reports = build_many(configs, workers=args.workers, scheduler=args.scheduler, use_cache=not args.no_cache)
     except BuildError as err:
@@ -115,23 +132,29 @@ def _build(args) -> int:
         if report.error is None:
             print(f"{name}The report is at {report.index}")
         elif report.bad_input:
-            print(f"{name}{report.error}\nNothing was built or published; the previous edition is unchanged.",
-                  file=sys.stderr)
+            print(
+                f"{name}{report.error}\nNothing was built or published; the previous edition is unchanged.",
+                file=sys.stderr,
+            )
         else:
-            print(f"{name}build failed, nothing published (the previous edition is unchanged): {report.error}",
-                  file=sys.stderr)
+            print(
+                f"{name}build failed, nothing published (the previous edition is unchanged): {report.error}",
+                file=sys.stderr,
+            )
     failed = [r for r in reports if r.error]
     if len(reports) > 1:
-        print(f"{len(reports) - len(failed)} of {len(reports)} reports built"
-              + (f"; failed: {', '.join(r.cfg.path.name for r in failed)}" if failed else ""),
-              file=sys.stderr if failed else sys.stdout)
+        print(
+            f"{len(reports) - len(failed)} of {len(reports)} reports built"
+            + (f"; failed: {', '.join(r.cfg.path.name for r in failed)}" if failed else ""),
+            file=sys.stderr if failed else sys.stdout,
+        )
     if not failed:
         return 0
     return EXIT_BAD_INPUT if all(r.bad_input for r in failed) else EXIT_BUILD_FAILED
 
 
 def _demo(args) -> int:
-    from . import demo
+    from improvement_report import demo
 
     kwargs = {k: v for k, v in (("seed", args.seed), ("out_dir", args.out)) if v is not None}
     for path in demo.generate(**kwargs):

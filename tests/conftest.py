@@ -23,6 +23,8 @@ def write_folder(folder: Path, **rows) -> Path:
 @pytest.fixture
 def make_folder(tmp_path):
     """Return a function that writes a data folder of tiny extracts and returns its path."""
+
     def make(name="data", **rows):
         return write_folder(tmp_path / name, **rows)
+
     return make

@@ -13,11 +13,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from improvement_report import config, runner
-from improvement_report.cache import PageCache, code_fingerprint, reason_to_execute
-from improvement_report.config import book_notebooks, load_config
-from improvement_report.execution import PageResult, strip_volatile
-from improvement_report.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
+from improvement_report.build import config, runner
+from improvement_report.build.cache import PageCache, code_fingerprint, reason_to_execute
+from improvement_report.build.config import book_notebooks, load_config
+from improvement_report.build.execution import PageResult, strip_volatile
+from improvement_report.core.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 
 
 @pytest.fixture
@@ -36,7 +36,9 @@ def sandbox(tmp_path, monkeypatch):
         executed.append(task.page)
         if task.parameters.get("local_authority") == "Broken":
             return PageResult(task.page, error=f"notebook {task.page} failed at cell 3: ValueError: broken")
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(json.dumps(task.parameters, sort_keys=True))])
+        nb = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell(json.dumps(task.parameters, sort_keys=True))]
+        )
         return PageResult(task.page, nbformat.writes(nb) + "\n", {f"figures/{task.page}.png": task.page.encode()}, 0.1)
 
     def fake_book(root):
@@ -56,8 +58,13 @@ def sandbox(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "_pool", threads)
 
     def make_config(name="a", **settings):
-        lines = {"local_authority": "Test", "data_dir": str(data), "report_month": "2017-11",
-                 "window": "{start: 2017-09-01, end: 2017-12-31}", "output_dir": str(tmp_path / "out" / name)}
+        lines = {
+            "local_authority": "Test",
+            "data_dir": str(data),
+            "report_month": "2017-11",
+            "window": "{start: 2017-09-01, end: 2017-12-31}",
+            "output_dir": str(tmp_path / "out" / name),
+        }
         lines.update(settings)
         path = tmp_path / f"{name}.yml"
         path.write_text("".join(f"{k}: {v}\n" for k, v in lines.items()), encoding="utf-8")
@@ -65,6 +72,7 @@ def sandbox(tmp_path, monkeypatch):
 
     class Sandbox:
         pass
+
     box = Sandbox()
     box.templates, box.data, box.executed, box.books, box.config = templates, data, executed, books, make_config
     box.out = tmp_path / "out"
@@ -79,7 +87,9 @@ def test_second_build_executes_nothing_and_keeps_the_edition(sandbox, capsys):
     cfg = sandbox.config()
     (report,) = build(cfg)
     assert report.error is None and sorted(sandbox.executed) == sorted(book_notebooks())
-    assert len(sandbox.books) == 1 and (sandbox.out / "a" / "book" / "figures" / "theme_3.png").read_bytes() == b"theme_3"
+    assert (
+        len(sandbox.books) == 1 and (sandbox.out / "a" / "book" / "figures" / "theme_3.png").read_bytes() == b"theme_3"
+    )
     sandbox.executed.clear()
     capsys.readouterr()
     (again,) = build(cfg)
@@ -108,7 +118,8 @@ def test_shared_template_reexecutes_every_page_made_from_it(sandbox):
     build(cfg)
     sandbox.executed.clear()
     (sandbox.templates / "theme.ipynb").write_text(
-        (sandbox.templates / "theme.ipynb").read_text(encoding="utf-8").replace("\n}", "\n }", 1), encoding="utf-8")
+        (sandbox.templates / "theme.ipynb").read_text(encoding="utf-8").replace("\n}", "\n }", 1), encoding="utf-8"
+    )
     build(cfg)
     assert sorted(sandbox.executed) == [f"theme_{n}" for n in range(1, 8)]
 
@@ -145,7 +156,11 @@ def test_no_cache_executes_every_page(sandbox):
 
 
 def test_a_failing_report_does_not_stop_the_others(sandbox):
-    good, broken, other = sandbox.config("good"), sandbox.config("broken", local_authority="Broken"), sandbox.config("other")
+    good, broken, other = (
+        sandbox.config("good"),
+        sandbox.config("broken", local_authority="Broken"),
+        sandbox.config("other"),
+    )
     reports = build(good, broken, other)
     assert [r.error is None for r in reports] == [True, False, True]
     assert "failed at cell 3" in reports[1].error
@@ -172,18 +187,21 @@ def test_a_broken_stored_entry_is_executed_again(sandbox):
 
 
 def test_reasons_list_every_change():
-    from improvement_report.cache import Fingerprint
+    from improvement_report.build.cache import Fingerprint
+
     before = Fingerprint("t", "p", "i", "c")
     last = {"fingerprint": before.__dict__, "parameters": {"report_month": "2017-11"}, "inputs": {"a.csv": "1"}}
     now = Fingerprint("t2", "p2", "i2", "c2")
     reason = reason_to_execute(now, {"report_month": "2017-12"}, {"a.csv": "2"}, last)
-    assert reason == ("template changed; parameters changed: report_month; input changed: a.csv; "
-                      "package code or requirements changed")
+    assert reason == (
+        "template changed; parameters changed: report_month; input changed: a.csv; package code or requirements changed"
+    )
     assert reason_to_execute(now, {}, {}, None) == "not run before with this configuration"
 
 
 def test_code_fingerprint_follows_the_package(tmp_path, monkeypatch):
-    from improvement_report import cache
+    from improvement_report.build import cache
+
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "a.py").write_text("x = 1\n")

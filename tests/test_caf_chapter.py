@@ -3,8 +3,8 @@
 import matplotlib
 import pytest
 
-from improvement_report import caf_decline as caf
-from improvement_report.paths import DEMO_DATA_DIR
+from improvement_report.chapters import early_help as caf
+from improvement_report.core.paths import DEMO_DATA_DIR
 
 matplotlib.use("Agg")
 
@@ -44,8 +44,10 @@ def test_closures_sentence_is_a_computed_record(chapter):
 def test_long_open_share_and_durations(chapter):
     t = caf.duration_table(chapter)
     assert t.loc["Open over 12 months (%)", "Report month (November 2017)"] == 13.0
-    q1, med, q3 = (t.loc[k, "Report month (November 2017)"] for k in
-                   ("Lower quartile (days)", "Median days open (closed)", "Upper quartile (days)"))
+    q1, med, q3 = (
+        t.loc[k, "Report month (November 2017)"]
+        for k in ("Lower quartile (days)", "Median days open (closed)", "Upper quartile (days)")
+    )
     assert q1 <= med <= q3
 
 
@@ -67,7 +69,7 @@ def test_charts_have_titles_and_alt_text_with_latest_values(chapter):
 
 
 def test_tables_show_counts_as_whole_numbers(chapter):
-    from improvement_report import display
+    from improvement_report.render import display
 
     locality = display.table(caf.locality_table(chapter), "t").data
     durations = display.table(caf.duration_table(chapter), "d").data
@@ -78,7 +80,7 @@ def test_tables_show_counts_as_whole_numbers(chapter):
 
 
 def test_wilson_interval_matches_a_hand_worked_value():
-    from improvement_report.proportions import wilson_interval
+    from improvement_report.stats.proportions import wilson_interval
 
     # 80 of 614: p = 0.1303, z = 1.96; centre (p + z^2/2n)/(1 + z^2/n) = 0.1326, half-width 0.0266
     low, high = wilson_interval(80, 614)

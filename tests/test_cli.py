@@ -4,12 +4,13 @@ import json
 import subprocess
 import sys
 
-from improvement_report.paths import HTML_DIR, REPO_ROOT
+from improvement_report.core.paths import HTML_DIR, REPO_ROOT
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "improvement_report", *args], capture_output=True, text=True,
-                          cwd=REPO_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "improvement_report", *args], capture_output=True, text=True, cwd=REPO_ROOT
+    )
 
 
 def figures(folder, month="2017-11", start="2017-09-01", end="2017-12-31"):
@@ -29,8 +30,14 @@ def test_figures_prints_the_contract_json(make_folder):
     assert out.returncode == 0, out.stderr
     fig = json.loads(out.stdout)
     assert list(fig) == ["month", "window", "caf", "strategy_discussions", "missing"]
-    assert fig["caf"] == {"open_end_of_month": 1, "open_same_month_last_year": 1, "change_over_year": 0,
-                          "opened_in_month": 0, "closed_in_month": 1, "open_over_12_months_pct": 0.0}
+    assert fig["caf"] == {
+        "open_end_of_month": 1,
+        "open_same_month_last_year": 1,
+        "change_over_year": 0,
+        "opened_in_month": 0,
+        "closed_in_month": 1,
+        "open_over_12_months_pct": 0.0,
+    }
     assert fig["strategy_discussions"]["compliant_pct"] == 100.0
     assert fig["missing"]["home"]["median_duration_hours"] == 10.0
     assert fig["missing"]["care"]["episodes_per_child"] is None
@@ -70,7 +77,9 @@ def test_build_with_invalid_data_publishes_nothing(make_folder, tmp_path):
     config = tmp_path / "bad.yml"
     config.write_text(
         f"local_authority: Test\ndata_dir: {folder}\nreport_month: 2017-11\n"
-        "window: {start: 2017-09-01, end: 2017-12-31}\n", encoding="utf-8")
+        "window: {start: 2017-09-01, end: 2017-12-31}\n",
+        encoding="utf-8",
+    )
     before = sorted((p.name, p.stat().st_mtime_ns) for p in HTML_DIR.glob("*")) if HTML_DIR.exists() else None
     out = run("build", "--config", str(config))
     assert out.returncode == 2
@@ -82,7 +91,10 @@ def test_build_with_invalid_data_publishes_nothing(make_folder, tmp_path):
 
 def test_bad_config_is_one_line(tmp_path):
     config = tmp_path / "bad.yml"
-    config.write_text("local_authority: Test\ndata_dir: data/demo\nreport_month: 2017-13\n"
-                      "window: {start: 2017-09-01, end: 2017-12-31}\n", encoding="utf-8")
+    config.write_text(
+        "local_authority: Test\ndata_dir: data/demo\nreport_month: 2017-13\n"
+        "window: {start: 2017-09-01, end: 2017-12-31}\n",
+        encoding="utf-8",
+    )
     out = run("build", "--config", str(config))
     assert out.returncode == 2 and "report_month" in out.stderr and "Traceback" not in out.stderr

@@ -2,10 +2,11 @@
 
 import pytest
 
-from improvement_report.config import ConfigError, load_config
+from improvement_report.build.config import ConfigError, load_config
 
-GOOD = ("local_authority: Test\ndata_dir: data/demo\nreport_month: 2017-11\n"
-        "window: {start: 2017-09-01, end: 2017-12-31}\n")
+GOOD = (
+    "local_authority: Test\ndata_dir: data/demo\nreport_month: 2017-11\nwindow: {start: 2017-09-01, end: 2017-12-31}\n"
+)
 
 
 def write(tmp_path, text):
@@ -26,13 +27,16 @@ def test_month_override(tmp_path):
     assert cfg.report_month == "2018-01"
 
 
-@pytest.mark.parametrize("change, message", [
-    (("report_month: 2017-11", "report_month: Nov-17"), "report_month"),
-    (("end: 2017-12-31", "end: 2017-08-31"), "after window.end"),
-    (("data_dir: data/demo", "data_dir: data/nowhere"), "not a folder"),
-    (("local_authority: Test\n", ""), "missing setting"),
-    (("start: 2017-09-01", "start: 2017-02-30"), "window.start"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("report_month: 2017-11", "report_month: Nov-17"), "report_month"),
+        (("end: 2017-12-31", "end: 2017-08-31"), "after window.end"),
+        (("data_dir: data/demo", "data_dir: data/nowhere"), "not a folder"),
+        (("local_authority: Test\n", ""), "missing setting"),
+        (("start: 2017-09-01", "start: 2017-02-30"), "window.start"),
+    ],
+)
 def test_bad_settings_raise_one_line(tmp_path, change, message):
     with pytest.raises(ConfigError, match=message) as err:
         load_config(write(tmp_path, GOOD.replace(*change)))

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from improvement_report import paths
-from improvement_report.catalogue import THEMES, load_catalogue
+from improvement_report.core import paths
 from improvement_report.demo.dashboard import anchor_table, generate_indicators
-from improvement_report.loading import DataContractError
+from improvement_report.inputs.catalogue import THEMES, load_catalogue
+from improvement_report.inputs.loading import DataContractError
 
 MONTHS = [str(p) for p in pd.period_range("2015-04", "2018-03", freq="M")]
 
@@ -50,41 +50,45 @@ def rising(x):
 
 # --- figures marked "must" in published-figures.md: November 2017 unless stated -------------
 
-@pytest.mark.parametrize("code, month, expected", [
-    ("assessments_45wd_pct", "2017-11", 57.0),
-    ("assessments_completed", "2017-04", 223),
-    ("assessments_completed", "2017-11", 499),
-    ("contacts_to_referral_pct", "2017-03", 13.4),
-    ("contacts_to_referral_pct", "2017-11", 33.0),
-    ("open_cin_plans", "2016-06", 340),
-    ("open_cin_plans", "2017-11", 676),
-    ("cin_visits_6wk_pct", "2017-11", 68.7),
-    ("cp_visits_10d_pct", "2017-11", 72.5),
-    ("cic_visits_pct", "2017-11", 89.0),
-    ("repeat_referrals_pct", "2017-11", 18.1),
-    ("repeat_referrals_pct", "2017-03", 19.2),  # "our previous year's figure"
-    ("s47_to_icpc_15wd_pct", "2017-11", 92.9),
-    ("cp_second_subsequent_pct", "2017-11", 7.8),
-    ("cp_second_subsequent_pct", "2016-11", 9.7),
-    ("cp_plans_ceased", "2017-11", 12),
-    ("cp_plans_ceased", "2017-10", 25),
-    ("cp_plans_2yrs_plus", "2017-11", 2),
-    ("cp_plans_2yrs_plus", "2017-04", 11),
-    ("iha_in_time_pct", "2017-04", 31.0),
-    ("iha_in_time_pct", "2017-11", 77.0),
-    ("private_fostering_monitored", "2017-08", 6),
-    ("private_fostering_monitored", "2017-11", 18),
-    ("cp_under5_open", "2017-11", 53),
-    ("cp_under5_seen_10d_pct", "2017-11", 83.0),
-    ("cp_under5_seen_4wk_pct", "2017-11", 98.1),
-    # workforce (1.16, 1.37, 1.25)
-    ("sw_vacancies", "2017-09", 11),
-    ("tm_vacancies", "2017-09", 4),
-    ("ap_vacancies", "2017-09", 8),
-    ("clinical_practitioner_vacancies", "2017-09", 2),
-    ("tm_vacancies", "2017-12", 4),
-    ("members_trained_corporate_parenting", "2017-12", 32),
-])
+
+@pytest.mark.parametrize(
+    "code, month, expected",
+    [
+        ("assessments_45wd_pct", "2017-11", 57.0),
+        ("assessments_completed", "2017-04", 223),
+        ("assessments_completed", "2017-11", 499),
+        ("contacts_to_referral_pct", "2017-03", 13.4),
+        ("contacts_to_referral_pct", "2017-11", 33.0),
+        ("open_cin_plans", "2016-06", 340),
+        ("open_cin_plans", "2017-11", 676),
+        ("cin_visits_6wk_pct", "2017-11", 68.7),
+        ("cp_visits_10d_pct", "2017-11", 72.5),
+        ("cic_visits_pct", "2017-11", 89.0),
+        ("repeat_referrals_pct", "2017-11", 18.1),
+        ("repeat_referrals_pct", "2017-03", 19.2),  # "our previous year's figure"
+        ("s47_to_icpc_15wd_pct", "2017-11", 92.9),
+        ("cp_second_subsequent_pct", "2017-11", 7.8),
+        ("cp_second_subsequent_pct", "2016-11", 9.7),
+        ("cp_plans_ceased", "2017-11", 12),
+        ("cp_plans_ceased", "2017-10", 25),
+        ("cp_plans_2yrs_plus", "2017-11", 2),
+        ("cp_plans_2yrs_plus", "2017-04", 11),
+        ("iha_in_time_pct", "2017-04", 31.0),
+        ("iha_in_time_pct", "2017-11", 77.0),
+        ("private_fostering_monitored", "2017-08", 6),
+        ("private_fostering_monitored", "2017-11", 18),
+        ("cp_under5_open", "2017-11", 53),
+        ("cp_under5_seen_10d_pct", "2017-11", 83.0),
+        ("cp_under5_seen_4wk_pct", "2017-11", 98.1),
+        # workforce (1.16, 1.37, 1.25)
+        ("sw_vacancies", "2017-09", 11),
+        ("tm_vacancies", "2017-09", 4),
+        ("ap_vacancies", "2017-09", 8),
+        ("clinical_practitioner_vacancies", "2017-09", 2),
+        ("tm_vacancies", "2017-12", 4),
+        ("members_trained_corporate_parenting", "2017-12", 32),
+    ],
+)
 def test_published_monthly_figures(frame, code, month, expected):
     assert value(frame, code, month) == expected
 
@@ -123,10 +127,15 @@ def test_under_fives_seen(frame):
     assert rows(frame, "cp_under5_seen_4wk_pct", "2017-11")["numerator"].item() == 52
 
 
-@pytest.mark.parametrize("code, expected", [
-    ("referrals_to_assessment_pct", 93), ("assessments_nfa_pct", 48),
-    ("assessments_s17_pct", 19), ("s47_to_cin_plan_pct", 17),
-])
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("referrals_to_assessment_pct", 93),
+        ("assessments_nfa_pct", 48),
+        ("assessments_s17_pct", 19),
+        ("s47_to_cin_plan_pct", 17),
+    ],
+)
 def test_context_figures_since_april_2017(frame, code, expected):
     assert round(pooled(frame, code, "2017-04", "2017-11")) == expected
 
@@ -147,6 +156,7 @@ def test_cp_years_agree_with_dfe(frame):
 
 
 # --- shapes ------------------------------------------------------------------------------------
+
 
 def test_rising_and_falling_runs(frame):
     assert rising(values(frame, "contacts_to_referral_pct", "2017-04", "2017-11"))
@@ -191,6 +201,7 @@ def test_fewer_contacts_in_august_and_december(frame):
 
 # --- structure -------------------------------------------------------------------------------
 
+
 def test_one_row_per_indicator_and_month(frame):
     assert list(frame.columns) == ["indicator", "month", "value", "numerator", "denominator"]
     assert not frame.duplicated(["indicator", "month"]).any()
@@ -226,6 +237,7 @@ def test_anchors_hold_for_other_seeds(seed):
 
 # --- catalogue ---------------------------------------------------------------------------------
 
+
 def test_catalogue_contents(catalogue):
     assert catalogue.index.name == "code" and catalogue.index.is_unique
     assert set(catalogue["theme"]) == set(THEMES)
@@ -258,8 +270,12 @@ def test_catalogue_rejects_bad_polarity(tmp_path):
 
 
 def test_catalogue_rejects_duplicate_code_and_bad_number(tmp_path):
-    path = broken_catalogue(tmp_path, lambda t: t.replace("\nsw_vacancies,", "\naudits_completed,")
-                            .replace("higher_is_better,90,", "higher_is_better,ninety,"))
+    path = broken_catalogue(
+        tmp_path,
+        lambda t: t.replace("\nsw_vacancies,", "\naudits_completed,").replace(
+            "higher_is_better,90,", "higher_is_better,ninety,"
+        ),
+    )
     with pytest.raises(DataContractError) as caught:
         load_catalogue(path)
     problems = {p.column: p for p in caught.value.problems}

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from improvement_report import demo, early_help, missing_episodes, strategy_discussions
-from improvement_report.figures import headline_figures
-from improvement_report.loading import load_extracts
-from improvement_report.paths import DEMO_DATA_DIR
+from improvement_report import demo
+from improvement_report.core.paths import DEMO_DATA_DIR
+from improvement_report.inputs.loading import load_extracts
+from improvement_report.measures import early_help, missing_episodes, strategy_discussions
+from improvement_report.measures.headline import headline_figures
 
 MONTH, START, END = "2017-11", "2017-09-01", "2017-12-31"
 
@@ -52,7 +53,7 @@ def test_closures_rise_from_august_to_november_2017(extracts):
 def test_openings_dip_in_the_summer_holiday_every_year(extracts):
     opened = early_help.monthly_flow(extracts.caf, pd.period_range("2015-04", "2018-03", freq="M")).opened
     for year in (2015, 2016, 2017):
-        fy = opened[f"{year}-04":f"{year + 1}-03"]
+        fy = opened[f"{year}-04" : f"{year + 1}-03"]
         assert opened[f"{year}-08"] < fy.drop(pd.Period(f"{year}-08", "M")).min()
 
 
@@ -79,7 +80,10 @@ def test_missing_shapes(extracts):
     for flag in (False, True):
         g = hours[ms.looked_after == flag]
         start = ms.start[ms.looked_after == flag]
-        assert g[start.dt.to_period("Q") == pd.Period("2017Q4")].median() < g[start.dt.to_period("Q") == pd.Period("2017Q1")].median()
+        assert (
+            g[start.dt.to_period("Q") == pd.Period("2017Q4")].median()
+            < g[start.dt.to_period("Q") == pd.Period("2017Q1")].median()
+        )
     # care volumes of the scale DfE publishes for Barnet (about 80-90 children a year)
     care_2017_18 = missing_episodes.in_window(ms[ms.looked_after], "2017-04-01", "2018-03-31")
     assert 70 <= care_2017_18.child_id.nunique() <= 100

@@ -1,7 +1,7 @@
 """The identifier scan finds a planted identifier and ignores look-alikes."""
 
-from improvement_report.disclosure import find_identifiers, identifiers
-from improvement_report.loading import load_extracts
+from improvement_report.inputs.loading import load_extracts
+from improvement_report.render.disclosure import find_identifiers, identifiers
 
 
 def test_scan_finds_a_planted_identifier_and_not_longer_numbers(tmp_path, make_folder):

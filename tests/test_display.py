@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from improvement_report import display
+from improvement_report.render import display
 
 
 def test_table_row_formats_keep_each_measure_precision():

@@ -7,7 +7,7 @@ design folder. Row numbers are spreadsheet rows: the header is row 1.
 import pandas as pd
 import pytest
 
-from improvement_report.loading import (
+from improvement_report.inputs.loading import (
     FILES,
     DataContractError,
     Problem,
@@ -62,8 +62,18 @@ def test_valid_extracts_are_typed(tmp_path):
     assert x.caf["end_date"].tolist()[0] == pd.Timestamp("2017-02-01")
     assert pd.isna(x.caf["end_date"][1]) and pd.isna(x.caf["locality"][1])
 
-    assert list(x.strategy.columns) == ["discussion_id", "held_at", "time_known", "team", "children",
-                                        "csc", "police", "health", "education", "non_compliance_reason"]
+    assert list(x.strategy.columns) == [
+        "discussion_id",
+        "held_at",
+        "time_known",
+        "team",
+        "children",
+        "csc",
+        "police",
+        "health",
+        "education",
+        "non_compliance_reason",
+    ]
     s = x.strategy.iloc[0]
     assert s["held_at"] == pd.Timestamp("2017-11-06 10:00") and s["time_known"] == True  # noqa: E712
     assert x.strategy["children"].dtype == "int64" and x.strategy["csc"].dtype == bool
@@ -80,8 +90,11 @@ def test_valid_extracts_are_typed(tmp_path):
     assert x.indicators["value"].dtype == "float64" and pd.isna(i["numerator"])
 
     assert [(f.file, f.rows) for f in x.files] == [
-        ("early_help_episodes.csv", 2), ("strategy_discussions.csv", 1),
-        ("missing_episodes.csv", 1), ("indicators.csv", 1)]
+        ("early_help_episodes.csv", 2),
+        ("strategy_discussions.csv", 1),
+        ("missing_episodes.csv", 1),
+        ("indicators.csv", 1),
+    ]
 
 
 def test_bom_header_case_spaces_order_and_extra_columns(tmp_path):
@@ -99,7 +112,11 @@ def test_values_are_trimmed(tmp_path):
     path = write(tmp_path, "strategy", STRATEGY + " S1 , 2017-11-06 , MASH , 2 , y , N ,yes,, late \n")
     d = load_file(path, "strategy")
     assert d.iloc[0][["discussion_id", "team", "children", "non_compliance_reason"]].tolist() == [
-        "S1", "MASH", 2, "late"]
+        "S1",
+        "MASH",
+        2,
+        "late",
+    ]
     assert d.iloc[0]["held_at"] == pd.Timestamp("2017-11-06")
 
 
@@ -119,8 +136,10 @@ def test_day_first_dates_are_accepted(tmp_path):
     assert d["end_date"].tolist() == [pd.Timestamp("2017-02-28")] * 2
 
 
-@pytest.mark.parametrize("value", ["2017/01/05", "5/1/2017", "05-01-2017", "20170105",
-                                   "2017-1-5", "05/01/17", "2017-01-05 10:00", "Jan 5 2017"])
+@pytest.mark.parametrize(
+    "value",
+    ["2017/01/05", "5/1/2017", "05-01-2017", "20170105", "2017-1-5", "05/01/17", "2017-01-05 10:00", "Jan 5 2017"],
+)
 def test_other_date_forms_are_errors(tmp_path, value):
     path = write(tmp_path, "caf", CAF + f"E1,C1,2017-01-05,,\nE2,C1,{value},,\n")
     p = only(problems_of(path, "caf"), "start_date")
@@ -135,16 +154,33 @@ def test_impossible_dates_are_errors(tmp_path, value):
 
 
 def test_held_at_date_alone_seconds_and_t_separator(tmp_path):
-    rows = ["S1,2017-11-04,A,1,Y,Y,Y,,", "S2,2017-11-06T17:30:15,A,1,Y,Y,Y,,",
-            "S3,06/11/2017 08:59,A,1,Y,Y,Y,,", "S4,06/11/2017,A,1,Y,Y,Y,,", "S5,2017-11-06 09:00,A,1,Y,Y,Y,,"]
+    rows = [
+        "S1,2017-11-04,A,1,Y,Y,Y,,",
+        "S2,2017-11-06T17:30:15,A,1,Y,Y,Y,,",
+        "S3,06/11/2017 08:59,A,1,Y,Y,Y,,",
+        "S4,06/11/2017,A,1,Y,Y,Y,,",
+        "S5,2017-11-06 09:00,A,1,Y,Y,Y,,",
+    ]
     d = load_file(write(tmp_path, "strategy", STRATEGY + "\n".join(rows) + "\n"), "strategy")
-    assert d["held_at"].tolist() == [pd.Timestamp(t) for t in (
-        "2017-11-04 00:00", "2017-11-06 17:30:15", "2017-11-06 08:59", "2017-11-06", "2017-11-06 09:00")]
+    assert d["held_at"].tolist() == [
+        pd.Timestamp(t)
+        for t in ("2017-11-04 00:00", "2017-11-06 17:30:15", "2017-11-06 08:59", "2017-11-06", "2017-11-06 09:00")
+    ]
     assert d["time_known"].tolist() == [False, True, True, False, True]
 
 
-@pytest.mark.parametrize("value", ["2017-11-01", "01/11/2017", "2017-11-01 25:00", "01/11/2017 10:00:00",
-                                   "2017-11-01 10", "2017-11-01 10:00+01:00", "31/11/2017 10:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2017-11-01",
+        "01/11/2017",
+        "2017-11-01 25:00",
+        "01/11/2017 10:00:00",
+        "2017-11-01 10",
+        "2017-11-01 10:00+01:00",
+        "31/11/2017 10:00",
+    ],
+)
 def test_missing_episode_date_times_need_a_valid_time(tmp_path, value):
     path = write(tmp_path, "missing", MISSING + f"M1,C1,{value},,Y,,,\n")
     p = only(problems_of(path, "missing"), "start")
@@ -152,8 +188,7 @@ def test_missing_episode_date_times_need_a_valid_time(tmp_path, value):
 
 
 def test_missing_episode_date_time_forms(tmp_path):
-    text = MISSING + ("M1,C1,2017-11-01 20:00,2017-11-02T08:00:30,Y,,,\n"
-                      "M2,C1,01/11/2017 20:00,,Y,,,02/11/2017 09:15\n")
+    text = MISSING + ("M1,C1,2017-11-01 20:00,2017-11-02T08:00:30,Y,,,\nM2,C1,01/11/2017 20:00,,Y,,,02/11/2017 09:15\n")
     d = load_file(write(tmp_path, "missing", text), "missing")
     assert d["start"].tolist() == [pd.Timestamp("2017-11-01 20:00")] * 2
     assert d["end"][0] == pd.Timestamp("2017-11-02 08:00:30") and pd.isna(d["end"][1])
@@ -205,8 +240,9 @@ def test_missing_type_is_m_or_a(tmp_path):
     text = MISSING + "".join(f"M{i},C1,2017-11-01 20:00,,Y,{t},,\n" for i, t in enumerate(["M", "A", "", "X", "a"]))
     p = only(problems_of(write(tmp_path, "missing", text), "missing"), "type")
     assert (p.rows, p.rule) == ([5, 6], "must be M or A or empty")
-    ok = load_file(write(tmp_path, "missing", MISSING + "M1,C1,2017-11-01 20:00,,Y,A,,\nM2,C1,2017-11-01 20:00,,Y,,,\n"),
-                   "missing")
+    ok = load_file(
+        write(tmp_path, "missing", MISSING + "M1,C1,2017-11-01 20:00,,Y,A,,\nM2,C1,2017-11-01 20:00,,Y,,,\n"), "missing"
+    )
     assert ok["type"].tolist() == ["A", "M"]
 
 
@@ -217,8 +253,10 @@ def test_optional_flag_in_missing_episodes(tmp_path):
 
 
 def test_indicator_values_months_and_duplicates(tmp_path):
-    text = INDICATORS + ("A,2017-11,57.0,4,7\nA,2017-12,x,,\nA,2017-11,58,,\nB,2017-13,1,,\n"
-                         "B,Nov 2017,1,,\nB,2017-11,1,one,\nB,2017-10,inf,,\n")
+    text = INDICATORS + (
+        "A,2017-11,57.0,4,7\nA,2017-12,x,,\nA,2017-11,58,,\nB,2017-13,1,,\n"
+        "B,Nov 2017,1,,\nB,2017-11,1,one,\nB,2017-10,inf,,\n"
+    )
     problems = problems_of(write(tmp_path, "indicators", text), "indicators")
     by = {(p.column, p.rule): p.rows for p in problems}
     assert by == {
@@ -261,16 +299,22 @@ def test_required_values_must_not_be_empty(tmp_path):
 
 
 def test_duplicate_identifiers_report_every_row(tmp_path):
-    path = write(tmp_path, "caf", CAF + "007,C1,2017-01-05,,\n7,C1,2017-01-05,,\n007,C2,2017-01-06,,\nE9,C1,2017-01-05,,\n007,C3,2017-01-07,,\n")
+    path = write(
+        tmp_path,
+        "caf",
+        CAF + "007,C1,2017-01-05,,\n7,C1,2017-01-05,,\n007,C2,2017-01-06,,\nE9,C1,2017-01-05,,\n007,C3,2017-01-07,,\n",
+    )
     p = only(problems_of(path, "caf"), "episode_id")
     assert (p.rows, p.rule) == ([2, 4, 6], "must be unique: the same value is on more than one row")
 
 
 def test_unique_identifiers_in_other_files(tmp_path):
-    s = problems_of(write(tmp_path, "strategy", STRATEGY + "S1,2017-11-06,A,1,Y,Y,Y,,\nS1,2017-11-07,A,1,Y,Y,Y,,\n"),
-                    "strategy")
-    m = problems_of(write(tmp_path, "missing", MISSING + "M1,C1,2017-11-01 20:00,,Y,,,\nM1,C2,2017-11-01 20:00,,Y,,,\n"),
-                    "missing")
+    s = problems_of(
+        write(tmp_path, "strategy", STRATEGY + "S1,2017-11-06,A,1,Y,Y,Y,,\nS1,2017-11-07,A,1,Y,Y,Y,,\n"), "strategy"
+    )
+    m = problems_of(
+        write(tmp_path, "missing", MISSING + "M1,C1,2017-11-01 20:00,,Y,,,\nM1,C2,2017-11-01 20:00,,Y,,,\n"), "missing"
+    )
     assert only(s, "discussion_id").rows == [2, 3] and only(m, "episode_id").rows == [2, 3]
 
 
@@ -299,13 +343,20 @@ def test_required_file_absent_optional_absent(tmp_path):
     assert x.missing is None and x.indicators is None and len(x.caf) == 2
 
 
-@pytest.mark.parametrize("content, rule", [
-    (b"", "is empty: it needs a header row"),
-    ("episode_id,child_id,start_date\nE1,C1,2017-01-05,extra\n".encode(),
-     "cannot be read as CSV: Expected 3 fields in line 2, saw 4"),
-    ("episode_id,child_id,start_date,locality\nE1,C1,2017-01-05,Société\n".encode("cp1252"),
-     "cannot be read: it is not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "content, rule",
+    [
+        (b"", "is empty: it needs a header row"),
+        (
+            b"episode_id,child_id,start_date\nE1,C1,2017-01-05,extra\n",
+            "cannot be read as CSV: Expected 3 fields in line 2, saw 4",
+        ),
+        (
+            "episode_id,child_id,start_date,locality\nE1,C1,2017-01-05,Société\n".encode("cp1252"),
+            "cannot be read: it is not UTF-8 text",
+        ),
+    ],
+)
 def test_unreadable_files(tmp_path, content, rule):
     (p,) = problems_of(write(tmp_path, "caf", content), "caf")
     assert (p.column, p.rows, p.rule) == (None, [], rule)
@@ -326,10 +377,14 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
         load_extracts(tmp_path)
     found = {(p.file, p.column) for p in caught.value.problems}
     assert found == {
-        ("early_help_episodes.csv", "end_date"), ("early_help_episodes.csv", "start_date"),
-        ("early_help_episodes.csv", "episode_id"), ("strategy_discussions.csv", "children"),
-        ("strategy_discussions.csv", "health"), ("missing_episodes.csv", None),
-        ("indicators.csv", "value")}
+        ("early_help_episodes.csv", "end_date"),
+        ("early_help_episodes.csv", "start_date"),
+        ("early_help_episodes.csv", "episode_id"),
+        ("strategy_discussions.csv", "children"),
+        ("strategy_discussions.csv", "health"),
+        ("missing_episodes.csv", None),
+        ("indicators.csv", "value"),
+    }
     lines = str(caught.value).split("\n")
     assert lines == [str(p) for p in caught.value.problems] and len(lines) == 7
 
@@ -338,10 +393,10 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
 
 
 def test_problem_message_format():
-    p = Problem("early_help_episodes.csv", "end_date", [4, 9, 12, 13, 20, 21, 30, 31],
-                "must be on or after start_date")
-    assert str(p) == ("early_help_episodes.csv, column end_date, rows 4, 9, 12, 13, 20 (and 3 more): "
-                      "must be on or after start_date")
+    p = Problem("early_help_episodes.csv", "end_date", [4, 9, 12, 13, 20, 21, 30, 31], "must be on or after start_date")
+    assert str(p) == (
+        "early_help_episodes.csv, column end_date, rows 4, 9, 12, 13, 20 (and 3 more): must be on or after start_date"
+    )
     assert str(Problem("a.csv", "x", [4], "r")) == "a.csv, column x, row 4: r"
     assert str(Problem("a.csv", "x", [2, 3, 4, 5, 6], "r")) == "a.csv, column x, rows 2, 3, 4, 5, 6: r"
     assert str(Problem("a.csv", None, [], "file not found in data")) == "a.csv: file not found in data"

@@ -7,31 +7,68 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from improvement_report.figures import headline_figures
-from improvement_report.loading import DataContractError, load_extracts
+from improvement_report.inputs.loading import DataContractError, load_extracts
+from improvement_report.measures.headline import headline_figures
 
 JUNK = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["", " ", "31/02/2017", "2017-13-01", "2017-1-5", "yes", "maybe", "-1", "1.5", "NaN",
-                     "2017-09-01T25:00", "01/09/2017 10:00", "\ufeff", '"', "0", "007"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "31/02/2017",
+            "2017-13-01",
+            "2017-1-5",
+            "yes",
+            "maybe",
+            "-1",
+            "1.5",
+            "NaN",
+            "2017-09-01T25:00",
+            "01/09/2017 10:00",
+            "\ufeff",
+            '"',
+            "0",
+            "007",
+        ]
+    ),
 )
-DATE = st.dates(min_value=__import__("datetime").date(2015, 1, 1),
-                max_value=__import__("datetime").date(2018, 12, 31)).map(lambda d: d.isoformat())
+DATE = st.dates(
+    min_value=__import__("datetime").date(2015, 1, 1), max_value=__import__("datetime").date(2018, 12, 31)
+).map(lambda d: d.isoformat())
 DATETIME = st.tuples(DATE, st.integers(0, 23), st.integers(0, 59)).map(lambda t: f"{t[0]} {t[1]:02d}:{t[2]:02d}")
 FLAG = st.sampled_from(["Y", "N", "y", "n", "yes", "no", "true", "false", "1", "0"])
 IDENT = st.text(alphabet="0123456789ABC", min_size=1, max_size=6)
 
 VALID = {
-    "early_help_episodes.csv": {"episode_id": IDENT, "child_id": IDENT, "start_date": DATE,
-                                "end_date": st.one_of(st.just(""), DATE), "locality": st.sampled_from(["", "West"])},
-    "strategy_discussions.csv": {"discussion_id": IDENT, "held_at": st.one_of(DATE, DATETIME),
-                                 "team": st.sampled_from(["MASH", "EDT"]), "children": st.integers(1, 9).map(str),
-                                 "csc": FLAG, "police": FLAG, "health": FLAG,
-                                 "education": st.one_of(st.just(""), FLAG), "non_compliance_reason": st.just("")},
-    "missing_episodes.csv": {"episode_id": IDENT, "child_id": IDENT, "start": DATETIME,
-                             "end": st.one_of(st.just(""), DATETIME), "looked_after": FLAG,
-                             "type": st.sampled_from(["", "M", "A"]), "rhi_offered": st.one_of(st.just(""), FLAG),
-                             "rhi_completed_at": st.one_of(st.just(""), DATETIME)},
+    "early_help_episodes.csv": {
+        "episode_id": IDENT,
+        "child_id": IDENT,
+        "start_date": DATE,
+        "end_date": st.one_of(st.just(""), DATE),
+        "locality": st.sampled_from(["", "West"]),
+    },
+    "strategy_discussions.csv": {
+        "discussion_id": IDENT,
+        "held_at": st.one_of(DATE, DATETIME),
+        "team": st.sampled_from(["MASH", "EDT"]),
+        "children": st.integers(1, 9).map(str),
+        "csc": FLAG,
+        "police": FLAG,
+        "health": FLAG,
+        "education": st.one_of(st.just(""), FLAG),
+        "non_compliance_reason": st.just(""),
+    },
+    "missing_episodes.csv": {
+        "episode_id": IDENT,
+        "child_id": IDENT,
+        "start": DATETIME,
+        "end": st.one_of(st.just(""), DATETIME),
+        "looked_after": FLAG,
+        "type": st.sampled_from(["", "M", "A"]),
+        "rhi_offered": st.one_of(st.just(""), FLAG),
+        "rhi_completed_at": st.one_of(st.just(""), DATETIME),
+    },
 }
 
 

@@ -4,10 +4,10 @@ the chapter's tables on an empty window, and the published comparator table."""
 import pandas as pd
 import pytest
 
-from improvement_report import missing_chapter as mc
-from improvement_report import missing_episodes as me
-from improvement_report import published
-from improvement_report.loading import load_file
+from improvement_report.chapters import missing_episodes as mc
+from improvement_report.inputs import published
+from improvement_report.inputs.loading import load_file
+from improvement_report.measures import missing_episodes as me
 
 
 def episodes(make_folder, rows):
@@ -15,13 +15,16 @@ def episodes(make_folder, rows):
 
 
 def test_duration_bands_at_their_edges(make_folder):
-    ms = episodes(make_folder, [
-        "E1,1,2017-09-01 10:00,2017-09-02 09:59,N,,,",  # 23h59: under 24 hours
-        "E2,2,2017-09-01 10:00,2017-09-02 10:00,N,,,",  # exactly 24 hours: 1 to 3 days
-        "E3,3,2017-09-01 10:00,2017-09-04 10:00,N,,,",  # exactly 72 hours: still 1 to 3 days
-        "E4,4,2017-09-01 10:00,2017-09-04 10:01,N,,,",  # 72h01: over 3 days
-        "E5,5,2017-09-01 10:00,,N,,,",                   # still missing: no band
-    ])
+    ms = episodes(
+        make_folder,
+        [
+            "E1,1,2017-09-01 10:00,2017-09-02 09:59,N,,,",  # 23h59: under 24 hours
+            "E2,2,2017-09-01 10:00,2017-09-02 10:00,N,,,",  # exactly 24 hours: 1 to 3 days
+            "E3,3,2017-09-01 10:00,2017-09-04 10:00,N,,,",  # exactly 72 hours: still 1 to 3 days
+            "E4,4,2017-09-01 10:00,2017-09-04 10:01,N,,,",  # 72h01: over 3 days
+            "E5,5,2017-09-01 10:00,,N,,,",  # still missing: no band
+        ],
+    )
     hours = me.duration_hours(ms)
     assert hours.iloc[0] == pytest.approx(23 + 59 / 60)
     bands = mc.duration_band(hours)
@@ -30,11 +33,14 @@ def test_duration_bands_at_their_edges(make_folder):
 
 
 def test_open_episodes_are_censored_at_the_extract_not_dropped(make_folder):
-    ms = episodes(make_folder, [
-        "E1,1,2018-03-01 00:00,2018-03-01 10:00,N,,,",
-        "E2,2,2018-03-02 00:00,,N,,,",                      # open: censored at the extract
-        "E3,3,2018-03-03 00:00,2018-03-04 00:00,N,,Y,2018-03-05 12:00",  # latest date-time in the file
-    ])
+    ms = episodes(
+        make_folder,
+        [
+            "E1,1,2018-03-01 00:00,2018-03-01 10:00,N,,,",
+            "E2,2,2018-03-02 00:00,,N,,,",  # open: censored at the extract
+            "E3,3,2018-03-03 00:00,2018-03-04 00:00,N,,Y,2018-03-05 12:00",  # latest date-time in the file
+        ],
+    )
     as_at = me.extract_time(ms)
     assert as_at == pd.Timestamp("2018-03-05 12:00")
     ttr = me.time_to_return(ms, as_at)
@@ -47,16 +53,19 @@ def test_open_episodes_are_censored_at_the_extract_not_dropped(make_folder):
 
 
 def test_repeat_within_28_days_rule(make_folder):
-    ms = episodes(make_folder, [
-        "A1,7,2017-01-01 10:00,2017-01-02 10:00,N,,,",
-        "A2,7,2017-01-30 10:00,2017-01-30 12:00,Y,,,",   # exactly 28 days after A1's return: counts, even from care
-        "B1,8,2017-01-01 10:00,2017-01-02 10:00,N,,,",
-        "B2,8,2017-01-30 10:01,2017-01-30 12:00,N,,,",   # 28 days and a minute: does not count
-        "C1,9,2017-01-01 10:00,2017-01-02 10:00,N,,,",
-        "C2,009,2017-01-03 10:00,2017-01-03 12:00,N,,,",  # a different child ("009" is not "9")
-        "D1,5,2017-06-20 10:00,2017-06-21 10:00,N,,,",   # returned 10 days before the extract: not followed up
-        "D2,5,2017-06-25 10:00,2017-07-01 10:00,N,,,",
-    ])
+    ms = episodes(
+        make_folder,
+        [
+            "A1,7,2017-01-01 10:00,2017-01-02 10:00,N,,,",
+            "A2,7,2017-01-30 10:00,2017-01-30 12:00,Y,,,",  # exactly 28 days after A1's return: counts, even from care
+            "B1,8,2017-01-01 10:00,2017-01-02 10:00,N,,,",
+            "B2,8,2017-01-30 10:01,2017-01-30 12:00,N,,,",  # 28 days and a minute: does not count
+            "C1,9,2017-01-01 10:00,2017-01-02 10:00,N,,,",
+            "C2,009,2017-01-03 10:00,2017-01-03 12:00,N,,,",  # a different child ("009" is not "9")
+            "D1,5,2017-06-20 10:00,2017-06-21 10:00,N,,,",  # returned 10 days before the extract: not followed up
+            "D2,5,2017-06-25 10:00,2017-07-01 10:00,N,,,",
+        ],
+    )
     flags = me.repeat_within(ms, me.extract_time(ms)).set_index(ms.episode_id)
     assert flags.loc["A1", "repeat"] and not flags.loc["B1", "repeat"] and not flags.loc["C1", "repeat"]
     assert flags.loc["A1", "followed_up"] and flags.loc["C1", "followed_up"]
@@ -65,13 +74,16 @@ def test_repeat_within_28_days_rule(make_folder):
 
 
 def test_rhi_within_72_hours_rule_and_table(make_folder):
-    ms = episodes(make_folder, [
-        "R1,1,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-04 20:00",  # exactly 72 hours: within
-        "R2,2,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-04 20:01",  # one minute late
-        "R3,3,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-01 19:00",  # before the return: not valid
-        "R4,4,2017-09-01 10:00,2017-09-01 20:00,N,,,",                   # offer not recorded
-        "R5,5,2017-09-01 10:00,,Y,A,,",                                 # still missing: not a return
-    ])
+    ms = episodes(
+        make_folder,
+        [
+            "R1,1,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-04 20:00",  # exactly 72 hours: within
+            "R2,2,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-04 20:01",  # one minute late
+            "R3,3,2017-09-01 10:00,2017-09-01 20:00,N,,Y,2017-09-01 19:00",  # before the return: not valid
+            "R4,4,2017-09-01 10:00,2017-09-01 20:00,N,,,",  # offer not recorded
+            "R5,5,2017-09-01 10:00,,Y,A,,",  # still missing: not a return
+        ],
+    )
     assert me.rhi_within_72h(ms).tolist() == [True, False, False, False, False]
     ch = mc.load_frames(ms, "2017-09-01", "2017-09-30", "2017-09")
     t = mc.rhi_table(ch)
@@ -98,7 +110,7 @@ def test_negative_binomial_rate_ratio_is_the_ratio_of_means(make_folder):
     rows, k = [], 0
     for prefix, flag, counts in (("H", "N", home), ("C", "Y", care)):
         for child, n in enumerate(counts):
-            for j in range(n):
+            for _ in range(n):
                 k += 1
                 rows.append(f"E{k},{prefix}{child},2017-01-01 10:00,2017-01-01 12:00,{flag},,,")
     ch = mc.load_frames(episodes(make_folder, rows), "2017-01-01", "2017-12-31", "2017-01")
@@ -121,16 +133,28 @@ def test_empty_window_gives_sentences_and_no_charts(make_folder):
 
 
 def test_no_identifier_in_any_table(make_folder):
-    ms = episodes(make_folder, [
-        "EPISODE99,CHILD42,2017-09-01 10:00,2017-09-02 10:00,Y,,Y,2017-09-02 12:00",
-        "EPISODE98,CHILD42,2017-09-20 10:00,,Y,M,,",
-        "EPISODE97,CHILD43,2017-10-01 10:00,2017-10-01 12:00,N,,N,",
-    ])
+    ms = episodes(
+        make_folder,
+        [
+            "EPISODE99,CHILD42,2017-09-01 10:00,2017-09-02 10:00,Y,,Y,2017-09-02 12:00",
+            "EPISODE98,CHILD42,2017-09-20 10:00,,Y,M,,",
+            "EPISODE97,CHILD43,2017-10-01 10:00,2017-10-01 12:00,N,,N,",
+        ],
+    )
     ch = mc.load_frames(ms, "2017-09-01", "2017-12-31", "2017-01")
-    tables = [mc.headline_table(ch), mc.counts_by(ch, "M"), mc.frequency_table(ch), mc.band_table(ch),
-              mc.flat(mc.duration_by_quarter(ch)), mc.flat(mc.km_by_year(ch)), mc.flat(mc.repeat_table(ch)),
-              mc.missing_away_table(ch), mc.rhi_table(ch), mc.flat(mc.rhi_delay_table(ch)),
-              mc.association_display(mc.rhi_association(ch))]
+    tables = [
+        mc.headline_table(ch),
+        mc.counts_by(ch, "M"),
+        mc.frequency_table(ch),
+        mc.band_table(ch),
+        mc.flat(mc.duration_by_quarter(ch)),
+        mc.flat(mc.km_by_year(ch)),
+        mc.flat(mc.repeat_table(ch)),
+        mc.missing_away_table(ch),
+        mc.rhi_table(ch),
+        mc.flat(mc.rhi_delay_table(ch)),
+        mc.association_display(mc.rhi_association(ch)),
+    ]
     text = " ".join(t.to_csv() for t in tables) + mc.headline(ch) + mc.repeat_sentence(ch)
     assert "CHILD4" not in text and "EPISODE9" not in text
 
@@ -147,12 +171,15 @@ def test_published_table_loads_and_matches_the_publication():
     assert (data.source_file != "").all() and (data.source_commit.str.len() == 40).all()
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d.drop(columns="source_file"), "missing columns"),
-    (lambda d: d.assign(value=d.value.where(d.index != 0, "eighty")), "not numbers"),
-    (lambda d: d.assign(measure=d.measure.where(d.index != 0, "cla_unknown")), "unknown measures"),
-    (lambda d: pd.concat([d, d.iloc[[0]]]), "more than one row"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.drop(columns="source_file"), "missing columns"),
+        (lambda d: d.assign(value=d.value.where(d.index != 0, "eighty")), "not numbers"),
+        (lambda d: d.assign(measure=d.measure.where(d.index != 0, "cla_unknown")), "unknown measures"),
+        (lambda d: pd.concat([d, d.iloc[[0]]]), "more than one row"),
+    ],
+)
 def test_published_schema_check_rejects_a_broken_file(tmp_path, change, message):
     d = pd.read_csv(published.MISSING_FILE, dtype=str, keep_default_na=False)
     path = tmp_path / "broken.csv"

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from improvement_report import models, narrative
-from improvement_report.periods import pct, round_half_up
+from improvement_report.core.periods import pct, round_half_up
+from improvement_report.render import wording as narrative
+from improvement_report.stats import count_models as models
 
 
 def monthly(values, start="2016-01"):
@@ -43,8 +44,12 @@ def test_count_model_recovers_a_known_trend_and_summer_effect():
     rng = np.random.default_rng(1)
     months = pd.period_range("2012-04", periods=72, freq="M")
     true_trend, true_summer = 0.99, 0.6
-    mu = 100 * true_trend ** np.arange(72) * np.where(months.month == 8, true_summer, 1.0) \
-        * np.where(months.month == 7, true_summer ** 0.3, 1.0)
+    mu = (
+        100
+        * true_trend ** np.arange(72)
+        * np.where(months.month == 8, true_summer, 1.0)
+        * np.where(months.month == 7, true_summer**0.3, 1.0)
+    )
     fit = models.fit_count_trend(pd.Series(rng.poisson(mu), index=months))
     assert fit.monthly_ratio[1] <= true_trend <= fit.monthly_ratio[2]
     assert fit.summer_ratio[1] <= true_summer <= fit.summer_ratio[2]
@@ -63,8 +68,9 @@ def test_count_model_switches_to_negative_binomial_when_overdispersed():
 def test_count_model_refuses_short_series_and_flags_caveat():
     with pytest.raises(ValueError, match="at least 6 months"):
         models.fit_count_trend(monthly([1, 2, 3]))
-    fit = models.fit_count_trend(pd.Series(np.full(18, 50.0), index=pd.period_range("2016-04", periods=18, freq="M"))
-                                 + np.tile([0, 3, -2], 6))
+    fit = models.fit_count_trend(
+        pd.Series(np.full(18, 50.0), index=pd.period_range("2016-04", periods=18, freq="M")) + np.tile([0, 3, -2], 6)
+    )
     assert fit.short_series and "caution" in models.describe(fit, "openings")
 
 

@@ -7,8 +7,8 @@ import sys
 import nbformat
 import pytest
 
-from improvement_report.config import book_notebooks, page_template
-from improvement_report.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from improvement_report.build.config import book_notebooks, page_template
+from improvement_report.core.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
 TEMPLATES = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -67,8 +67,19 @@ def test_nbval_fails_when_a_number_in_the_edition_changes(tmp_path):
                 changed = True
     assert changed
     (tmp_path / "index.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-           "--nbval-sanitize-with", str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"), "index.ipynb"]
+    run = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"),
+        "index.ipynb",
+    ]
     result = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "614" in result.stdout and "615" in result.stdout

@@ -6,9 +6,9 @@ import time
 import nbformat
 import pytest
 
-from improvement_report import config
-from improvement_report.config import load_config
-from improvement_report.execution import PageTask, execute_page
+from improvement_report.build import config
+from improvement_report.build.config import load_config
+from improvement_report.build.execution import PageTask, execute_page
 
 
 @pytest.fixture
@@ -31,6 +31,7 @@ def templates(cfg, tmp_path, monkeypatch):
         nb.cells = [params] + [nbformat.v4.new_code_cell(s) for s in sources]
         nbformat.write(nb, folder / f"{name}.ipynb")
         return folder / f"{name}.ipynb"
+
     return write
 
 
@@ -40,7 +41,9 @@ def test_failing_cell_is_named(cfg, templates):
 
 
 def test_page_returns_the_files_it_wrote(cfg, templates):
-    made = templates("writes", "from pathlib import Path\nPath('figures').mkdir()\nPath('figures/a.png').write_bytes(b'png')")
+    made = templates(
+        "writes", "from pathlib import Path\nPath('figures').mkdir()\nPath('figures/a.png').write_bytes(b'png')"
+    )
     result = execute_page(PageTask("writes", made, {"x": 2}, 60))
     assert result.error is None and result.files == {"figures/a.png": b"png"}
     assert "x = 2" in result.notebook and '"injected-parameters"' in result.notebook

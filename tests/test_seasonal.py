@@ -5,9 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from improvement_report import models, school_calendar, seasonal
-from improvement_report.loading import DataContractError
-from improvement_report.paths import DEMO_DATA_DIR
+from improvement_report.chapters import seasonal_effects as seasonal
+from improvement_report.core.paths import DEMO_DATA_DIR
+from improvement_report.inputs import school_calendar
+from improvement_report.inputs.loading import DataContractError
+from improvement_report.stats import count_models as models
 
 matplotlib.use("Agg")
 
@@ -71,14 +73,20 @@ def test_the_shipped_term_dates_are_valid_and_cover_the_demo_period():
 
 def test_a_bad_term_dates_file_lists_every_problem_with_spreadsheet_rows(tmp_path):
     path = tmp_path / "school_terms.csv"
-    path.write_text("\n".join([
-        HEADER,
-        "2016/17,summer,2017-07-21,2017-09-05",     # row 2: fine
-        "2016/17,Easter,2017-04-17,2017-04-03",     # row 3: ends before it starts
-        "2016/17,half term,2017-05-29,2017-06-02",  # row 4: not one of the six holidays
-        "2016-17,Christmas,2016-12-19,31/02/2017",  # row 5: bad year and a date that does not exist
-        "2016/17,summer,2017-07-24,2017-09-01",     # row 6: summer twice in one year
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                HEADER,
+                "2016/17,summer,2017-07-21,2017-09-05",  # row 2: fine
+                "2016/17,Easter,2017-04-17,2017-04-03",  # row 3: ends before it starts
+                "2016/17,half term,2017-05-29,2017-06-02",  # row 4: not one of the six holidays
+                "2016-17,Christmas,2016-12-19,31/02/2017",  # row 5: bad year and a date that does not exist
+                "2016/17,summer,2017-07-24,2017-09-01",  # row 6: summer twice in one year
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataContractError) as info:
         school_calendar.load_terms(path)
     found = {(p.column, tuple(p.rows)) for p in info.value.problems}
@@ -107,7 +115,7 @@ def simulated(seed, ratio, months=48, dispersion=None):
     """Counts with a known holiday rate ratio over the shipped calendar, per working day."""
     months = pd.period_range("2014-09", periods=months, freq="M")
     cal = school_calendar.monthly_calendar(months, school_calendar.load_terms())
-    mu = 4.0 * cal.working_days * 0.995 ** np.arange(len(months)) * ratio ** cal.holiday_share
+    mu = 4.0 * cal.working_days * 0.995 ** np.arange(len(months)) * ratio**cal.holiday_share
     rng = np.random.default_rng(seed)
     y = rng.poisson(mu) if dispersion is None else rng.negative_binomial(1 / dispersion, 1 / (1 + dispersion * mu))
     return pd.Series(y, index=months), cal
@@ -164,20 +172,29 @@ def test_seasonal_factor_and_seasonal_part():
 
 
 def comparison(start_value, expected, actual, spread=1.0):
-    return seasonal.Comparison("the summer", pd.Period("2017-06", "M"), pd.Period("2017-08", "M"),
-                               start_value, actual, expected, spread, "count model")
+    return seasonal.Comparison(
+        "the summer",
+        pd.Period("2017-06", "M"),
+        pd.Period("2017-08", "M"),
+        start_value,
+        actual,
+        expected,
+        spread,
+        "count model",
+    )
 
 
 def test_verdicts_split_a_fall_into_seasonal_and_underlying():
-    assert seasonal.verdict(comparison(100, 60, 70)) == "seasonal"        # fell less than season predicts
-    assert seasonal.verdict(comparison(100, 105, 80)) == "underlying"     # season predicted a rise
+    assert seasonal.verdict(comparison(100, 60, 70)) == "seasonal"  # fell less than season predicts
+    assert seasonal.verdict(comparison(100, 105, 80)) == "underlying"  # season predicted a rise
     assert seasonal.verdict(comparison(100, 75, 70)) == "mostly seasonal"  # 25 of 30
     assert seasonal.verdict(comparison(100, 95, 70)) == "mostly underlying"  # 5 of 30
     assert seasonal.verdict(comparison(100, 85, 70)) == "both"  # 15 of 30
     assert seasonal.verdict(comparison(100, 60, 100)) == "no fall"
     assert seasonal.reading(comparison(100, 105, 98, spread=5)) == "underlying (within chance)"
-    text = seasonal.comparison_sentence(seasonal.Series("x", "CAFs opened", "flow", "working days", pd.Series()),
-                                        comparison(100, 85, 70, spread=2))
+    text = seasonal.comparison_sentence(
+        seasonal.Series("x", "CAFs opened", "flow", "working days", pd.Series()), comparison(100, 85, 70, spread=2)
+    )
     assert "from 100 to 70 (-30)" in text and "about 85 (-15)" in text and "both seasonal and underlying" in text
     assert "15 of the 30 (50%) seasonal and 15 underlying" in text and "more than chance" in text
 
@@ -192,8 +209,16 @@ def chapter():
 
 def test_every_series_is_there_and_the_stock_moves_with_its_flows(chapter):
     keys = [r.series.key for r in chapter.results]
-    assert keys == ["caf_opened", "caf_closed", "caf_open", "contacts", "referrals", "strategy",
-                    "missing_home", "missing_care"]
+    assert keys == [
+        "caf_opened",
+        "caf_closed",
+        "caf_open",
+        "contacts",
+        "referrals",
+        "strategy",
+        "missing_home",
+        "missing_care",
+    ]
     opened, closed, stock = chapter.results[:3]
     # Open CAFs change by openings minus closures, so the stock's seasonal part moves by the flows'.
     step = stock.seasonal_component.diff().iloc[1:]

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from improvement_report import spc
-from improvement_report.spc_plot import describe_xmr, plot_xmr
+from improvement_report.render.spc_charts import describe_xmr, plot_xmr
+from improvement_report.stats import spc
 
 # A baseline that alternates 11, 9, 11, ... (ends on 9 so later points above the mean
 # start a fresh run). By hand:
@@ -193,15 +193,17 @@ def test_trend_in_xmr_within_limits():
 
 def test_trend_direction_when_no_side_rule_applies():
     # Falling 7 to 1 across a centre of 4: no run (3 above, one on, 3 below), limits wide.
-    rules = spc.apply_rules(
-        [7, 6, 5, 4, 3, 2, 1], centre=4, upper=100, lower=-100, upper_2sigma=50, lower_2sigma=-50
-    )
+    rules = spc.apply_rules([7, 6, 5, 4, 3, 2, 1], centre=4, upper=100, lower=-100, upper_2sigma=50, lower_2sigma=-50)
     assert rules["trend"].all()
     assert set(rules["direction"]) == {"low"}
     # A peak ends a rising trend and starts a falling one: it takes the step that reached it.
     rules = spc.apply_rules(
         [1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1],
-        centre=4, upper=100, lower=-100, upper_2sigma=50, lower_2sigma=-50,
+        centre=4,
+        upper=100,
+        lower=-100,
+        upper_2sigma=50,
+        lower_2sigma=-50,
     )
     assert rules["trend"].all()
     assert rules["direction"].iloc[6] == "high"
@@ -299,9 +301,7 @@ def test_p_chart_limits_by_hand():
     #   n = 4:   se = sqrt(0.04) = 0.2          -> 0.2 ± 0.6 = -0.4 to 0.8, lcl clipped to 0
     #   n = 0: no proportion
     idx = months(5)
-    chart = spc.p_chart(
-        pd.Series([20, 10, 0, 9, 1], index=idx), pd.Series([100, 50, 0, 46, 4], index=idx)
-    )
+    chart = spc.p_chart(pd.Series([20, 10, 0, 9, 1], index=idx), pd.Series([100, 50, 0, 46, 4], index=idx))
     assert chart["pbar"].iloc[0] == pytest.approx(0.2)
     assert chart["ucl"].iloc[0] == pytest.approx(0.32)
     assert chart["lcl"].iloc[0] == pytest.approx(0.08)
@@ -331,9 +331,7 @@ def test_p_chart_same_proportion_signals_only_with_a_big_enough_subgroup():
     # Same proportions, but the last month has only 5 cases (2 of 5 = 0.4):
     # pbar = 42 / 405 = 0.103704; se = sqrt(0.103704 × 0.896296 / 5) = 0.136345;
     # ucl = 0.103704 + 3 × 0.136345 = 0.103704 + 0.409034 = 0.512737, so 0.4 is inside.
-    chart = spc.p_chart(
-        pd.Series([10, 10, 10, 10, 2], index=idx), pd.Series([100] * 4 + [5], index=idx)
-    )
+    chart = spc.p_chart(pd.Series([10, 10, 10, 10, 2], index=idx), pd.Series([100] * 4 + [5], index=idx))
     assert chart["ucl"].iloc[-1] == pytest.approx(0.512737, abs=1e-6)
     assert not chart["beyond_limits"].iloc[-1]
 
@@ -358,22 +356,23 @@ def markers(ax, gid):
 def test_plot_xmr_marks_special_causes_by_colour_and_shape():
     result = with_baseline([20, 10, 0])  # one high and one low point beyond the limits
     fig, ax = plt.subplots()
-    plot_xmr(result, ax, title="Open CAFs", ylabel="CAFs", target=12,
-             polarity="higher_is_better")
+    plot_xmr(result, ax, title="Open CAFs", ylabel="CAFs", target=12, polarity="higher_is_better")
     assert markers(ax, "spc-improvement") == (1, {"^"})
     assert markers(ax, "spc-concern") == (1, {"s"})
     assert markers(ax, "spc-common-cause") == (11, {"o"})
     assert markers(ax, "spc-neither") == (0, set())
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend == [
-        "Common cause variation", "Special cause: improvement", "Special cause: concern",
-        "Mean", "Process limits", "Target",
+        "Common cause variation",
+        "Special cause: improvement",
+        "Special cause: concern",
+        "Mean",
+        "Process limits",
+        "Target",
     ]
     assert ax.get_title(loc="left") == "Open CAFs"
     assert ax.get_ylabel() == "CAFs"
-    assert [line.get_linestyle() for line in ax.get_lines() if line.get_gid() == "spc-limits"] == [
-        "--", "--"
-    ]
+    assert [line.get_linestyle() for line in ax.get_lines() if line.get_gid() == "spc-limits"] == ["--", "--"]
     assert "Target" in [text.get_text() for text in ax.texts]
     plt.close(fig)
 
@@ -397,8 +396,7 @@ def test_describe_xmr():
         "(fixed on the 10 points from April 2020 to January 2021). The latest value, 0 in "
         "April 2021, is below the lower limit: special cause concern."
     )
-    text = describe_xmr(with_baseline([11] * 7), "lower_is_better", "Referrals",
-                        value_format="{:.1f}")
+    text = describe_xmr(with_baseline([11] * 7), "lower_is_better", "Referrals", value_format="{:.1f}")
     assert "11.0 in August 2021, is the latest of 7 points in a row above the mean" in text
     assert text.endswith("special cause concern.")
     text = describe_xmr(with_baseline([14, 10, 14]), "neutral", "Referrals")

@@ -10,12 +10,13 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-
-from improvement_report import funnel, strategy_chapter as sc, strategy_discussions as sd
-from improvement_report.loading import load_file
-from improvement_report.paths import DEMO_DATA_DIR
-
 from conftest import write_folder
+
+from improvement_report.chapters import strategy_discussions as sc
+from improvement_report.core.paths import DEMO_DATA_DIR
+from improvement_report.inputs.loading import load_file
+from improvement_report.measures import strategy_discussions as sd
+from improvement_report.stats import funnel
 
 matplotlib.use("Agg")
 
@@ -47,15 +48,24 @@ def test_out_of_hours_on_the_hand_made_edge_cases(tmp_path):
     d = discussions(tmp_path, rows)
     labels = dict(zip(d.discussion_id, sd.time_of_day(d)))
     assert labels == {
-        "SD0001": sd.OUT_OF_HOURS, "SD0002": sd.IN_HOURS, "SD0003": sd.IN_HOURS, "SD0004": sd.OUT_OF_HOURS,
-        "SD0005": sd.OUT_OF_HOURS, "SD0006": sd.OUT_OF_HOURS, "SD0007": sd.OUT_OF_HOURS, "SD0008": sd.TIME_UNKNOWN,
+        "SD0001": sd.OUT_OF_HOURS,
+        "SD0002": sd.IN_HOURS,
+        "SD0003": sd.IN_HOURS,
+        "SD0004": sd.OUT_OF_HOURS,
+        "SD0005": sd.OUT_OF_HOURS,
+        "SD0006": sd.OUT_OF_HOURS,
+        "SD0007": sd.OUT_OF_HOURS,
+        "SD0008": sd.TIME_UNKNOWN,
     }
 
 
 def test_time_of_day_table_counts_each_group_and_health(tmp_path):
     rows = [
-        line(1, "2017-11-14 10:00"), line(2, "2017-11-14 11:00", health="N"),
-        line(3, "2017-11-14 18:00", health="N"), line(4, "2017-11-18 12:00"), line(5, "2017-11-18 13:00", health="N"),
+        line(1, "2017-11-14 10:00"),
+        line(2, "2017-11-14 11:00", health="N"),
+        line(3, "2017-11-14 18:00", health="N"),
+        line(4, "2017-11-18 12:00"),
+        line(5, "2017-11-18 13:00", health="N"),
         line(6, "2017-11-15"),
     ]
     ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-11")
@@ -150,9 +160,13 @@ def test_funnel_position_and_a_team_below_is_named(tmp_path):
 
 
 def test_absence_combinations_add_up_to_all_discussions(tmp_path):
-    rows = [line(1, "2017-11-14 10:00"), line(2, "2017-11-14 10:00", health="N"),
-            line(3, "2017-11-14 10:00", health="N"), line(4, "2017-11-14 10:00", police="N", health="N"),
-            line(5, "2017-11-14 10:00", csc="N")]
+    rows = [
+        line(1, "2017-11-14 10:00"),
+        line(2, "2017-11-14 10:00", health="N"),
+        line(3, "2017-11-14 10:00", health="N"),
+        line(4, "2017-11-14 10:00", police="N", health="N"),
+        line(5, "2017-11-14 10:00", csc="N"),
+    ]
     ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
     t = sc.absence_table(ch)
     assert t.loc["Health absent", "Discussions"] == 2
@@ -176,8 +190,11 @@ def test_default_window_reproduces_the_published_figures():
 
 def test_rare_free_text_reasons_are_grouped_never_printed(tmp_path):
     rows = [line(i, "2017-11-14 10:00", health="N", reason="Agency not available") for i in range(3)]
-    rows += [line(10, "2017-11-14 10:00", health="N", reason="Spoke to J Smith re child 12345"),
-             line(11, "2017-11-14 10:00", health="N"), line(12, "2017-11-14 10:00", reason="ignored: compliant")]
+    rows += [
+        line(10, "2017-11-14 10:00", health="N", reason="Spoke to J Smith re child 12345"),
+        line(11, "2017-11-14 10:00", health="N"),
+        line(12, "2017-11-14 10:00", reason="ignored: compliant"),
+    ]
     ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
     t = sc.reasons_table(ch)
     assert t.loc["Agency not available", "Discussions"] == 3
@@ -222,8 +239,14 @@ def test_no_identifier_reaches_any_output():
     chart = sc.p_chart(ch)
     teams = sc.team_table(ch)
     model, reason = sc.health_model(ch)
-    frames = [sc.absence_table(ch), sc.monthly_table(chart), teams, sc.time_of_day_table(ch),
-              sc.reasons_table(ch), model.table]
+    frames = [
+        sc.absence_table(ch),
+        sc.monthly_table(chart),
+        teams,
+        sc.time_of_day_table(ch),
+        sc.reasons_table(ch),
+        model.table,
+    ]
     text = " ".join(f.to_csv() for f in frames) + sc.what_this_means(ch, chart, teams, model, sc.reasons_table(ch))
     text += sc.p_chart_figure(ch, chart)[1] + sc.funnel_figure(ch, teams)[1]
     assert "SD0" not in text and not any(i in text for i in ch.discussions.discussion_id)
@@ -239,14 +262,25 @@ def test_page_tables_keep_whole_numbers_and_every_group(tmp_path):
 
 
 def test_small_teams_are_pooled_or_left_off_so_no_count_of_1_to_5_shows():
-    from improvement_report import strategy_chapter as sdc
+    from improvement_report.chapters import strategy_discussions as sdc
 
     rows = []
     for team, n, ok in (("Big A", 30, 20), ("Big B", 25, 20), ("Tiny", 3, 1)):
         for i in range(n):
-            rows.append({"discussion_id": f"{team}{i}", "held_at": pd.Timestamp("2017-10-02 10:00"),
-                         "time_known": True, "team": team, "children": 1, "csc": True, "police": True,
-                         "health": i < ok, "education": pd.NA, "non_compliance_reason": None})
+            rows.append(
+                {
+                    "discussion_id": f"{team}{i}",
+                    "held_at": pd.Timestamp("2017-10-02 10:00"),
+                    "time_known": True,
+                    "team": team,
+                    "children": 1,
+                    "csc": True,
+                    "police": True,
+                    "health": i < ok,
+                    "education": pd.NA,
+                    "non_compliance_reason": None,
+                }
+            )
     frame = pd.DataFrame(rows).astype({"education": "boolean"})
     ch = sdc.from_frame(frame, "2017-09-01", "2017-12-31", "2017-09")
     teams = sdc.team_table(ch)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from improvement_report import style
+from improvement_report.render import style
 
 
 @pytest.mark.parametrize("name", sorted(style.DATA_COLOURS))

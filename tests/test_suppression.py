@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from improvement_report.suppression import SUPPRESSED, suppress, suppression_mask
+from improvement_report.render.suppression import SUPPRESSED, suppress, suppression_mask
 
 
 def test_primary_suppression_hides_1_to_5_and_shows_zero_and_six():
@@ -24,8 +24,9 @@ def test_secondary_suppression_hides_the_next_smallest_in_row_and_column():
 
 
 def test_suppress_marks_cells_and_derived_columns():
-    t = pd.DataFrame({"now": [2, 50, 60], "before": [10, 40, 70], "change": [-8, 10, -10]},
-                     index=["North", "South", "West"])
+    t = pd.DataFrame(
+        {"now": [2, 50, 60], "before": [10, 40, 70], "change": [-8, 10, -10]}, index=["North", "South", "West"]
+    )
     out = suppress(t, ["now", "before"], derived={"change": ["now", "before"]})
     assert out.loc["North", "now"] == SUPPRESSED and out.loc["North", "change"] == SUPPRESSED
     assert (out == SUPPRESSED).sum().sum() >= 4

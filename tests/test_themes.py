@@ -7,19 +7,32 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from improvement_report import icons, indicators, summary, themes
-from improvement_report.catalogue import load_catalogue
-from improvement_report.config import load_config
-from improvement_report.loading import DataContractError
+from improvement_report.build.config import load_config
+from improvement_report.chapters import summary, themes
+from improvement_report.inputs.catalogue import load_catalogue
+from improvement_report.inputs.loading import DataContractError
+from improvement_report.measures import indicators, judgements
+from improvement_report.render import icons, indicator_words
 
 MONTHS = pd.period_range("2016-01", periods=30, freq="M")
 
 
 def info(polarity="higher_is_better", target=np.nan, unit="count", watch="", published_list="", theme=4):
-    return pd.Series({"name": "Test indicator", "theme": theme, "unit": unit, "polarity": polarity,
-                      "target": target, "comparator_statistical_neighbours": np.nan, "comparator_england": np.nan,
-                      "comparator_previous_year": np.nan, "comparator_source": "", "watch": watch,
-                      "published_list": published_list})
+    return pd.Series(
+        {
+            "name": "Test indicator",
+            "theme": theme,
+            "unit": unit,
+            "polarity": polarity,
+            "target": target,
+            "comparator_statistical_neighbours": np.nan,
+            "comparator_england": np.nan,
+            "comparator_previous_year": np.nan,
+            "comparator_source": "",
+            "watch": watch,
+            "published_list": published_list,
+        }
+    )
 
 
 def zigzag(n, low=10.0, high=12.0, start=MONTHS[0]):
@@ -33,33 +46,35 @@ def zigzag(n, low=10.0, high=12.0, start=MONTHS[0]):
 
 def test_fixed_baseline_judges_later_months_against_it():
     s = pd.concat([zigzag(24), pd.Series([20.0], index=[MONTHS[24]])])
-    a = themes.analyse(s, info(), MONTHS[24], themes.Settings(baseline_end=str(MONTHS[23])))
+    a = judgements.analyse(s, info(), MONTHS[24], judgements.Settings(baseline_end=str(MONTHS[23])))
     # mean 11, mean moving range 2: limits 11 +/- 2.66 * 2 = 5.68 to 16.32; 20 is above them.
     assert a.current.mean == pytest.approx(11) and a.current.ucl == pytest.approx(16.32)
     assert a.variation == "improvement_high" and a.current.baseline_points == 24
     assert a.notes == []  # 24 baseline points: no warning
-    lower = themes.analyse(s, info("lower_is_better"), MONTHS[24], themes.Settings(baseline_end=str(MONTHS[23])))
+    lower = judgements.analyse(
+        s, info("lower_is_better"), MONTHS[24], judgements.Settings(baseline_end=str(MONTHS[23]))
+    )
     assert lower.variation == "concern_high"
 
 
 def test_short_baseline_warns_with_its_length():
     s = zigzag(20)
-    a = themes.analyse(s, info(), MONTHS[19], themes.Settings(baseline_end=str(MONTHS[5])))
+    a = judgements.analyse(s, info(), MONTHS[19], judgements.Settings(baseline_end=str(MONTHS[5])))
     assert a.current.baseline_points == 6
     assert any("only 6 months" in n and "fewer than 12" in n for n in a.notes)
 
 
 def test_baseline_of_one_month_falls_back_to_every_month_and_says_so():
     s = zigzag(20)
-    a = themes.analyse(s, info(), MONTHS[19], themes.Settings(baseline_start=str(MONTHS[19])))
+    a = judgements.analyse(s, info(), MONTHS[19], judgements.Settings(baseline_start=str(MONTHS[19])))
     assert a.current.baseline_points == 20
     assert any("fewer than 2 months" in n for n in a.notes)
 
 
 def test_rebase_recalculates_limits_and_assurance_uses_the_latest_phase():
     s = pd.concat([zigzag(12), zigzag(14, 20, 22, start=MONTHS[12])])
-    settings = themes.Settings(rebase={"x": str(MONTHS[12])})
-    a = themes.analyse(s, info(target=15), MONTHS[25], settings, code="x")
+    settings = judgements.Settings(rebase={"x": str(MONTHS[12])})
+    a = judgements.analyse(s, info(target=15), MONTHS[25], settings, code="x")
     # Latest phase: mean 21, limits 21 +/- 5.32 = 15.68 to 26.32: a target of 15 is always passed.
     assert a.rebased_at == MONTHS[12]
     assert a.current.mean == pytest.approx(21) and a.current.lcl == pytest.approx(15.68)
@@ -68,7 +83,7 @@ def test_rebase_recalculates_limits_and_assurance_uses_the_latest_phase():
     assert a.chart.data.loc[MONTHS[0], "mean"] == pytest.approx(11)
     assert len(a.chart.data) == 26
     # The same series without the rebase: one set of limits across both levels, so hit and miss.
-    whole = themes.analyse(s, info(target=15), MONTHS[25], themes.Settings(), code="x")
+    whole = judgements.analyse(s, info(target=15), MONTHS[25], judgements.Settings(), code="x")
     assert whole.assurance == "hit_and_miss"
     # 14 points define the new limits: more than 12, so no warning.
     assert not any("fewer than" in n for n in a.notes)
@@ -76,44 +91,48 @@ def test_rebase_recalculates_limits_and_assurance_uses_the_latest_phase():
 
 def test_rebase_with_one_month_after_it_is_ignored_with_a_note():
     s = zigzag(13)
-    a = themes.analyse(s, info(), MONTHS[12], themes.Settings(rebase={"x": str(MONTHS[12])}), code="x")
+    a = judgements.analyse(s, info(), MONTHS[12], judgements.Settings(rebase={"x": str(MONTHS[12])}), code="x")
     assert a.rebased_at is None and a.current.baseline_points == 13
     assert any("only 1 month" in n for n in a.notes)
 
 
 def test_rebase_after_the_report_month_does_nothing():
     s = zigzag(13)
-    a = themes.analyse(s, info(), MONTHS[12], themes.Settings(rebase={"x": "2030-01"}), code="x")
+    a = judgements.analyse(s, info(), MONTHS[12], judgements.Settings(rebase={"x": "2030-01"}), code="x")
     assert a.rebased_at is None and a.notes == []
 
 
 def test_target_exactly_on_a_limit_is_hit_and_miss_and_neutral_has_no_assurance():
     s = zigzag(14, 0, 2)
     on_limit = 1 + 2.66 * 2  # mean 1, mean moving range 2
-    a = themes.analyse(s, info(target=on_limit), MONTHS[13], themes.Settings())
+    a = judgements.analyse(s, info(target=on_limit), MONTHS[13], judgements.Settings())
     assert a.assurance == "hit_and_miss"
-    assert themes.analyse(s, info(target=on_limit + 0.01), MONTHS[13], themes.Settings()).assurance == "fail"
-    assert themes.analyse(s, info("lower_is_better", target=on_limit + 0.01), MONTHS[13],
-                          themes.Settings()).assurance == "pass"
-    assert themes.analyse(s, info("neutral", target=5), MONTHS[13], themes.Settings()).assurance == "none"
+    assert judgements.analyse(s, info(target=on_limit + 0.01), MONTHS[13], judgements.Settings()).assurance == "fail"
+    assert (
+        judgements.analyse(
+            s, info("lower_is_better", target=on_limit + 0.01), MONTHS[13], judgements.Settings()
+        ).assurance
+        == "pass"
+    )
+    assert judgements.analyse(s, info("neutral", target=5), MONTHS[13], judgements.Settings()).assurance == "none"
 
 
 def test_too_few_values_give_no_chart_and_a_sentence():
     s = pd.Series([5.0, np.nan], index=MONTHS[:2])
-    a = themes.analyse(s, info(), MONTHS[1], themes.Settings())
+    a = judgements.analyse(s, info(), MONTHS[1], judgements.Settings())
     assert a.chart is None and a.variation == "none" and a.assurance == "none"
     assert themes.chart(a) == (None, "")
-    assert "fewer than two months" in themes.reading(a)
+    assert "fewer than two months" in indicator_words.reading(a)
     assert summary.classify(a) == ("", "no_chart")
 
 
 def test_missing_months_are_dropped_and_the_report_month_may_lack_a_value():
     s = zigzag(6)
     s.iloc[5] = np.nan
-    a = themes.analyse(s, info(), MONTHS[5], themes.Settings())
+    a = judgements.analyse(s, info(), MONTHS[5], judgements.Settings())
     assert len(a.series) == 5 and not a.has_latest
-    assert "no value for November" not in themes.change_sentence(a)
-    assert "There is no value for June 2016, the report month" in themes.change_sentence(a)
+    assert "no value for November" not in indicator_words.change_sentence(a)
+    assert "There is no value for June 2016, the report month" in indicator_words.change_sentence(a)
     assert summary.classify(a) == ("", "no_latest")
 
 
@@ -121,16 +140,16 @@ def test_missing_months_are_dropped_and_the_report_month_may_lack_a_value():
 
 
 def test_change_words_use_points_for_percentages():
-    assert themes.change_words(57.0, 55.7, "percent") == "up 1.3 points"
-    assert themes.change_words(499, 462, "count") == "up 37"
-    assert themes.change_words(2, 11, "count") == "down 9"
-    assert themes.change_words(18.1, 18.1, "percent") == "no change"
+    assert indicator_words.change_words(57.0, 55.7, "percent") == "up 1.3 points"
+    assert indicator_words.change_words(499, 462, "count") == "up 37"
+    assert indicator_words.change_words(2, 11, "count") == "down 9"
+    assert indicator_words.change_words(18.1, 18.1, "percent") == "no change"
 
 
 def test_change_sentence_compares_with_last_month_and_last_year():
     s = pd.Series(np.arange(13, dtype=float) + 100, index=MONTHS[:13])
-    a = themes.analyse(s, info(), MONTHS[12], themes.Settings())
-    text = themes.change_sentence(a)
+    a = judgements.analyse(s, info(), MONTHS[12], judgements.Settings())
+    text = indicator_words.change_sentence(a)
     assert "**112** in January 2017" in text
     assert "up 1 on the month before (December 2016: 111)" in text
     assert "up 12 on a year earlier (January 2016: 100)" in text
@@ -141,8 +160,8 @@ def test_run_reading_counts_the_months_above_the_mean():
     # the limits, above the mean, equal to each other (so no trend). With the baseline's last 12
     # the run is 9 months long.
     s = pd.concat([zigzag(20), pd.Series(13.0, index=MONTHS[20:28])])
-    a = themes.analyse(s, info(), MONTHS[27], themes.Settings(baseline_end=str(MONTHS[19])))
-    assert themes.signal_words(a) == "a run of 9 months above the mean: special cause improvement (high)"
+    a = judgements.analyse(s, info(), MONTHS[27], judgements.Settings(baseline_end=str(MONTHS[19])))
+    assert indicator_words.signal_words(a) == "a run of 9 months above the mean: special cause improvement (high)"
 
 
 def test_trend_reading_and_record_since():
@@ -150,24 +169,33 @@ def test_trend_reading_and_record_since():
     # 7 that cross the mean: no run of 7 on one side, one point beyond two sigma, a trend of 7.
     values = list(zigzag(20)) + [7.0, 8, 9, 10, 11.5, 12, 13]
     s = pd.Series(values, index=MONTHS[:27])
-    a = themes.analyse(s, info(), MONTHS[26], themes.Settings(baseline_end=str(MONTHS[19])))
-    assert themes.signal_words(a) == ("a trend of 7 months each higher than the last: "
-                                      "special cause improvement (high)")
-    assert themes.record_words(a) == "at its highest since the series began in January 2016"
+    a = judgements.analyse(s, info(), MONTHS[26], judgements.Settings(baseline_end=str(MONTHS[19])))
+    assert indicator_words.signal_words(a) == (
+        "a trend of 7 months each higher than the last: special cause improvement (high)"
+    )
+    assert indicator_words.record_words(a) == "at its highest since the series began in January 2016"
     # 8.5 beats the five months before it but not February's 9: the highest since February.
     high = pd.Series([5.0, 9, 3, 4, 5, 6, 8.5], index=MONTHS[:7])
-    b = themes.analyse(high, info(), MONTHS[6], themes.Settings())
-    assert themes.record_words(b) == "at its highest since February 2016 (9)"
+    b = judgements.analyse(high, info(), MONTHS[6], judgements.Settings())
+    assert indicator_words.record_words(b) == "at its highest since February 2016 (9)"
     # Beating only the two months before is not worth a sentence.
-    assert themes.record_words(themes.analyse(pd.Series([9.0, 1, 2, 3, 9, 5, 6, 8], index=MONTHS[:8]), info(),
-                                              MONTHS[7], themes.Settings())) == ""
+    assert (
+        indicator_words.record_words(
+            judgements.analyse(
+                pd.Series([9.0, 1, 2, 3, 9, 5, 6, 8], index=MONTHS[:8]), info(), MONTHS[7], judgements.Settings()
+            )
+        )
+        == ""
+    )
 
 
 def test_assurance_words_name_the_limits_and_the_side():
     s = zigzag(14, 0, 2)
-    a = themes.analyse(s, info(target=10, unit="percent"), MONTHS[13], themes.Settings())
-    assert themes.assurance_words(a) == ("the process limits (-4.3% to 6.3%) lie below the target of 10.0%: "
-                                         "it will consistently fail unless the process changes")
+    a = judgements.analyse(s, info(target=10, unit="percent"), MONTHS[13], judgements.Settings())
+    assert indicator_words.assurance_words(a) == (
+        "the process limits (-4.3% to 6.3%) lie below the target of 10.0%: "
+        "it will consistently fail unless the process changes"
+    )
 
 
 # --- summary rules --------------------------------------------------------------------------------------
@@ -175,22 +203,25 @@ def test_assurance_words_name_the_limits_and_the_side():
 
 def judged(variation, assurance, **kw):
     """An analysis with given icons on a chartable series ending in the report month."""
-    a = themes.analyse(zigzag(14), info(**kw), MONTHS[13], themes.Settings())
+    a = judgements.analyse(zigzag(14), info(**kw), MONTHS[13], judgements.Settings())
     a.variation, a.assurance = variation, assurance
     return a
 
 
-@pytest.mark.parametrize("variation, assurance, watch, expected", [
-    ("concern_low", "pass", "", ("worried", "W1")),            # concern outranks passing
-    ("neither_high", "none", "high", ("worried", "W2")),        # a volume rising the pressure way
-    ("neither_low", "none", "high", ("", "")),                  # the other way: no rule
-    ("neither_low", "fail", "high", ("worried", "W3")),         # ... but assurance still counts
-    ("improvement_high", "fail", "", ("working_well", "G1")),  # improving towards a target not yet met
-    ("common_cause", "fail", "", ("worried", "W3")),
-    ("common_cause", "pass", "", ("working_well", "G2")),
-    ("common_cause", "hit_and_miss", "", ("", "")),
-    ("common_cause", "none", "", ("", "")),
-])
+@pytest.mark.parametrize(
+    "variation, assurance, watch, expected",
+    [
+        ("concern_low", "pass", "", ("worried", "W1")),  # concern outranks passing
+        ("neither_high", "none", "high", ("worried", "W2")),  # a volume rising the pressure way
+        ("neither_low", "none", "high", ("", "")),  # the other way: no rule
+        ("neither_low", "fail", "high", ("worried", "W3")),  # ... but assurance still counts
+        ("improvement_high", "fail", "", ("working_well", "G1")),  # improving towards a target not yet met
+        ("common_cause", "fail", "", ("worried", "W3")),
+        ("common_cause", "pass", "", ("working_well", "G2")),
+        ("common_cause", "hit_and_miss", "", ("", "")),
+        ("common_cause", "none", "", ("", "")),
+    ],
+)
 def test_list_rules_in_order(variation, assurance, watch, expected):
     polarity = "neutral" if variation.startswith("neither") else "higher_is_better"
     assert summary.classify(judged(variation, assurance, watch=watch, polarity=polarity)) == expected
@@ -198,7 +229,9 @@ def test_list_rules_in_order(variation, assurance, watch, expected):
 
 def test_items_carry_numbers_and_a_link_to_the_chart():
     s = pd.concat([zigzag(24), pd.Series([3.0], index=[MONTHS[24]])])
-    a = themes.analyse(s, info(target=20), MONTHS[24], themes.Settings(baseline_end=str(MONTHS[23])), code="abc")
+    a = judgements.analyse(
+        s, info(target=20), MONTHS[24], judgements.Settings(baseline_end=str(MONTHS[23])), code="abc"
+    )
     where, rule = summary.classify(a)
     assert (where, rule) == ("worried", "W1")
     text = summary.item(a, rule)
@@ -262,8 +295,14 @@ def test_icon_markdown_writes_a_png_with_alt_text(tmp_path, monkeypatch):
 
 
 def test_strategy_compliance_by_month_leaves_empty_months_without_a_value():
-    d = pd.DataFrame({"held_at": pd.to_datetime(["2017-01-05 10:00", "2017-01-20 11:00", "2017-03-02 09:30"]),
-                      "csc": [True, True, True], "police": [True, False, True], "health": [True, True, True]})
+    d = pd.DataFrame(
+        {
+            "held_at": pd.to_datetime(["2017-01-05 10:00", "2017-01-20 11:00", "2017-03-02 09:30"]),
+            "csc": [True, True, True],
+            "police": [True, False, True],
+            "health": [True, True, True],
+        }
+    )
     months = pd.period_range("2016-12", "2017-04", freq="M")
     out = indicators.strategy_measures(d, months).set_index("month")
     assert out.loc[pd.Period("2017-01", "M"), "value"] == 50.0
@@ -272,12 +311,14 @@ def test_strategy_compliance_by_month_leaves_empty_months_without_a_value():
 
 
 def test_missing_counts_by_group_and_interviews_over_returns_only():
-    m = pd.DataFrame({
-        "start": pd.to_datetime(["2017-01-02 10:00", "2017-01-03 10:00", "2017-01-10 10:00", "2017-02-01 10:00"]),
-        "end": pd.to_datetime(["2017-01-02 20:00", "2017-01-04 10:00", None, "2017-02-02 10:00"]),
-        "looked_after": [False, True, True, True],
-        "rhi_completed_at": pd.to_datetime(["2017-01-04 10:00", "2017-01-09 10:00", None, None]),
-    })
+    m = pd.DataFrame(
+        {
+            "start": pd.to_datetime(["2017-01-02 10:00", "2017-01-03 10:00", "2017-01-10 10:00", "2017-02-01 10:00"]),
+            "end": pd.to_datetime(["2017-01-02 20:00", "2017-01-04 10:00", None, "2017-02-02 10:00"]),
+            "looked_after": [False, True, True, True],
+            "rhi_completed_at": pd.to_datetime(["2017-01-04 10:00", "2017-01-09 10:00", None, None]),
+        }
+    )
     months = pd.period_range("2017-01", "2017-02", freq="M")
     out = indicators.missing_measures(m, months).pivot(index="month", columns="code", values="value")
     assert out.loc[pd.Period("2017-01", "M"), "missing_home_episodes"] == 1
@@ -306,8 +347,10 @@ def test_demo_frame_reads_up_to_the_report_month_only():
 
 def test_catalogue_rejects_watch_on_an_indicator_with_a_better_direction(tmp_path):
     text = load_catalogue.__globals__["paths"].CATALOGUE_PATH.read_text(encoding="utf-8")
-    bad = text.replace("open_cin_plans,Child in need plans open at month end,6,count,neutral",
-                       "open_cin_plans,Child in need plans open at month end,6,count,lower_is_better")
+    bad = text.replace(
+        "open_cin_plans,Child in need plans open at month end,6,count,neutral",
+        "open_cin_plans,Child in need plans open at month end,6,count,lower_is_better",
+    )
     path = tmp_path / "indicator_catalogue.csv"
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(DataContractError) as err:
@@ -326,10 +369,12 @@ def test_catalogue_without_the_optional_columns_still_loads(tmp_path):
 
 def test_template_section_applies_to_each_theme_page_and_a_page_section_wins(tmp_path):
     path = tmp_path / "c.yml"
-    path.write_text("local_authority: Test\ndata_dir: data/demo\nreport_month: 2017-11\n"
-                    "window: {start: 2017-09-01, end: 2017-12-31}\n"
-                    "notebooks:\n  theme: {baseline_end: 2017-07}\n  theme_3: {baseline_end: 2016-03}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "local_authority: Test\ndata_dir: data/demo\nreport_month: 2017-11\n"
+        "window: {start: 2017-09-01, end: 2017-12-31}\n"
+        "notebooks:\n  theme: {baseline_end: 2017-07}\n  theme_3: {baseline_end: 2016-03}\n",
+        encoding="utf-8",
+    )
     cfg = load_config(path)
     assert cfg.parameters("theme_2")["theme"] == 2 and cfg.parameters("theme_2")["baseline_end"] == "2017-07"
     assert cfg.parameters("theme_3")["baseline_end"] == "2016-03"

@@ -14,7 +14,7 @@ import yaml
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from improvement_report.paths import BUILD_DIR, HTML_DIR, REPO_ROOT
+from improvement_report.core.paths import BUILD_DIR, HTML_DIR, REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -22,8 +22,14 @@ AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = BUILD_DIR / "screenshots"
 
 # What was checked, printed at the end of the run.
-REPORT: dict[str, list] = {"pages": [], "images": [], "links": [], "axe_minor": [], "identifiers": [],
-                           "screenshots": []}
+REPORT: dict[str, list] = {
+    "pages": [],
+    "images": [],
+    "links": [],
+    "axe_minor": [],
+    "identifiers": [],
+    "screenshots": [],
+}
 
 
 def toc_pages() -> list[str]:
@@ -62,9 +68,17 @@ def browser(tmp_path_factory):
             pytest.fail(f"{path} missing: install Debian's chromium and chromium-driver (make browser-deps)")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--window-size=1280,1600",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1280,1600",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)

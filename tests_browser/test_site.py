@@ -6,11 +6,10 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from conftest import AXE, REPORT, SCREENSHOTS, toc_pages
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
-
-from conftest import AXE, REPORT, SCREENSHOTS, toc_pages
 
 SERIOUS = {"serious", "critical"}
 _checked_links: set[str] = set()
@@ -22,7 +21,8 @@ def _local_resources(driver, base):
         "return [...document.querySelectorAll('a[href]')].map(a => a.href)"
         ".concat([...document.querySelectorAll('img[src]')].map(i => i.src))"
         ".concat([...document.querySelectorAll('link[href]')].map(l => l.href))"
-        ".concat([...document.querySelectorAll('script[src]')].map(s => s.src))")
+        ".concat([...document.querySelectorAll('script[src]')].map(s => s.src))"
+    )
     return sorted({u.split("#")[0] for u in urls if u.startswith(base)})
 
 
@@ -47,7 +47,8 @@ def test_page_loads_cleanly(browser, site, page):
     assert not failed, f"failed requests from {page}: {failed}"
 
     images = browser.execute_script(
-        "return [...document.querySelectorAll('article img')].map(i => [i.src, i.naturalWidth, i.alt])")
+        "return [...document.querySelectorAll('article img')].map(i => [i.src, i.naturalWidth, i.alt])"
+    )
     for src, width, alt in images:
         assert width > 0, f"{page}: image did not load: {src}"
         assert alt and alt.strip(), f"{page}: image without alt text: {src}"
@@ -57,7 +58,8 @@ def test_page_loads_cleanly(browser, site, page):
     violations = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
-        "v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))));")
+        "v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))));"
+    )
     serious = [v for v in violations if v["impact"] in SERIOUS]
     assert not serious, f"axe-core on {page}: {serious}"
     REPORT["axe_minor"] += [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations]
@@ -75,8 +77,11 @@ def test_navigation_next_link_goes_to_the_next_chapter(browser, site):
 def test_search_finds_the_caf_chapter(browser, site):
     browser.get(site + "search.html?q=" + urllib.parse.quote("CAFs"))
     WebDriverWait(browser, 60).until(
-        lambda d: d.execute_script("return document.querySelectorAll('#search-results ul.search li').length") > 0)
-    hits = browser.execute_script("return [...document.querySelectorAll('#search-results ul.search li a')].map(a => a.href)")
+        lambda d: d.execute_script("return document.querySelectorAll('#search-results ul.search li').length") > 0
+    )
+    hits = browser.execute_script(
+        "return [...document.querySelectorAll('#search-results ul.search li a')].map(a => a.href)"
+    )
     assert any("caf_decline" in h for h in hits), hits
 
 

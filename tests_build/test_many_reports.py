@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from improvement_report.config import book_notebooks
-from improvement_report.paths import DEMO_DATA_DIR, REPO_ROOT
+from improvement_report.build.config import book_notebooks
+from improvement_report.core.paths import DEMO_DATA_DIR, REPO_ROOT
 
 PYTHON = sys.executable
 DASK = str(Path(sys.executable).with_name("dask"))
@@ -32,8 +32,14 @@ def write_config(folder: Path, name: str, month: str, data: Path, out: Path) -> 
 
 def build(*args, cache: Path, timeout=900):
     env = dict(os.environ, IMPROVEMENT_REPORT_CACHE_DIR=str(cache))
-    return subprocess.run([PYTHON, "-m", "improvement_report", "build", *args], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [PYTHON, "-m", "improvement_report", "build", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def assert_complete(out: Path, name: str, month_title: str) -> None:
@@ -76,8 +82,9 @@ def test_three_configurations_locally_one_failing(tmp_path):
     assert_complete(out, "october", "October 2017")
     assert_complete(out, "november", "November 2017")
     # Both good reports ran side by side: far less than their pages' total time one after another.
-    seconds = [float(line.rsplit(" in ", 1)[1].split()[0]) for line in result.stderr.splitlines()
-               if ": executed in " in line]
+    seconds = [
+        float(line.rsplit(" in ", 1)[1].split()[0]) for line in result.stderr.splitlines() if ": executed in " in line
+    ]
     assert len(seconds) == 2 * len(book_notebooks())
     print(f"3 configurations in {took:.0f} s; pages took {sum(seconds):.0f} s in all")
 
@@ -94,13 +101,24 @@ def dask_cluster(tmp_path):
     address = f"tcp://127.0.0.1:{_free_port()}"
     logs = tmp_path / "dask-logs"
     logs.mkdir()
-    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                               "--no-dashboard"], stdout=open(logs / "scheduler.log", "w"), stderr=subprocess.STDOUT,
-                              cwd=tmp_path)]
-    procs.append(subprocess.Popen([DASK, "worker", address, "--nthreads", "2", "--nworkers", "1", "--host", "127.0.0.1",
-                                   "--no-dashboard"], stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT,
-                                  cwd=tmp_path))
+    procs = [
+        subprocess.Popen(
+            [DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+            stdout=open(logs / "scheduler.log", "w"),
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
+    ]
+    procs.append(
+        subprocess.Popen(
+            [DASK, "worker", address, "--nthreads", "2", "--nworkers", "1", "--host", "127.0.0.1", "--no-dashboard"],
+            stdout=open(logs / "worker.log", "w"),
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
+    )
     from distributed import Client
+
     try:
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(1, timeout=60)
@@ -128,9 +146,11 @@ def test_two_reports_on_a_dask_cluster(tmp_path, dask_cluster):
     assert_complete(out, "december", "December 2017")
     # The scheduler, not this machine's pool, ran every page.
     from distributed import Client
+
     with Client(dask_cluster, timeout="30s") as client:
         done = client.run_on_scheduler(
-            lambda dask_scheduler: {name: p.state_counts["memory"] for name, p in dask_scheduler.task_prefixes.items()})
+            lambda dask_scheduler: {name: p.state_counts["memory"] for name, p in dask_scheduler.task_prefixes.items()}
+        )
     assert done.get("execute_page") == 2 * len(book_notebooks()), json.dumps(done)  # tasks that finished
 
 

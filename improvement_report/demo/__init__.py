@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..paths import DEMO_DATA_DIR
+from improvement_report.core.paths import DEMO_DATA_DIR
+
 from . import caf, missing, strategy
 
 DEFAULT_SEED = 20171130

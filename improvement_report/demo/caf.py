@@ -10,7 +10,8 @@ close, dates, localities) is random, from a fixed seed.
 import numpy as np
 import pandas as pd
 
-from ..bank_holidays import england_bank_holidays
+from improvement_report.inputs.bank_holidays import england_bank_holidays
+
 from .common import MONTHS, random_working_days
 
 # Month-end open CAFs. Published values (1.73) are marked; the rest sketch the borough's story:
@@ -40,8 +41,20 @@ PUBLISHED_STOCK = {"2016-11": 798, "2017-07": 767, "2017-08": 752, "2017-09": 72
 # Openings per month: a level for each financial year and a school-calendar profile
 # (Easter in April, the summer holiday in August, Christmas in December).
 OPENINGS_LEVEL = {2015: 68, 2016: 84, 2017: 74}
-OPENINGS_SEASON = {1: 1.05, 2: 1.0, 3: 1.05, 4: 0.9, 5: 1.05, 6: 1.05,
-                   7: 0.95, 8: 0.6, 9: 0.95, 10: 1.1, 11: 1.1, 12: 0.8}
+OPENINGS_SEASON = {
+    1: 1.05,
+    2: 1.0,
+    3: 1.05,
+    4: 0.9,
+    5: 1.05,
+    6: 1.05,
+    7: 0.95,
+    8: 0.6,
+    9: 0.95,
+    10: 1.1,
+    11: 1.1,
+    12: 0.8,
+}
 
 LONG_OPEN_MONTH = "2017-11"
 LONG_OPEN_TARGET = 80  # 80 / 614 = 13.0% open more than 12 months (published: 13%)
@@ -78,8 +91,7 @@ def _stock_targets(openings: pd.Series, rng: np.random.Generator) -> pd.Series:
     march = pd.Period("2017-03", "M")
     for step in (1, 2):  # re-draw April and May on the way to the solved June
         share = step / 3
-        stock[march + step] = round(stock[march] * (1 - share) + stock[p["2017-06"]] * share
-                                    + rng.normal(0, 4))
+        stock[march + step] = round(stock[march] * (1 - share) + stock[p["2017-06"]] * share + rng.normal(0, 4))
     return stock.astype(int)
 
 

@@ -13,8 +13,9 @@ def working_days(month: pd.Period, holidays) -> pd.DatetimeIndex:
     return days[(days.day_of_week < 5) & ~days.isin(pd.to_datetime(sorted(holidays)))]
 
 
-def random_working_days(rng: np.random.Generator, month: pd.Period, n: int, holidays,
-                        not_before: pd.Timestamp | None = None) -> pd.DatetimeIndex:
+def random_working_days(
+    rng: np.random.Generator, month: pd.Period, n: int, holidays, not_before: pd.Timestamp | None = None
+) -> pd.DatetimeIndex:
     """Draw ``n`` working days in ``month`` (on or after ``not_before``), sorted."""
     days = working_days(month, holidays)
     if not_before is not None:

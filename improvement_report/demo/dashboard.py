@@ -35,69 +35,72 @@ class Anchor(NamedTuple):
     source: str
 
 
-ANCHORS = [Anchor(*row) for row in (
-    ("assessments_45wd_pct", "2017-11", "2017-11", "value", 57.0, 0, "report 1.74"),
-    ("assessments_completed", "2017-04", "2017-04", "value", 223, 0, "report 1.74"),
-    ("assessments_completed", "2017-11", "2017-11", "value", 499, 0, "report 1.74"),
-    ("contacts_to_referral_pct", "2017-03", "2017-03", "value", 13.4, 0, "report 1.74"),
-    ("contacts_to_referral_pct", "2017-11", "2017-11", "value", 33.0, 0, "report 1.74"),
-    ("referrals_to_assessment_pct", "2017-04", "2017-11", "pooled", 93.0, 0.5, "report 1.74"),
-    ("assessments_nfa_pct", "2017-04", "2017-11", "pooled", 48.0, 0.5, "report 1.74"),
-    ("assessments_s17_pct", "2017-04", "2017-11", "pooled", 19.0, 0.5, "report 1.74"),
-    ("s47_to_cin_plan_pct", "2017-04", "2017-11", "pooled", 17.0, 0.5, "report 1.75"),
-    ("open_cin_plans", "2016-06", "2016-06", "value", 340, 0, "report 1.75"),
-    ("open_cin_plans", "2017-11", "2017-11", "value", 676, 0, "report 1.75"),
-    ("cin_plans_opened", "2016-04", "2017-03", "mean", 73, 0, "report 1.75"),
-    ("cin_plans_opened", "2017-04", "2017-11", "mean", 109, 0, "report 1.75"),
-    ("cin_visits_6wk_pct", "2017-11", "2017-11", "value", 68.7, 0, "report 1.76"),
-    ("cp_plans_started", "2017-04", "2017-11", "sum", 154, 0, "report 1.77"),
-    ("cp_plans_started", "2016-04", "2016-11", "sum", 145, 0, "report 1.77"),
-    ("cp_plans_started", "2017-09", "2017-11", "mean", 26, 0, "report 1.77"),
-    ("cp_plans_started", "2016-09", "2016-11", "mean", 13, 0, "report 1.77"),
-    ("cp_plans_started_under10_pct", "2017-04", "2017-11", "pooled", 88.0, 0.5, "report 1.77"),
-    ("cp_visits_10d_pct", "2017-11", "2017-11", "value", 72.5, 0, "report 1.78"),
-    ("cp_visits_10d_pct", "2017-09", "2017-11", "mean", 71.0, 0.5, "report 1.78"),
-    ("cp_under5_open", "2017-11", "2017-11", "value", 53, 0, "report 1.78"),
-    ("cp_under5_seen_10d_pct", "2017-11", "2017-11", "numerator", 44, 0, "report 1.78"),
-    ("cp_under5_seen_10d_pct", "2017-11", "2017-11", "value", 83.0, 0, "report 1.78"),
-    ("cp_under5_seen_4wk_pct", "2017-11", "2017-11", "numerator", 52, 0, "report 1.78"),
-    ("cp_under5_seen_4wk_pct", "2017-11", "2017-11", "value", 98.1, 0, "report 1.78"),
-    ("cic_visits_pct", "2017-11", "2017-11", "value", 89.0, 0, "report 1.79"),
-    ("repeat_referrals_pct", "2017-11", "2017-11", "value", 18.1, 0, "report 1.80"),
-    ("repeat_referrals_pct", "2017-03", "2017-03", "value", 19.2, 0, "report 1.80 (previous year)"),
-    ("s47_to_icpc_15wd_pct", "2017-11", "2017-11", "value", 92.9, 0, "report 1.81"),
-    ("icpc_to_cpp_pct", "2017-09", "2017-12", "pooled", 83.3, 0, "report 1.58"),
-    ("cp_second_subsequent_pct", "2017-11", "2017-11", "value", 7.8, 0, "report 1.82"),
-    ("cp_second_subsequent_pct", "2017-11", "2017-11", "numerator", 12, 0, "report 1.82"),
-    ("cp_second_subsequent_pct", "2016-11", "2016-11", "value", 9.7, 0, "report 1.82"),
-    ("cp_plans_ceased", "2017-11", "2017-11", "value", 12, 0, "report 1.82"),
-    ("cp_plans_ceased", "2017-10", "2017-10", "value", 25, 0, "report 1.82"),
-    ("cp_plans_2yrs_plus", "2017-11", "2017-11", "value", 2, 0, "report 1.83"),
-    ("cp_plans_2yrs_plus", "2017-04", "2017-04", "value", 11, 0, "report 1.83"),
-    ("iha_in_time_pct", "2017-04", "2017-04", "value", 31.0, 0, "report 1.85"),
-    ("iha_in_time_pct", "2017-11", "2017-11", "value", 77.0, 0, "report 1.85"),
-    ("private_fostering_monitored", "2017-08", "2017-08", "value", 6, 0, "report 1.65"),
-    ("private_fostering_monitored", "2017-11", "2017-11", "value", 18, 0, "report 1.65"),
-    ("sw_vacancies", "2017-09", "2017-09", "value", 11, 0, "report 1.16"),
-    ("tm_vacancies", "2017-09", "2017-09", "value", 4, 0, "report 1.16"),
-    ("tm_vacancies", "2017-12", "2017-12", "value", 4, 0, "report 1.37"),
-    ("ap_vacancies", "2017-09", "2017-09", "value", 8, 0, "report 1.16"),
-    ("clinical_practitioner_vacancies", "2017-09", "2017-09", "value", 2, 0, "report 1.16"),
-    ("permanent_appointments", "2017-09", "2017-12", "sum", 8, 0, "report 1.17 (6 + 2)"),
-    ("members_trained_corporate_parenting", "2017-12", "2017-12", "value", 32, 0, "report 1.24-1.25"),
-    # DfE Characteristics of children in need (cpp_started, cpp_subsequent, cpp_open_31mar,
-    # cpp_open_31mar_2yrs_plus_pct), Barnet: the demo's years add up to the published ones.
-    ("cp_plans_started", "2015-04", "2016-03", "sum", 309, 0, "DfE cpp_started 2015-16"),
-    ("cp_plans_started", "2016-04", "2017-03", "sum", 260, 0, "DfE cpp_started 2016-17"),
-    ("cp_plans_started", "2017-04", "2018-03", "sum", 243, 0, "DfE cpp_started 2017-18"),
-    ("cp_second_subsequent_pct", "2016-03", "2016-03", "numerator", 51, 0, "DfE cpp_subsequent 2015-16"),
-    ("cp_second_subsequent_pct", "2017-03", "2017-03", "numerator", 28, 0, "DfE cpp_subsequent 2016-17"),
-    ("cp_second_subsequent_pct", "2018-03", "2018-03", "numerator", 24, 0, "DfE cpp_subsequent 2017-18"),
-    ("cp_plans_open", "2016-03", "2016-03", "value", 267, 0, "DfE cpp_open_31mar 2016"),
-    ("cp_plans_open", "2017-03", "2017-03", "value", 194, 0, "DfE cpp_open_31mar 2017"),
-    ("cp_plans_open", "2018-03", "2018-03", "value", 162, 0, "DfE cpp_open_31mar 2018"),
-    ("cp_plans_2yrs_plus", "2017-03", "2017-03", "value", 10, 0, "DfE 5.2% of 194, 31 March 2017"),
-)]
+ANCHORS = [
+    Anchor(*row)
+    for row in (
+        ("assessments_45wd_pct", "2017-11", "2017-11", "value", 57.0, 0, "report 1.74"),
+        ("assessments_completed", "2017-04", "2017-04", "value", 223, 0, "report 1.74"),
+        ("assessments_completed", "2017-11", "2017-11", "value", 499, 0, "report 1.74"),
+        ("contacts_to_referral_pct", "2017-03", "2017-03", "value", 13.4, 0, "report 1.74"),
+        ("contacts_to_referral_pct", "2017-11", "2017-11", "value", 33.0, 0, "report 1.74"),
+        ("referrals_to_assessment_pct", "2017-04", "2017-11", "pooled", 93.0, 0.5, "report 1.74"),
+        ("assessments_nfa_pct", "2017-04", "2017-11", "pooled", 48.0, 0.5, "report 1.74"),
+        ("assessments_s17_pct", "2017-04", "2017-11", "pooled", 19.0, 0.5, "report 1.74"),
+        ("s47_to_cin_plan_pct", "2017-04", "2017-11", "pooled", 17.0, 0.5, "report 1.75"),
+        ("open_cin_plans", "2016-06", "2016-06", "value", 340, 0, "report 1.75"),
+        ("open_cin_plans", "2017-11", "2017-11", "value", 676, 0, "report 1.75"),
+        ("cin_plans_opened", "2016-04", "2017-03", "mean", 73, 0, "report 1.75"),
+        ("cin_plans_opened", "2017-04", "2017-11", "mean", 109, 0, "report 1.75"),
+        ("cin_visits_6wk_pct", "2017-11", "2017-11", "value", 68.7, 0, "report 1.76"),
+        ("cp_plans_started", "2017-04", "2017-11", "sum", 154, 0, "report 1.77"),
+        ("cp_plans_started", "2016-04", "2016-11", "sum", 145, 0, "report 1.77"),
+        ("cp_plans_started", "2017-09", "2017-11", "mean", 26, 0, "report 1.77"),
+        ("cp_plans_started", "2016-09", "2016-11", "mean", 13, 0, "report 1.77"),
+        ("cp_plans_started_under10_pct", "2017-04", "2017-11", "pooled", 88.0, 0.5, "report 1.77"),
+        ("cp_visits_10d_pct", "2017-11", "2017-11", "value", 72.5, 0, "report 1.78"),
+        ("cp_visits_10d_pct", "2017-09", "2017-11", "mean", 71.0, 0.5, "report 1.78"),
+        ("cp_under5_open", "2017-11", "2017-11", "value", 53, 0, "report 1.78"),
+        ("cp_under5_seen_10d_pct", "2017-11", "2017-11", "numerator", 44, 0, "report 1.78"),
+        ("cp_under5_seen_10d_pct", "2017-11", "2017-11", "value", 83.0, 0, "report 1.78"),
+        ("cp_under5_seen_4wk_pct", "2017-11", "2017-11", "numerator", 52, 0, "report 1.78"),
+        ("cp_under5_seen_4wk_pct", "2017-11", "2017-11", "value", 98.1, 0, "report 1.78"),
+        ("cic_visits_pct", "2017-11", "2017-11", "value", 89.0, 0, "report 1.79"),
+        ("repeat_referrals_pct", "2017-11", "2017-11", "value", 18.1, 0, "report 1.80"),
+        ("repeat_referrals_pct", "2017-03", "2017-03", "value", 19.2, 0, "report 1.80 (previous year)"),
+        ("s47_to_icpc_15wd_pct", "2017-11", "2017-11", "value", 92.9, 0, "report 1.81"),
+        ("icpc_to_cpp_pct", "2017-09", "2017-12", "pooled", 83.3, 0, "report 1.58"),
+        ("cp_second_subsequent_pct", "2017-11", "2017-11", "value", 7.8, 0, "report 1.82"),
+        ("cp_second_subsequent_pct", "2017-11", "2017-11", "numerator", 12, 0, "report 1.82"),
+        ("cp_second_subsequent_pct", "2016-11", "2016-11", "value", 9.7, 0, "report 1.82"),
+        ("cp_plans_ceased", "2017-11", "2017-11", "value", 12, 0, "report 1.82"),
+        ("cp_plans_ceased", "2017-10", "2017-10", "value", 25, 0, "report 1.82"),
+        ("cp_plans_2yrs_plus", "2017-11", "2017-11", "value", 2, 0, "report 1.83"),
+        ("cp_plans_2yrs_plus", "2017-04", "2017-04", "value", 11, 0, "report 1.83"),
+        ("iha_in_time_pct", "2017-04", "2017-04", "value", 31.0, 0, "report 1.85"),
+        ("iha_in_time_pct", "2017-11", "2017-11", "value", 77.0, 0, "report 1.85"),
+        ("private_fostering_monitored", "2017-08", "2017-08", "value", 6, 0, "report 1.65"),
+        ("private_fostering_monitored", "2017-11", "2017-11", "value", 18, 0, "report 1.65"),
+        ("sw_vacancies", "2017-09", "2017-09", "value", 11, 0, "report 1.16"),
+        ("tm_vacancies", "2017-09", "2017-09", "value", 4, 0, "report 1.16"),
+        ("tm_vacancies", "2017-12", "2017-12", "value", 4, 0, "report 1.37"),
+        ("ap_vacancies", "2017-09", "2017-09", "value", 8, 0, "report 1.16"),
+        ("clinical_practitioner_vacancies", "2017-09", "2017-09", "value", 2, 0, "report 1.16"),
+        ("permanent_appointments", "2017-09", "2017-12", "sum", 8, 0, "report 1.17 (6 + 2)"),
+        ("members_trained_corporate_parenting", "2017-12", "2017-12", "value", 32, 0, "report 1.24-1.25"),
+        # DfE Characteristics of children in need (cpp_started, cpp_subsequent, cpp_open_31mar,
+        # cpp_open_31mar_2yrs_plus_pct), Barnet: the demo's years add up to the published ones.
+        ("cp_plans_started", "2015-04", "2016-03", "sum", 309, 0, "DfE cpp_started 2015-16"),
+        ("cp_plans_started", "2016-04", "2017-03", "sum", 260, 0, "DfE cpp_started 2016-17"),
+        ("cp_plans_started", "2017-04", "2018-03", "sum", 243, 0, "DfE cpp_started 2017-18"),
+        ("cp_second_subsequent_pct", "2016-03", "2016-03", "numerator", 51, 0, "DfE cpp_subsequent 2015-16"),
+        ("cp_second_subsequent_pct", "2017-03", "2017-03", "numerator", 28, 0, "DfE cpp_subsequent 2016-17"),
+        ("cp_second_subsequent_pct", "2018-03", "2018-03", "numerator", 24, 0, "DfE cpp_subsequent 2017-18"),
+        ("cp_plans_open", "2016-03", "2016-03", "value", 267, 0, "DfE cpp_open_31mar 2016"),
+        ("cp_plans_open", "2017-03", "2017-03", "value", 194, 0, "DfE cpp_open_31mar 2017"),
+        ("cp_plans_open", "2018-03", "2018-03", "value", 162, 0, "DfE cpp_open_31mar 2018"),
+        ("cp_plans_2yrs_plus", "2017-03", "2017-03", "value", 10, 0, "DfE 5.2% of 194, 31 March 2017"),
+    )
+]
 
 # Patterns from the report that the demo series show; for the book's notes on the demo data.
 SHAPES = (
@@ -111,8 +114,11 @@ SHAPES = (
     ("s47_completed", "rising over the four months to November 2017", "1.81"),
     ("s47_to_icpc_15wd_pct", "rising from August to November 2017", "1.81"),
     ("cp_plans_2yrs_plus", "never rising from April to November 2017", "1.83"),
-    ("lac_review_participation_pct", "above 95% July-November 2017, above 90% for the two years "
-     "to November 2017, upward trend", "1.84"),
+    (
+        "lac_review_participation_pct",
+        "above 95% July-November 2017, above 90% for the two years to November 2017, upward trend",
+        "1.84",
+    ),
     ("iha_in_time_pct", "rising from April 2017, November the highest since", "1.85"),
     ("cic_health_checks_pct", "above 95% from January 2017 to March 2018, rising", "1.85"),
     ("private_fostering_monitored", "rising each month from August to November 2017", "1.65"),
@@ -192,8 +198,11 @@ def _split(rng, total: int, weights, jitter: float = 0.15, cap=None) -> np.ndarr
 def _pool(num, den, sl: slice, target: float) -> None:
     """Nudge numerators in ``sl`` one at a time, spread out, so the pooled rate hits target."""
     total_den = int(den[sl].sum())
-    hits = [n for n in range(round(target * total_den / 100) - 3, round(target * total_den / 100) + 4)
-            if _pct(n, total_den) == target]
+    hits = [
+        n
+        for n in range(round(target * total_den / 100) - 3, round(target * total_den / 100) + 4)
+        if _pct(n, total_den) == target
+    ]
     want = hits[0] if hits else round(target * total_den / 100)
     months, k = list(range(sl.start, sl.stop)), 0
     while num[sl].sum() != want:
@@ -233,8 +242,9 @@ def _front_door(rng, s: dict) -> None:
     s["contacts_to_referral_pct"] = (referrals, contacts)
 
     year = _span("2017-04", "2017-11")
-    assessed = _nums(np.clip(_noisy(rng, {"2015-04": 82, "2017-03": 88, "2017-04": 92.5, "2018-03": 94}, 1.2),
-                             70, 98), referrals)
+    assessed = _nums(
+        np.clip(_noisy(rng, {"2015-04": 82, "2017-03": 88, "2017-04": 92.5, "2018-03": 94}, 1.2), 70, 98), referrals
+    )
     _pool(assessed, referrals, year, _t("referrals_to_assessment_pct", "2017-04", "2017-11", "pooled"))
     s["referrals_to_assessment_pct"] = (assessed, referrals)
 
@@ -247,8 +257,7 @@ def _front_door(rng, s: dict) -> None:
     apr = rng.uniform(19.2, 19.8)
     path = np.concatenate([[apr], _walk(rng, apr + rng.uniform(0.3, 0.8), 18.1, 6)])
     cum = np.rint(path * cum_ref[year] / 100).astype(int)
-    cum[-1] = _exact(_t("repeat_referrals_pct", "2017-11"), int(cum_ref[i_nov]),
-                     ok=lambda n, d: d == cum_ref[i_nov])[0]
+    cum[-1] = _exact(_t("repeat_referrals_pct", "2017-11"), int(cum_ref[i_nov]), ok=lambda n, d: d == cum_ref[i_nov])[0]
     _keep_monotone(cum, cum_ref[year], slice(1, 8), sign=-1)  # rounding must not flatten a step
     rr[year] = np.diff(cum, prepend=0)
     s["repeat_referrals_pct"] = (_ytd(rr), cum_ref)
@@ -264,23 +273,53 @@ def _front_door(rng, s: dict) -> None:
 def _assessments(rng, s: dict) -> None:
     """Assessment volumes, timeliness and outcomes (theme 5)."""
     i_apr, i_oct, i_nov = _i("2017-04"), _i("2017-10"), _i("2017-11")
-    done = _counts(rng, {"2015-04": 290, "2016-03": 275, "2017-03": 240, "2017-04": 223, "2017-07": 335,
-                         "2017-08": 320, "2017-09": 395, "2017-10": 455, "2017-11": 499,
-                         "2017-12": 450, "2018-03": 500}, 0.05, 0.4)
+    done = _counts(
+        rng,
+        {
+            "2015-04": 290,
+            "2016-03": 275,
+            "2017-03": 240,
+            "2017-04": 223,
+            "2017-07": 335,
+            "2017-08": 320,
+            "2017-09": 395,
+            "2017-10": 455,
+            "2017-11": 499,
+            "2017-12": 450,
+            "2018-03": 500,
+        },
+        0.05,
+        0.4,
+    )
     done[i_apr], done[i_nov] = _t("assessments_completed", "2017-04"), _t("assessments_completed", "2017-11")
     s["assessments_completed"] = (done,)
     # Timeliness is over statutory child and family assessments only, a little under all assessments.
     cfa = np.rint(done * rng.uniform(0.93, 0.98, N)).astype(int)
-    rate = _noisy(rng, {"2015-04": 78, "2016-03": 74, "2017-03": 66, "2017-04": 64, "2017-07": 56,
-                        "2017-09": 53, "2017-12": 60, "2018-03": 68}, 2.5)
+    rate = _noisy(
+        rng,
+        {
+            "2015-04": 78,
+            "2016-03": 74,
+            "2017-03": 66,
+            "2017-04": 64,
+            "2017-07": 56,
+            "2017-09": 53,
+            "2017-12": 60,
+            "2018-03": 68,
+        },
+        2.5,
+    )
     rate[i_oct] = 57 - rng.uniform(1, 3)  # "increased slightly since the last reporting period"
     in_time = _nums(rate, cfa)
-    in_time[i_nov], cfa[i_nov] = _exact(_t("assessments_45wd_pct", "2017-11"), cfa[i_nov],
-                                        ok=lambda n, d: d <= done[i_nov])
+    in_time[i_nov], cfa[i_nov] = _exact(
+        _t("assessments_45wd_pct", "2017-11"), cfa[i_nov], ok=lambda n, d: d <= done[i_nov]
+    )
     s["assessments_45wd_pct"] = (in_time, cfa)
     year = _span("2017-04", "2017-11")
-    for code, knots, sd in (("assessments_nfa_pct", {"2015-04": 55, "2017-03": 50, "2018-03": 46}, 3),
-                            ("assessments_s17_pct", {"2015-04": 15, "2017-04": 19, "2018-03": 20}, 2)):
+    for code, knots, sd in (
+        ("assessments_nfa_pct", {"2015-04": 55, "2017-03": 50, "2018-03": 46}, 3),
+        ("assessments_s17_pct", {"2015-04": 15, "2017-04": 19, "2018-03": 20}, 2),
+    ):
         num = _nums(_noisy(rng, knots, sd), done)
         _pool(num, done, year, _t(code, "2017-04", "2017-11", "pooled"))
         s[code] = (num, done)
@@ -293,22 +332,22 @@ def _cin(rng, s: dict) -> None:
     open_ = np.maximum(open_, 346)  # June 2016 stays the low point
     open_[i_jun] = _t("open_cin_plans", "2016-06")
     open_[_span("2016-12", "2017-11")] = np.rint(_walk(rng, open_[_i("2016-12")], _t("open_cin_plans", "2017-11"), 11))
-    open_[i_nov + 1:] = np.rint(open_[i_nov] + np.cumsum(rng.normal(4, 9, N - i_nov - 1)))
+    open_[i_nov + 1 :] = np.rint(open_[i_nov] + np.cumsum(rng.normal(4, 9, N - i_nov - 1)))
     s["open_cin_plans"] = (open_.astype(int),)
 
     opened = _counts(rng, {"2015-04": 76, "2016-03": 72, "2017-12": 112, "2018-03": 110}, 0.1, 0.5)
     last, year = _span("2016-04", "2017-03"), _span("2017-04", "2017-11")
     opened[last] = _split(rng, 12 * _t("cin_plans_opened", "2016-04", "2017-03", "mean"), _season(0.5)[last], 0.12)
-    opened[year] = _split(rng, 8 * _t("cin_plans_opened", "2017-04", "2017-11", "mean"),
-                          np.linspace(95, 122, 8) * _season(0.5)[year], 0.1)
+    opened[year] = _split(
+        rng, 8 * _t("cin_plans_opened", "2017-04", "2017-11", "mean"), np.linspace(95, 122, 8) * _season(0.5)[year], 0.1
+    )
     s["cin_plans_opened"] = (opened,)
 
     due = np.rint(open_ * rng.uniform(0.82, 0.88, N)).astype(int)  # children with a visit due
     rate = _noisy(rng, {"2015-04": 62, "2016-03": 60, "2017-03": 57, "2017-07": 60, "2018-03": 73}, 2.5)
     rate[_span("2017-08", "2017-11")] = _walk(rng, rng.uniform(56, 59), _t("cin_visits_6wk_pct", "2017-11"), 3)
     seen = _nums(rate, due)
-    seen[i_nov], due[i_nov] = _exact(_t("cin_visits_6wk_pct", "2017-11"), due[i_nov],
-                                     ok=lambda n, d: d <= open_[i_nov])
+    seen[i_nov], due[i_nov] = _exact(_t("cin_visits_6wk_pct", "2017-11"), due[i_nov], ok=lambda n, d: d <= open_[i_nov])
     s["cin_visits_6wk_pct"] = (seen, due)
 
 
@@ -321,10 +360,14 @@ def _child_protection(rng, s: dict) -> None:
     sep_nov16 = 3 * _t("cp_plans_started", "2016-09", "2016-11", "mean")
     sep_nov17 = 3 * _t("cp_plans_started", "2017-09", "2017-11", "mean")
     started = np.zeros(N, int)
-    for a, b, total in (("2015-04", "2016-03", year_start[2016]), ("2016-04", "2016-08", apr_nov16 - sep_nov16),
-                        ("2016-09", "2016-11", sep_nov16), ("2016-12", "2017-03", year_start[2017] - apr_nov16),
-                        ("2017-04", "2017-08", apr_nov17 - sep_nov17),
-                        ("2017-12", "2018-03", year_start[2018] - apr_nov17)):
+    for a, b, total in (
+        ("2015-04", "2016-03", year_start[2016]),
+        ("2016-04", "2016-08", apr_nov16 - sep_nov16),
+        ("2016-09", "2016-11", sep_nov16),
+        ("2016-12", "2017-03", year_start[2017] - apr_nov16),
+        ("2017-04", "2017-08", apr_nov17 - sep_nov17),
+        ("2017-12", "2018-03", year_start[2018] - apr_nov17),
+    ):
         started[_span(a, b)] = _split(rng, int(total), np.ones(_i(b) - _i(a) + 1))
     while True:  # September to November 2017: falling each month (1.77)
         hi, lo = rng.integers(27, 32), rng.integers(22, 25)
@@ -338,9 +381,13 @@ def _child_protection(rng, s: dict) -> None:
     nov16 = _exact(_t("cp_second_subsequent_pct", "2016-11"), apr_nov16, ok=lambda n, d: d == apr_nov16)[0]
     nov17 = _t("cp_second_subsequent_pct", "2017-11", statistic="numerator")
     repeat = np.zeros(N, int)
-    for a, b, total in (("2015-04", "2016-03", year_sub[2016]), ("2016-04", "2016-11", nov16),
-                        ("2016-12", "2017-03", year_sub[2017] - nov16), ("2017-04", "2017-11", nov17),
-                        ("2017-12", "2018-03", year_sub[2018] - nov17)):
+    for a, b, total in (
+        ("2015-04", "2016-03", year_sub[2016]),
+        ("2016-04", "2016-11", nov16),
+        ("2016-12", "2017-03", year_sub[2017] - nov16),
+        ("2017-04", "2017-11", nov17),
+        ("2017-12", "2018-03", year_sub[2018] - nov17),
+    ):
         sl = _span(a, b)
         repeat[sl] = _split(rng, int(total), started[sl], 0.5, cap=started[sl])
     s["cp_second_subsequent_pct"] = (_ytd(repeat), _ytd(started))
@@ -355,8 +402,9 @@ def _child_protection(rng, s: dict) -> None:
     open_mar = {y: _t("cp_plans_open", f"{y}-03") for y in (2016, 2017, 2018)}
     ceased = np.zeros(N, int)
     ceased[_span("2015-04", "2016-03")] = _split(rng, 236 + year_start[2016] - open_mar[2016], np.ones(12), 0.2)
-    ceased[_span("2016-04", "2017-03")] = _split(rng, open_mar[2016] + year_start[2017] - open_mar[2017],
-                                                 np.ones(12), 0.2)
+    ceased[_span("2016-04", "2017-03")] = _split(
+        rng, open_mar[2016] + year_start[2017] - open_mar[2017], np.ones(12), 0.2
+    )
     ceased[i_oct], ceased[i_nov] = _t("cp_plans_ceased", "2017-10"), _t("cp_plans_ceased", "2017-11")
     # November's caseload is the CP visits denominator: near what typical endings give, and one
     # of which 72.5% is a whole number of children.
@@ -364,22 +412,26 @@ def _child_protection(rng, s: dict) -> None:
     base = open_mar[2017] + apr_nov17 - ceased[i_oct] - ceased[i_nov]
     open_nov = _exact(_t("cp_visits_10d_pct", "2017-11"), round(base - 6 * typical))[1]
     ceased[_span("2017-04", "2017-09")] = _split(rng, base - open_nov, np.ones(6), 0.2)
-    ceased[_span("2017-12", "2018-03")] = _split(rng, open_nov + year_start[2018] - apr_nov17 - open_mar[2018],
-                                                 np.ones(4), 0.2)
+    ceased[_span("2017-12", "2018-03")] = _split(
+        rng, open_nov + year_start[2018] - apr_nov17 - open_mar[2018], np.ones(4), 0.2
+    )
     open_ = 236 + np.cumsum(started - ceased)
     s["cp_plans_ceased"], s["cp_plans_open"] = (ceased,), (open_,)
 
-    long = np.clip(np.rint(_noisy(rng, {"2015-04": 9, "2015-10": 6, "2016-03": 4, "2016-09": 7,
-                                        "2017-02": 10}, 1)), 1, None).astype(int)
+    long = np.clip(
+        np.rint(_noisy(rng, {"2015-04": 9, "2015-10": 6, "2016-03": 4, "2016-09": 7, "2017-02": 10}, 1)), 1, None
+    ).astype(int)
     long[_i("2016-03")] = rng.integers(1, 6)  # DfE suppressed it (c: 1 to 5) at 31 March 2016 and 2018
     long[_i("2017-03")] = _t("cp_plans_2yrs_plus", "2017-03")
-    long[year] = [_t("cp_plans_2yrs_plus", "2017-04"), *np.sort(rng.integers(3, 11, 6))[::-1],
-                  _t("cp_plans_2yrs_plus", "2017-11")]
-    long[i_nov + 1:] = rng.integers(1, 5, N - i_nov - 1)
+    long[year] = [
+        _t("cp_plans_2yrs_plus", "2017-04"),
+        *np.sort(rng.integers(3, 11, 6))[::-1],
+        _t("cp_plans_2yrs_plus", "2017-11"),
+    ]
+    long[i_nov + 1 :] = rng.integers(1, 5, N - i_nov - 1)
     s["cp_plans_2yrs_plus"] = (long,)
 
-    rate = _noisy(rng, {"2015-04": 68, "2016-03": 64, "2017-03": 61, "2017-08": 67, "2017-12": 73,
-                        "2018-03": 75}, 2.5)
+    rate = _noisy(rng, {"2015-04": 68, "2016-03": 64, "2017-03": 61, "2017-08": 67, "2017-12": 73, "2018-03": 75}, 2.5)
     rate[_span("2017-04", "2017-08")] = np.minimum(rate[_span("2017-04", "2017-08")], 69)
     # September and October chosen so that the three-month average is 71% (1.78).
     rate[i_oct - 1], rate[i_oct] = rng.uniform(69.4, 69.8), rng.uniform(70.7, 71.1)
@@ -400,22 +452,29 @@ def _child_protection(rng, s: dict) -> None:
     via = started - rng.binomial(started, 0.04)
     icpc = np.maximum(np.ceil(via / rng.uniform(0.74, 0.92, N)), 1).astype(int)
     via[i_nov] = started[i_nov] - rng.integers(0, 2)  # room for the September-December ratio below
-    icpc[i_nov] = _exact(_t("s47_to_icpc_15wd_pct", "2017-11"), round(via[i_nov] / 0.83),
-                         ok=lambda n, d: d > via[i_nov])[1]
+    icpc[i_nov] = _exact(
+        _t("s47_to_icpc_15wd_pct", "2017-11"), round(via[i_nov] / 0.83), ok=lambda n, d: d > via[i_nov]
+    )[1]
     win, rest = _span("2017-09", "2017-12"), [i_oct - 1, i_oct, i_nov + 1]
     total = started[win].sum()
 
     def fits(n, d):
-        return (total - 8 <= n <= total and n - via[i_nov] <= started[rest].sum()
-                and d - icpc[i_nov] - (n - via[i_nov]) >= 3)
+        return (
+            total - 8 <= n <= total
+            and n - via[i_nov] <= started[rest].sum()
+            and d - icpc[i_nov] - (n - via[i_nov]) >= 3
+        )
 
     n, d = _exact(_t("icpc_to_cpp_pct", "2017-09", "2017-12", "pooled"), round(total / 0.84), ok=fits)
     via[rest] = _split(rng, n - via[i_nov], started[rest], 0.05, cap=started[rest])
     icpc[rest] = via[rest] + 1 + _split(rng, d - icpc[i_nov] - via[rest].sum() - 3, via[rest], 0.3)
     s["icpc_to_cpp_pct"] = (via, icpc)
 
-    rate = np.clip(_noisy(rng, {"2015-04": 72, "2016-03": 66, "2017-03": 64, "2017-07": 70, "2017-12": 90,
-                                "2018-03": 93}, 4), 40, 100)
+    rate = np.clip(
+        _noisy(rng, {"2015-04": 72, "2016-03": 66, "2017-03": 64, "2017-07": 70, "2017-12": 90, "2018-03": 93}, 4),
+        40,
+        100,
+    )
     rate[_span("2017-08", "2017-11")] = _walk(rng, rng.uniform(72, 76), 92.9, 3)
     quick = _nums(rate, icpc)
     quick[i_nov] = _exact(_t("s47_to_icpc_15wd_pct", "2017-11"), icpc[i_nov], ok=lambda n, d: d == icpc[i_nov])[0]
@@ -427,20 +486,32 @@ def _children_in_care(rng, s: dict) -> None:
     """Children in care visits, reviews and health; private fostering (theme 6)."""
     i_aug, i_sep, i_oct, i_nov = (_i(m) for m in ("2017-08", "2017-09", "2017-10", "2017-11"))
     # DfE children looked after at 31 March 2015-2018 set the scale (not anchored).
-    cic = np.rint(_curve({"2015-03": 302, "2016-03": 314, "2017-03": 344, "2018-03": 328})
-                  * (1 + 0.015 * rng.standard_normal(N))).astype(int)
+    cic = np.rint(
+        _curve({"2015-03": 302, "2016-03": 314, "2017-03": 344, "2018-03": 328}) * (1 + 0.015 * rng.standard_normal(N))
+    ).astype(int)
     rate = _noisy(rng, {"2015-04": 85, "2016-03": 83, "2017-03": 82, "2017-08": 86.5, "2018-03": 92}, 1.8)
     rate[i_aug] = max(rate[i_aug], 85.5)
     rate[i_sep], rate[i_oct] = rng.uniform(79, 82), rng.uniform(84, 86.5)  # the September dip (1.79)
-    rate[i_nov + 1:] = np.maximum(rate[i_nov + 1:], 87)
+    rate[i_nov + 1 :] = np.maximum(rate[i_nov + 1 :], 87)
     due = cic.copy()
     visited = _nums(rate, due)
     visited[i_nov], due[i_nov] = _exact(_t("cic_visits_pct", "2017-11"), due[i_nov])
     s["cic_visits_pct"] = (visited, due)
 
     reviews = np.clip(np.rint(cic / 6 * (1 + 0.12 * rng.standard_normal(N))), 30, 90).astype(int)
-    rate = _noisy(rng, {"2015-04": 88, "2015-11": 90.5, "2015-12": 91.5, "2017-06": 94.2, "2017-07": 96,
-                        "2017-11": 97.5, "2018-03": 98}, 0.8)
+    rate = _noisy(
+        rng,
+        {
+            "2015-04": 88,
+            "2015-11": 90.5,
+            "2015-12": 91.5,
+            "2017-06": 94.2,
+            "2017-07": 96,
+            "2017-11": 97.5,
+            "2018-03": 98,
+        },
+        0.8,
+    )
     t = np.arange(N)
     lo = np.where(t >= _i("2017-07"), 95, np.where(t >= _i("2015-12"), 90, 0))  # strictly above (1.84)
     hi = np.where(t < _i("2017-07"), 95, 100)  # at or below target before July 2017
@@ -451,29 +522,33 @@ def _children_in_care(rng, s: dict) -> None:
     first, m = "2015-02", N + 2
     due = np.maximum(rng.poisson(18, m), 10)
     rate = _noisy(rng, {"2015-02": 52, "2016-03": 45, "2017-01": 32, "2017-12": 85, "2018-03": 88}, 5, m, first)
-    rate[_i("2017-02", first):_i("2017-05", first)] = rng.uniform(26, 33, 3)
-    rate[_i("2017-05", first):_i("2017-11", first)] = _walk(rng, rng.uniform(36, 42), rng.uniform(70, 75), 5)
+    rate[_i("2017-02", first) : _i("2017-05", first)] = rng.uniform(26, 33, 3)
+    rate[_i("2017-05", first) : _i("2017-11", first)] = _walk(rng, rng.uniform(36, 42), rng.uniform(70, 75), 5)
     done = _nums(np.clip(rate, 0, 100), due)
     for month in ("2017-04", "2017-11"):
         j = _i(month, first)
-        n0, d0 = done[j - 2:j].sum(), due[j - 2:j].sum()
-        n, d = _exact(_t("iha_in_time_pct", month), d0 + due[j],
-                      ok=lambda n, d, n0=n0, d0=d0: d - d0 >= 8 and 0 <= n - n0 <= d - d0)
+        n0, d0 = done[j - 2 : j].sum(), due[j - 2 : j].sum()
+        n, d = _exact(
+            _t("iha_in_time_pct", month),
+            d0 + due[j],
+            ok=lambda n, d, n0=n0, d0=d0: d - d0 >= 8 and 0 <= n - n0 <= d - d0,
+        )
         done[j], due[j] = n - n0, d - d0
     s["iha_in_time_pct"] = (done[2:] + done[1:-1] + done[:-2], due[2:] + due[1:-1] + due[:-2])
 
     eligible = np.rint(cic * 0.68 * (1 + 0.02 * rng.standard_normal(N))).astype(int)
     rate = _noisy(rng, {"2015-04": 88, "2016-03": 89, "2016-12": 93}, 0.35)
-    rate[_i("2017-01"):] = _walk(rng, rng.uniform(95.5, 96), rng.uniform(98.5, 99), N - _i("2017-01") - 1)
+    rate[_i("2017-01") :] = _walk(rng, rng.uniform(95.5, 96), rng.uniform(98.5, 99), N - _i("2017-01") - 1)
     checked = _nums(rate, eligible)
     since = t >= _i("2017-01")  # above the 95% target all year (1.85)
     checked[since] = np.maximum(checked[since], np.floor(0.95 * eligible[since]) + 1)
     s["cic_health_checks_pct"] = (checked, eligible)
 
     fostered = np.clip(np.rint(_noisy(rng, {"2015-04": 7, "2016-03": 6, "2017-07": 7}, 1.3)), 3, 10).astype(int)
-    fostered[_span("2017-08", "2017-11")] = np.rint(_walk(rng, _t("private_fostering_monitored", "2017-08"),
-                                                          _t("private_fostering_monitored", "2017-11"), 3))
-    fostered[i_nov + 1:] = fostered[i_nov] + np.cumsum(rng.integers(-2, 3, N - i_nov - 1))
+    fostered[_span("2017-08", "2017-11")] = np.rint(
+        _walk(rng, _t("private_fostering_monitored", "2017-08"), _t("private_fostering_monitored", "2017-11"), 3)
+    )
+    fostered[i_nov + 1 :] = fostered[i_nov] + np.cumsum(rng.integers(-2, 3, N - i_nov - 1))
     s["private_fostering_monitored"] = (fostered,)
 
 
@@ -485,8 +560,9 @@ def _workforce(rng, s: dict) -> None:
     def level(mean, sd, lo, hi):
         return np.clip(np.rint(mean + sd * rng.standard_normal(N)), lo, hi).astype(int)
 
-    sw = np.clip(np.rint(_noisy(rng, {"2015-04": 12, "2016-06": 14, "2017-03": 13, "2017-08": 12}, 1.8)),
-                 5, None).astype(int)
+    sw = np.clip(
+        np.rint(_noisy(rng, {"2015-04": 12, "2016-06": 14, "2017-03": 13, "2017-08": 12}, 1.8)), 5, None
+    ).astype(int)
     sw[i_sep] = _t("sw_vacancies", "2017-09")
     sw[after] = np.maximum(sw[i_sep] - np.cumsum(rng.integers(0, 3, k)), 2)  # the campaign fills posts
     tm = level(3, 1.2, 1, 6)
@@ -494,30 +570,39 @@ def _workforce(rng, s: dict) -> None:
     tm[i_sep + 1] = tm[i_sep] + rng.integers(0, 2)
     tm[i_sep + 2] = tm[i_sep + 1] + rng.integers(0, 2)  # posts falling vacant before December's appointments
     tm[i_dec] = _t("tm_vacancies", "2017-12")
-    tm[i_dec + 1:] = tm[i_dec] - np.cumsum(rng.integers(0, 2, N - i_dec - 1))
+    tm[i_dec + 1 :] = tm[i_dec] - np.cumsum(rng.integers(0, 2, N - i_dec - 1))
     ap, cl = level(6, 1.5, 2, 10), level(1, 0.8, 0, 3)
     ap[i_sep], cl[i_sep] = _t("ap_vacancies", "2017-09"), _t("clinical_practitioner_vacancies", "2017-09")
     ap[after] = ap[i_sep] - np.cumsum(rng.integers(0, 2, k))
     cl[after] = np.maximum(cl[i_sep] - np.cumsum(rng.integers(0, 2, k)), 0)
     appointed = rng.poisson(1.2, N)
-    appointed[i_sep:i_dec + 1] = _split(rng, int(_t("permanent_appointments", "2017-09", "2017-12", "sum")),
-                                        [0.4, 1, 1.2, 1.2], 0.2)
+    appointed[i_sep : i_dec + 1] = _split(
+        rng, int(_t("permanent_appointments", "2017-09", "2017-12", "sum")), [0.4, 1, 1.2, 1.2], 0.2
+    )
     posts = np.rint(150 + 4 * rng.standard_normal(N)).astype(int)
-    agency = _nums(_noisy(rng, {"2015-04": 27, "2016-03": 30, "2017-03": 34, "2017-08": 38, "2018-03": 32}, 1.2),
-                   posts)
-    caseload = np.round(_noisy(rng, {"2015-04": 17, "2016-03": 16.5, "2017-03": 16, "2017-11": 21,
-                                     "2018-03": 19}, 0.5), 1)
-    audits = np.maximum(_counts(rng, {"2015-04": 14, "2016-03": 18, "2017-03": 22, "2017-08": 45,
-                                      "2018-03": 60}, 0.12), 5)
-    good = _nums(np.clip(_noisy(rng, {"2015-04": 22, "2017-03": 15, "2017-07": 12, "2018-03": 30}, 4), 0, 100),
-                 audits)
+    agency = _nums(_noisy(rng, {"2015-04": 27, "2016-03": 30, "2017-03": 34, "2017-08": 38, "2018-03": 32}, 1.2), posts)
+    caseload = np.round(
+        _noisy(rng, {"2015-04": 17, "2016-03": 16.5, "2017-03": 16, "2017-11": 21, "2018-03": 19}, 0.5), 1
+    )
+    audits = np.maximum(
+        _counts(rng, {"2015-04": 14, "2016-03": 18, "2017-03": 22, "2017-08": 45, "2018-03": 60}, 0.12), 5
+    )
+    good = _nums(np.clip(_noisy(rng, {"2015-04": 22, "2017-03": 15, "2017-07": 12, "2018-03": 30}, 4), 0, 100), audits)
     members = np.zeros(N, int)  # cumulative; the first session was in December 2017 (1.24)
     members[i_dec] = _t("members_trained_corporate_parenting", "2017-12")
-    members[i_dec + 1:] = members[i_dec] + rng.integers(6, 13)  # the shorter January 2018 session
-    s.update(sw_vacancies=(sw,), tm_vacancies=(tm,), ap_vacancies=(ap,), clinical_practitioner_vacancies=(cl,),
-             permanent_appointments=(appointed,), agency_cover_pct=(agency, posts), caseload_per_sw=(caseload,),
-             audits_completed=(audits,), audits_good_pct=(good, audits),
-             members_trained_corporate_parenting=(members,))
+    members[i_dec + 1 :] = members[i_dec] + rng.integers(6, 13)  # the shorter January 2018 session
+    s.update(
+        sw_vacancies=(sw,),
+        tm_vacancies=(tm,),
+        ap_vacancies=(ap,),
+        clinical_practitioner_vacancies=(cl,),
+        permanent_appointments=(appointed,),
+        agency_cover_pct=(agency, posts),
+        caseload_per_sw=(caseload,),
+        audits_completed=(audits,),
+        audits_good_pct=(good, audits),
+        members_trained_corporate_parenting=(members,),
+    )
 
 
 def generate_indicators(rng: np.random.Generator) -> pd.DataFrame:
@@ -546,8 +631,9 @@ def generate_indicators(rng: np.random.Generator) -> pd.DataFrame:
             value = np.array([_pct(n, d) for n, d in zip(num, den)])
         else:
             value, num, den = np.asarray(s[code][0], dtype=float), np.nan, np.nan
-        frames.append(pd.DataFrame({"indicator": code, "month": MONTHS, "value": value,
-                                    "numerator": num, "denominator": den}))
+        frames.append(
+            pd.DataFrame({"indicator": code, "month": MONTHS, "value": value, "numerator": num, "denominator": den})
+        )
     return pd.concat(frames, ignore_index=True)
 
 

@@ -64,8 +64,10 @@ def generate(rng: np.random.Generator) -> pd.DataFrame:
     frames, next_child = [], 0
     previous = {"care": np.array([], int), "home": np.array([], int)}
     for year in YEARS:
-        for group, children, per_child in (("care", CARE_CHILDREN, CARE_EPISODES_PER_CHILD),
-                                           ("home", HOME_CHILDREN, HOME_EPISODES_PER_CHILD)):
+        for group, children, per_child in (
+            ("care", CARE_CHILDREN, CARE_EPISODES_PER_CHILD),
+            ("home", HOME_CHILDREN, HOME_EPISODES_PER_CHILD),
+        ):
             # About a third of last year's children go missing again this year.
             stay = previous[group][rng.random(len(previous[group])) < CARRY_OVER]
             stay = stay[: children[year]]
@@ -76,8 +78,11 @@ def generate(rng: np.random.Generator) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True).sort_values("start", kind="stable").reset_index(drop=True)
     n = len(df)
 
-    median = np.where(df.looked_after, interpolate_in_time(df.start, MEDIAN_HOURS["care"]),
-                      interpolate_in_time(df.start, MEDIAN_HOURS["home"]))
+    median = np.where(
+        df.looked_after,
+        interpolate_in_time(df.start, MEDIAN_HOURS["care"]),
+        interpolate_in_time(df.start, MEDIAN_HOURS["home"]),
+    )
     hours = rng.lognormal(np.log(median), 1.0)
     end = df.start + pd.to_timedelta(np.round(hours * 60), unit="min")
     end = end.where(end <= EXTRACT_END)  # still missing when the extract was taken
@@ -96,13 +101,15 @@ def generate(rng: np.random.Generator) -> pd.DataFrame:
     child_pool = rng.choice(np.arange(100_000, 9_999_999), size=next_child, replace=False)
     ids = rng.choice(np.arange(1, 90_000_000), size=n, replace=False)
     fmt = "%Y-%m-%d %H:%M"
-    return pd.DataFrame({
-        "episode_id": [f"{k:08d}" for k in ids],
-        "child_id": [f"{child_pool[c]:07d}" for c in df.child],
-        "start": df.start.dt.strftime(fmt),
-        "end": end.dt.strftime(fmt).fillna(""),
-        "looked_after": np.where(df.looked_after, "Y", "N"),
-        "type": kind,
-        "rhi_offered": offered_text,
-        "rhi_completed_at": rhi_at.dt.strftime(fmt).fillna(""),
-    })
+    return pd.DataFrame(
+        {
+            "episode_id": [f"{k:08d}" for k in ids],
+            "child_id": [f"{child_pool[c]:07d}" for c in df.child],
+            "start": df.start.dt.strftime(fmt),
+            "end": end.dt.strftime(fmt).fillna(""),
+            "looked_after": np.where(df.looked_after, "Y", "N"),
+            "type": kind,
+            "rhi_offered": offered_text,
+            "rhi_completed_at": rhi_at.dt.strftime(fmt).fillna(""),
+        }
+    )

@@ -16,7 +16,8 @@ misses agencies much more often than the rest, so it stands out on the funnel pl
 import numpy as np
 import pandas as pd
 
-from ..bank_holidays import england_bank_holidays
+from improvement_report.inputs.bank_holidays import england_bank_holidays
+
 from .common import MONTHS, interpolate_in_time, working_days
 
 WINDOW = (pd.Timestamp("2017-09-01"), pd.Timestamp("2017-12-31"))
@@ -82,8 +83,11 @@ def _times(rng: np.random.Generator, counts: pd.Series, holidays) -> pd.DataFram
                 low, high = {"day": (9 * 60, 17 * 60), "evening": (17 * 60, 23 * 60), "early": (7 * 60, 9 * 60)}[kind]
                 minutes = rng.integers(low, high)
             out_of_hours = kind != "day"
-            team = (OUT_OF_HOURS_TEAM if out_of_hours and rng.random() < 0.7
-                    else rng.choice(list(DAY_TEAMS), p=list(DAY_TEAMS.values())))
+            team = (
+                OUT_OF_HOURS_TEAM
+                if out_of_hours and rng.random() < 0.7
+                else rng.choice(list(DAY_TEAMS), p=list(DAY_TEAMS.values()))
+            )
             held_at = pd.Timestamp(day) + pd.Timedelta(minutes=int(minutes) // 5 * 5)
             rows.append((held_at, out_of_hours, team))
     return pd.DataFrame(rows, columns=["held_at", "out_of_hours", "team"]).sort_values("held_at", kind="stable")
@@ -154,14 +158,16 @@ def generate(rng: np.random.Generator) -> pd.DataFrame:
     held_text = np.where(time_known, df.held_at.dt.strftime("%Y-%m-%d %H:%M"), df.held_at.dt.strftime("%Y-%m-%d"))
     ids = rng.choice(np.arange(1, 400_000), size=n, replace=False)
     flag = {True: "N", False: "Y"}
-    return pd.DataFrame({
-        "discussion_id": [f"SD{k:06d}" for k in ids],
-        "held_at": held_text,
-        "team": df.team.to_numpy(),
-        "children": children,
-        "csc": [flag[a] for a in absent["csc"]],
-        "police": [flag[a] for a in absent["police"]],
-        "health": [flag[a] for a in absent["health"]],
-        "education": edu_text,
-        "non_compliance_reason": reason,
-    })
+    return pd.DataFrame(
+        {
+            "discussion_id": [f"SD{k:06d}" for k in ids],
+            "held_at": held_text,
+            "team": df.team.to_numpy(),
+            "children": children,
+            "csc": [flag[a] for a in absent["csc"]],
+            "police": [flag[a] for a in absent["police"]],
+            "health": [flag[a] for a in absent["health"]],
+            "education": edu_text,
+            "non_compliance_reason": reason,
+        }
+    )

@@ -1,0 +1,391 @@
+"""The CAF decline chapter: is the fall in open CAFs real, and why.
+
+Each function returns what one part of ``notebooks/caf_decline.ipynb`` shows: a table, a
+chart with its alt text, or sentences whose numbers are all computed here.
+"""
+
+from dataclasses import dataclass
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from improvement_report.core.paths import resolve
+from improvement_report.core.periods import month_name
+from improvement_report.inputs.loading import load_file
+from improvement_report.measures import early_help
+from improvement_report.render import spc_charts as spc_plot
+from improvement_report.render import style, suppression
+from improvement_report.render import wording as narrative
+from improvement_report.render.spc_words import MIN_SPC_POINTS, icon_words, spc_reading  # noqa: F401 (spc_reading: used by the page)
+from improvement_report.render.wording import number, percent
+from improvement_report.stats import count_models as models
+from improvement_report.stats import spc
+from improvement_report.stats.proportions import wilson_interval
+
+
+@dataclass
+class CafChapter:
+    """The validated episodes and their monthly flow up to the report month."""
+
+    episodes: pd.DataFrame
+    month: pd.Period
+    flow: pd.DataFrame  # early_help.monthly_flow over the whole series to ``month``
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        return self.flow.index
+
+
+def load(data_dir, report_month, series_start) -> CafChapter:
+    """Read ``early_help_episodes.csv`` and compute the monthly flow from ``series_start``."""
+    episodes = load_file(resolve(data_dir) / "early_help_episodes.csv", "caf")
+    month = pd.Period(report_month, "M")
+    months = pd.period_range(pd.Period(series_start, "M"), month, freq="M", name="month")
+    return CafChapter(episodes, month, early_help.monthly_flow(episodes, months))
+
+
+def _dates(index: pd.PeriodIndex) -> pd.DatetimeIndex:
+    return index.to_timestamp()
+
+
+def headline(ch: CafChapter) -> str:
+    """The chapter's opening sentences: the count, the year-on-year change, and the record."""
+    fig = early_help.headline(ch.episodes, ch.month)
+    now, before = fig["open_end_of_month"], fig["open_same_month_last_year"]
+    change = fig["change_over_year"]
+    rel = f" ({abs(change) / before:.1%})" if before else ""
+    direction = "fewer" if change < 0 else "more"
+    rec = narrative.record_since(ch.flow.open_end, ch.month, "lowest" if change < 0 else "highest")
+    record = narrative.record_sentence(rec, "lowest" if change < 0 else "highest", "month-end count")
+    return (
+        f"At the end of {month_name(ch.month)} **{number(now)}** CAFs were open, "
+        f"**{number(abs(change))} {direction}**{rel} than at the end of {month_name(ch.month - 12)} "
+        f"({number(before)}). That is {record}. In {month_name(ch.month)} {number(fig['opened_in_month'])} "
+        f"CAFs were opened and {number(fig['closed_in_month'])} closed."
+    )
+
+
+def flow_table(ch: CafChapter) -> pd.DataFrame:
+    """The monthly series behind the charts, with readable column names (downloadable)."""
+    t = ch.flow.rename(
+        columns={
+            "open_end": "Open at month end",
+            "opened": "Opened",
+            "closed": "Closed",
+            "net_flow": "Net flow",
+            "open_over_12m": "Open over 12 months",
+            "open_over_12m_pct": "Open over 12 months (%)",
+        }
+    )
+    t.index = t.index.strftime("%Y-%m")
+    t.index.name = "Month"
+    return t
+
+
+def flow_chart(ch: CafChapter):
+    """Open CAFs at month end over the whole series, with openings and closures below."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[3, 2])
+    x = _dates(ch.months)
+    top.plot(x, ch.flow.open_end, color=style.DARK_BLUE, marker="o", markersize=3, label="Open at month end")
+    top.set_ylabel("Open CAFs")
+    peak = ch.flow.open_end.idxmax()
+    top.annotate(
+        f"{month_name(peak)}: {number(ch.flow.open_end[peak])}",
+        (peak.to_timestamp(), ch.flow.open_end[peak]),
+        textcoords="offset points",
+        xytext=(0, 8),
+        ha="center",
+        fontsize=9,
+    )
+    top.annotate(
+        f"{month_name(ch.month)}: {number(ch.flow.open_end.iloc[-1])}",
+        (x[-1], ch.flow.open_end.iloc[-1]),
+        textcoords="offset points",
+        xytext=(-10, -16),
+        ha="right",
+        fontsize=9,
+    )
+    width = 12
+    bottom.bar(x - pd.Timedelta(days=7), ch.flow.opened, width=width, color=style.TURQUOISE, label="Opened")
+    bottom.bar(
+        x + pd.Timedelta(days=7),
+        ch.flow.closed,
+        width=width,
+        color=style.DARK_PINK,
+        hatch="//",
+        edgecolor="white",
+        label="Closed",
+    )
+    bottom.set_ylabel("CAFs in the month")
+    bottom.legend(loc="upper left", ncols=2)
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    change = ch.flow.open_end.iloc[-1] - ch.flow.open_end.iloc[-13] if len(ch.flow) > 12 else None
+    trend = (
+        "" if change is None else (f": {number(abs(change))} {'fewer' if change < 0 else 'more'} than a year earlier")
+    )
+    top.set_title(f"Open CAFs at the end of {month_name(ch.month)}{trend}")
+    fig.tight_layout()
+    alt = (
+        f"Line chart of open CAFs at each month end from {month_name(ch.months[0])} to {month_name(ch.month)}, "
+        f"peaking at {number(ch.flow.open_end[peak])} in {month_name(peak)} and {number(ch.flow.open_end.iloc[-1])} "
+        f"in {month_name(ch.month)}; below it, bars of CAFs opened and closed each month "
+        f"({number(ch.flow.opened.iloc[-1])} opened and {number(ch.flow.closed.iloc[-1])} closed in {month_name(ch.month)})."
+    )
+    return fig, alt
+
+
+def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str):
+    """An XmR chart of one monthly series, its alt text and its reading."""
+    series = ch.flow[column].astype(float)
+    series.index = _dates(ch.months)
+    if len(series) < MIN_SPC_POINTS:
+        return None, "", None  # spc_reading explains
+    result = spc.xmr(series)
+    icon = spc.variation_icon(result, polarity)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    reading = icon_words(icon)
+    spc_plot.plot_xmr(
+        result, ax, title=f"{title_what}: {reading} in {month_name(ch.month)}", ylabel=title_what, polarity=polarity
+    )
+    fig.tight_layout()
+    alt = spc_plot.describe_xmr(result, polarity, title_what)
+    return fig, alt, result
+
+
+def fall_decomposition(ch: CafChapter) -> pd.DataFrame:
+    """Openings and closures in the 12 months to the report month against the 12 before.
+
+    The change in open CAFs over a year equals openings minus closures in that year, so the
+    swing between the two years splits exactly into fewer openings and more closures.
+    """
+    m = ch.month
+    this = ch.flow.loc[m - 11 : m]
+    prev = ch.flow.loc[m - 23 : m - 12]
+    if len(this) < 12 or len(prev) < 12:
+        return pd.DataFrame()  # too short a series: fall_sentence says so
+    rows = {
+        "Opened": (prev.opened.sum(), this.opened.sum()),
+        "Closed": (prev.closed.sum(), this.closed.sum()),
+        "Change in open CAFs (opened - closed)": (prev.net_flow.sum(), this.net_flow.sum()),
+    }
+    label_prev = f"{(m - 23).strftime('%b %Y')} to {(m - 12).strftime('%b %Y')}"
+    label_this = f"{(m - 11).strftime('%b %Y')} to {m.strftime('%b %Y')}"
+    t = pd.DataFrame(rows, index=[label_prev, label_this]).T
+    t["Difference"] = t[label_this] - t[label_prev]
+    t.index.name = "CAFs"
+    return t.astype(int)
+
+
+def fall_sentence(ch: CafChapter, t: pd.DataFrame) -> str:
+    """How much of the year-on-year swing came from fewer openings and how much from more closures."""
+    if t.empty:
+        return (
+            f"Comparing the last 12 months with the 12 before needs 24 months of data up to "
+            f"{month_name(ch.month)}; the series here starts in {month_name(ch.months[0])}."
+        )
+    d = t["Difference"]
+    fewer_openings, more_closures = -d["Opened"], d["Closed"]
+    swing = -d["Change in open CAFs (opened - closed)"]  # = fewer_openings + more_closures
+    this = t.columns[1]
+    net = t.loc["Change in open CAFs (opened - closed)", this]
+    head = (
+        f"In the 12 months {this}, {number(t.loc['Opened', this])} CAFs were opened and "
+        f"{number(t.loc['Closed', this])} closed, so the number open changed by {int(net):+,}. "
+    )
+    if swing <= 0:
+        return head + "The net flow was no lower than in the previous 12 months, so there is no fall to explain."
+    share_open = fewer_openings / swing
+    return head + (
+        f"Against the previous 12 months the net flow is {number(swing)} lower: "
+        f"{number(fewer_openings)} from fewer openings ({share_open:.0%}) and {number(more_closures)} from more "
+        f"closures ({1 - share_open:.0%}). "
+        + (
+            "Most of the fall comes from fewer CAFs being opened."
+            if share_open > 0.5
+            else "Most of the fall comes from more CAFs being closed."
+        )
+    )
+
+
+def closures_sentence(ch: CafChapter) -> str:
+    """Closures in the report month as a record, computed the same way as the open count."""
+    rec = narrative.record_since(ch.flow.closed, ch.month, "highest")
+    last3 = ch.flow.closed.iloc[-4:]
+    rising = bool((last3.diff().dropna() > 0).all())
+    text = (
+        f"{number(rec.value)} CAFs were closed in {month_name(ch.month)}, "
+        f"{narrative.record_sentence(rec, 'highest', 'monthly number of closures')}."
+    )
+    if rising:
+        text += f" Closures have risen every month since {month_name(last3.index[0])}."
+    return text
+
+
+def trend_model(ch: CafChapter) -> models.CountTrend | None:
+    """Trend-and-summer count model of monthly openings; None when the series cannot support it."""
+    try:
+        return models.fit_count_trend(ch.flow.opened)
+    except ValueError:
+        return None
+
+
+def trend_sentence(ch: CafChapter, model: models.CountTrend | None) -> str:
+    """The model's reading, or why there is no model."""
+    if model is None:
+        return (
+            f"The series from {month_name(ch.months[0])} to {month_name(ch.month)} is too short, or has no "
+            f"summer month, so no trend model was fitted."
+        )
+    return models.describe(model, "CAF openings")
+
+
+def model_table(model: models.CountTrend | None) -> pd.DataFrame:
+    """The model's two rate ratios with their 95% intervals (empty without a model)."""
+    if model is None:
+        return pd.DataFrame()
+    t = pd.DataFrame(
+        [model.monthly_ratio, model.summer_ratio],
+        index=["Change per month (rate ratio)", "A month of school summer holiday (rate ratio)"],
+        columns=["Estimate", "95% interval: low", "95% interval: high"],
+    )
+    t.index.name = f"{model.family} model of CAFs opened"
+    return t
+
+
+def model_chart(ch: CafChapter, model: models.CountTrend):
+    """Monthly openings with the model's fitted values; (None, "") without a model."""
+    if model is None:
+        return None, ""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    x = _dates(ch.months)
+    ax.plot(x, ch.flow.opened, color=style.GREY, marker="o", markersize=3, linestyle="-", label="CAFs opened")
+    ax.plot(x, model.fitted.to_numpy(), color=style.DARK_BLUE, linewidth=2, label="Model: trend and summer holiday")
+    ax.set_ylabel("CAFs opened in the month")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    est = 100 * (model.monthly_ratio[0] - 1)
+    summer = 100 * (1 - model.summer_ratio[0])
+    ax.set_title(f"CAFs opened: {est:+.1f}% a month, and about {summer:.0f}% fewer in a summer-holiday month")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    alt = (
+        f"CAFs opened each month from {month_name(ch.months[0])} to {month_name(ch.month)} "
+        f"({number(ch.flow.opened.iloc[-1])} in {month_name(ch.month)}), with a fitted {model.family} "
+        f"curve showing a change of {est:+.1f}% a month and dips each August."
+    )
+    return fig, alt
+
+
+def duration_table(ch: CafChapter) -> pd.DataFrame:
+    """Long-open share now and a year ago, and the length of episodes closed in each year."""
+    rows = {}
+    for label, m in (("A year earlier", ch.month - 12), ("Report month", ch.month)):
+        if m not in ch.flow.index:
+            continue
+        d = early_help.closed_durations(ch.episodes, m - 11, m)
+        rows[f"{label} ({month_name(m)})"] = {
+            "Open at month end": int(ch.flow.open_end[m]),
+            "Open over 12 months": int(ch.flow.open_over_12m[m]),
+            "Open over 12 months (%)": ch.flow.open_over_12m_pct[m],
+            "Closed in the 12 months": int(len(d)),
+            "Median days open (closed)": float(d.median()) if len(d) else None,
+            "Lower quartile (days)": float(d.quantile(0.25)) if len(d) else None,
+            "Upper quartile (days)": float(d.quantile(0.75)) if len(d) else None,
+        }
+    # Build by period (typed columns), then turn on its side as objects so counts stay whole numbers.
+    t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
+    t.index.name = "Measure"
+    return t
+
+
+def duration_sentence(ch: CafChapter, target_pct=None) -> str:
+    """The long-open share and how long closed episodes lasted, in words."""
+    pct_now = ch.flow.open_over_12m_pct[ch.month]
+    d = early_help.closed_durations(ch.episodes, ch.month - 11, ch.month)
+    k, n = int(ch.flow.open_over_12m[ch.month]), int(ch.flow.open_end[ch.month])
+    interval = wilson_interval(k, n)
+    between = f"; 95% interval {interval[0]:.1f}% to {interval[1]:.1f}%" if interval else ""
+    text = (
+        f"{percent(pct_now)} of the CAFs open at the end of {month_name(ch.month)} "
+        f"({number(k)} of {number(n)}{between}) had been open for more than 12 months, "
+        f"so most close before a year."
+    )
+    if len(d):
+        text += (
+            f" The {number(len(d))} CAFs closed in the 12 months to {month_name(ch.month)} had been open for a "
+            f"median of {d.median():.0f} days (half between {d.quantile(0.25):.0f} and {d.quantile(0.75):.0f} days)."
+        )
+    if target_pct is not None and pct_now is not None:
+        text += f" The local target is below {target_pct}%: {'met' if pct_now < target_pct else 'not met'}."
+    return text
+
+
+def locality_table(ch: CafChapter, suppress_small: bool = True) -> pd.DataFrame:
+    """Open CAFs now and a year ago, flows and long-open share, by locality (small counts suppressed)."""
+    eps = early_help.with_locality(ch.episodes)
+    m = ch.month
+    rows = {}
+    for loc, g in eps.groupby("locality", sort=True):
+        flow = early_help.monthly_flow(g, pd.period_range(m - 12, m, freq="M"))
+        d = early_help.closed_durations(g, m - 11, m)
+        rows[loc] = {
+            f"Open {m.strftime('%b %Y')}": int(flow.open_end[m]),
+            f"Open {(m - 12).strftime('%b %Y')}": int(flow.open_end[m - 12]),
+            "Change": int(flow.open_end[m] - flow.open_end[m - 12]),
+            "Opened in 12 months": int(flow.opened.loc[m - 11 :].sum()),
+            "Closed in 12 months": int(flow.closed.loc[m - 11 :].sum()),
+            "Open over 12 months (%)": flow.open_over_12m_pct[m],
+            "Median days open (closed)": float(d.median()) if len(d) else None,
+        }
+    t = pd.DataFrame.from_dict(rows, orient="index")  # one row per locality keeps integer columns integer
+    t.index.name = "Locality"
+    now, before = f"Open {m.strftime('%b %Y')}", f"Open {(m - 12).strftime('%b %Y')}"
+    counts = [now, before, "Opened in 12 months", "Closed in 12 months"]
+    derived = {
+        "Change": [now, before],
+        "Open over 12 months (%)": [now],
+        "Median days open (closed)": ["Closed in 12 months"],
+    }
+    return suppression.suppress(t, counts, derived, enabled=suppress_small)
+
+
+def locality_chart(ch: CafChapter, suppress_small: bool = True):
+    """Month-end open CAFs by locality over the whole series.
+
+    With suppression on, a locality whose line would show a month-end count from 1 to 5 is not
+    drawn (a chart discloses as much as a table); the alt text says which were left out.
+    """
+    eps = early_help.with_locality(ch.episodes)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    markers = ["o", "s", "^", "D", "v"]
+    latest, left_out = {}, []
+    for i, (loc, g) in enumerate(eps.groupby("locality", sort=True)):
+        flow = early_help.monthly_flow(g, ch.months)
+        if suppress_small and flow.open_end.between(1, 5).any():
+            left_out.append(loc)
+            continue
+        latest[loc] = int(flow.open_end.iloc[-1])
+        ax.plot(
+            _dates(ch.months),
+            flow.open_end,
+            marker=markers[i % len(markers)],
+            markersize=3,
+            color=(style.PALETTE + [style.GREY])[i % 5],
+            label=f"{loc} ({latest[loc]})",
+        )
+    ax.set_ylabel("Open CAFs at month end")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.legend(title=f"Locality (open, {ch.month.strftime('%b %Y')})", loc="upper left")
+    if not latest:
+        plt.close(fig)
+        return None, ""
+    biggest = max(latest, key=latest.get)
+    ax.set_title(f"Open CAFs by locality: {biggest} holds the most ({latest[biggest]})")
+    fig.tight_layout()
+    alt = (
+        "Line chart of open CAFs at each month end by locality, "
+        + "; ".join(f"{k}: {v} in {month_name(ch.month)}" for k, v in latest.items())
+        + "."
+        + (f" Not drawn, because a month-end count from 1 to 5 would show: {', '.join(left_out)}." if left_out else "")
+    )
+    return fig, alt

@@ -1,0 +1,35 @@
+"""The landing page: what the report covers, and its headline figures."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from improvement_report.core.periods import month_name
+from improvement_report.measures.headline import headline_figures
+from improvement_report.render.headline_table import figures_table  # noqa: F401 (used by the page)
+
+
+def introduction(local_authority, report_month, window_start, window_end) -> str:
+    """The opening paragraph for the period."""
+    ws, we = pd.Timestamp(window_start), pd.Timestamp(window_end)
+    return (
+        f"This report covers **{local_authority}**'s children's services for **{month_name(report_month)}**. "
+        f"Early help figures are for the month; strategy discussions and missing episodes are for the window "
+        f"from {ws:%-d %B %Y} to {we:%-d %B %Y}. Every number is computed from the data extracts by the "
+        f"`improvement_report` package; the methods page gives each definition and the data page lists the "
+        f"files read and any rows left out, with the reason."
+    )
+
+
+def figures(extracts, report_month, window_start, window_end) -> dict:
+    """The headline figures, exactly as the ``figures`` command prints them."""
+    return headline_figures(extracts, report_month, window_start, window_end)
+
+
+def save_figures(figs: dict, path="downloads/headline_figures.json") -> Path:
+    """Write the headline figures JSON for download."""
+    path = Path(path)
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(figs, indent=2) + "\n", encoding="utf-8")
+    return path

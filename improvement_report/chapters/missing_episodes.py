@@ -1,0 +1,1260 @@
+"""The missing episodes chapter: from home and from care, side by side.
+
+Each function returns what one part of ``notebooks/missing_episodes.ipynb`` shows: a table, a
+chart with its alt text, or sentences whose numbers are all computed here. Definitions are the
+data contract's (``missing_episodes``); the extensions (censoring, repeats, follow-up) are
+there too, so tests pin them once. No child or episode identifier leaves this module: every
+output is a count, a share or a summary statistic.
+"""
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+from improvement_report.core.paths import resolve
+from improvement_report.core.periods import month_name
+from improvement_report.inputs import published
+from improvement_report.inputs.loading import load_file
+from improvement_report.measures import missing_episodes as me
+from improvement_report.render import spc_charts as spc_plot
+from improvement_report.render import style
+from improvement_report.render.spc_words import (  # the same Making Data Count reading as the CAF chapter
+    MIN_SPC_POINTS,
+    spc_reading,
+)
+from improvement_report.render.wording import number, percent
+from improvement_report.stats import spc
+from improvement_report.stats.proportions import wilson_interval
+
+GROUPS = ("home", "care")
+LABEL = {"home": "From home", "care": "From care"}
+COLOUR = {"home": style.DARK_BLUE, "care": style.TURQUOISE}
+MARKER = {"home": "o", "care": "s"}
+# Duration bands: under 24 hours; 24 to 72 hours inclusive ("1 to 3 days"); over 72 hours.
+BANDS = ("Under 24 hours", "1 to 3 days", "Over 3 days")
+PER_CHILD_BANDS = ("1 episode", "2 to 4 episodes", "5 or more episodes")
+TOP_SHARE = 0.10  # the most frequent tenth of children
+FOLLOW_UP = pd.Timedelta(days=90)  # RHI association: repeat episodes in the 90 days after return
+KM_HORIZON_HOURS = 14 * 24  # Kaplan-Meier curves drawn to 14 days: later returns are rare
+MIN_MODEL_CHILDREN = 5  # per group, for the negative binomial model
+
+
+@dataclass
+class MissingChapter:
+    """The validated episodes and the periods the chapter looks at.
+
+    ``series`` holds episodes starting from ``series_start`` to the end of the window (trends);
+    ``window`` those starting in the window (headline); ``year`` those starting in the 12
+    months to the end of the window (frequency, bands, repeats: a year, as DfE counts).
+    """
+
+    episodes: pd.DataFrame
+    as_at: pd.Timestamp | None
+    start: pd.Timestamp
+    end: pd.Timestamp
+    series_start: pd.Timestamp
+    series: pd.DataFrame
+    window: pd.DataFrame
+    year: pd.DataFrame
+
+    @property
+    def year_start(self) -> pd.Timestamp:
+        return self.end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        if self.series_start > self.end:
+            return pd.PeriodIndex([], freq="M", name="month")
+        return pd.period_range(self.series_start.to_period("M"), self.end.to_period("M"), freq="M", name="month")
+
+
+def load(data_dir, window_start, window_end, series_start) -> MissingChapter:
+    """Read ``missing_episodes.csv`` and cut the series, the window and the year to the window end."""
+    episodes = load_file(resolve(data_dir) / "missing_episodes.csv", "missing")
+    return load_frames(episodes, window_start, window_end, series_start)
+
+
+def load_frames(episodes: pd.DataFrame, window_start, window_end, series_start) -> MissingChapter:
+    """The chapter's periods cut from already validated episodes (see :func:`load`)."""
+    start, end = pd.Timestamp(window_start), pd.Timestamp(window_end)
+    first = pd.Period(series_start, "M").start_time
+    year_start = end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    return MissingChapter(
+        episodes=episodes,
+        as_at=me.extract_time(episodes),
+        start=start,
+        end=end,
+        series_start=first,
+        series=me.in_window(episodes, first, end),
+        window=me.in_window(episodes, start, end),
+        year=me.in_window(episodes, year_start, end),
+    )
+
+
+def group(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Episodes missing from home (``"home"``) or from care (``"care"``)."""
+    return df[df.looked_after == me.GROUPS[name]]
+
+
+def figure(fig, name: str, alt: str, caption: str):
+    """``display.figure`` when there is a chart; otherwise a short note (the sentences below say why)."""
+    from improvement_report.render import (
+        display,  # imported here: display needs IPython, the rest of the module does not
+    )
+
+    if fig is None:
+        return display.say("*No chart for this period: there are too few data, as the text below explains.*")
+    return display.figure(fig, name, alt, caption)
+
+
+def day(ts) -> str:
+    """``1 September 2017``."""
+    return f"{ts.day} {ts.strftime('%B %Y')}"
+
+
+def window_words(ch: MissingChapter) -> str:
+    return f"{day(ch.start)} to {day(ch.end)}"
+
+
+def year_words(ch: MissingChapter) -> str:
+    return f"the 12 months to {day(ch.end)}"
+
+
+def year_heading(ch: MissingChapter) -> str:
+    return f"The 12 months to {day(ch.end)}"
+
+
+def flat(t: pd.DataFrame) -> pd.DataFrame:
+    """A (period, group) table with the group as a column, home before care, for display and download."""
+    if t.empty:
+        return t
+    order = {LABEL[g]: i for i, g in enumerate(GROUPS)}
+    t = t.reset_index(level="Group")
+    t = t.assign(_o=t.Group.map(order)).sort_values([t.index.name, "_o"], kind="stable").drop(columns="_o")
+    return t.drop(columns=[c for c in t.columns if c.startswith("_")])
+
+
+def financial_year(ts: pd.Series) -> pd.Series:
+    """``"2017-18"`` for a date from April 2017 to March 2018 (DfE's year to 31 March 2018)."""
+    first = ts.dt.year - (ts.dt.month < 4).astype(int)
+    return first.astype(str) + "-" + ((first + 1) % 100).astype(str).str.zfill(2)
+
+
+def _interval_text(k: int, n: int) -> str:
+    """``41.2% (37.0% to 45.5%)`` with the Wilson 95% interval; a dash when ``n`` is 0."""
+    ci = wilson_interval(k, n)
+    return "-" if ci is None else f"{100 * k / n:.1f}% ({ci[0]:.1f}% to {ci[1]:.1f}%)"
+
+
+def _share(k, n):
+    return None if not n else round(100 * k / n, 1)
+
+
+# --------------------------------------------------------------------------------------
+# Headline for the window
+# --------------------------------------------------------------------------------------
+
+
+def still_missing_children(ch: MissingChapter) -> dict:
+    """How many children were still missing at the end of the window, by group (a count only)."""
+    moment = ch.end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    if ch.as_at is not None:
+        moment = min(moment, ch.as_at)  # nothing is known after the extract
+    open_ = ch.episodes[me.still_missing_at(ch.episodes, moment)]
+    return {g: int(group(open_, g).child_id.nunique()) for g in GROUPS}
+
+
+def headline_table(ch: MissingChapter) -> pd.DataFrame:
+    """The contract's headline figures for the window, home and care side by side."""
+    fig = me.headline(ch.episodes, ch.start, ch.end)
+    still = still_missing_children(ch)
+    rows = {}
+    for g in GROUPS:
+        w = group(ch.window, g)
+        returned = w[w.end.notna()]
+        within = int(me.rhi_within_72h(returned).sum())
+        rows[LABEL[g]] = {
+            "Episodes": fig[g]["episodes"],
+            "Children": fig[g]["children"],
+            "Episodes per child": fig[g]["episodes_per_child"],
+            "Median hours missing (returned)": fig[g]["median_duration_hours"],
+            "Returned episodes": len(returned),
+            "Return interview within 72 hours (%)": _share(within, len(returned)),
+            "Children still missing at the end of the window": still[g],
+        }
+    t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
+    t.index.name = f"{window_words(ch)}"
+    return t
+
+
+# The contract's rounding: episodes per child to 2 places, hours to 1 (headline_table rows).
+HEADLINE_ROW_FORMATS = {"Episodes per child": "{:.2f}", "Median hours missing (returned)": "{:.1f}"}
+
+
+def headline(ch: MissingChapter) -> str:
+    """The chapter's opening sentences for the window."""
+    fig = me.headline(ch.episodes, ch.start, ch.end)
+    home, care = fig["home"], fig["care"]
+    if not home["episodes"] and not care["episodes"]:
+        return (
+            f"No missing episodes started from {window_words(ch)}, so this chapter has no figures for the "
+            f"window; the sections below say what each needs."
+        )
+    text = (
+        f"From {window_words(ch)}, **{number(home['children'])} children** went missing from home "
+        f"({number(home['episodes'])} episodes) and **{number(care['children'])} children** from care "
+        f"({number(care['episodes'])} episodes)."
+    )
+    if home["episodes_per_child"] and care["episodes_per_child"]:
+        more = "more" if care["episodes_per_child"] > home["episodes_per_child"] else "less"
+        text += (
+            f" A child missing from care went missing {more} often: {care['episodes_per_child']:.2f} episodes "
+            f"each, against {home['episodes_per_child']:.2f} for a child missing from home."
+        )
+    if fig["rhi_within_72h_pct"] is not None:
+        text += (
+            f" A return home interview was held within 72 hours of {percent(fig['rhi_within_72h_pct'])} of the returns."
+        )
+    still = still_missing_children(ch)
+    text += (
+        f" At the end of the window {number(still['home'])} children were still missing from home and "
+        f"{number(still['care'])} from care."
+    )
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# Volumes by month and quarter, with SPC
+# --------------------------------------------------------------------------------------
+
+
+def counts_by(ch: MissingChapter, freq: str) -> pd.DataFrame:
+    """Episodes, distinct children and episodes per child per month (``"M"``) or quarter (``"Q"``)."""
+    periods = ch.months if freq == "M" else pd.PeriodIndex(sorted(set(ch.months.asfreq("Q"))), freq="Q")
+    cols = {}
+    for g in GROUPS:
+        s = group(ch.series, g)
+        key = s.start.dt.to_period(freq)
+        cols[f"Episodes {g}"] = s.groupby(key).size().reindex(periods, fill_value=0)
+        cols[f"Children {g}"] = s.groupby(key).child_id.nunique().reindex(periods, fill_value=0)
+    t = pd.DataFrame(cols, index=periods).astype(int)
+    for g in GROUPS:
+        t[f"Episodes per child {g}"] = (t[f"Episodes {g}"] / t[f"Children {g}"].where(t[f"Children {g}"] > 0)).round(2)
+    t.index = t.index.strftime("%Y-%m" if freq == "M" else "%Y Q%q")
+    t.index.name = "Month" if freq == "M" else "Quarter"
+    return t
+
+
+def quarter_table(ch: MissingChapter) -> pd.DataFrame:
+    """Quarterly episodes, children and episodes per child, home and care side by side."""
+    t = counts_by(ch, "Q")
+    return t.rename(columns=lambda c: c.replace(" home", " (home)").replace(" care", " (care)"))
+
+
+def spc_chart(ch: MissingChapter, measure: str):
+    """XmR charts of monthly episodes or children, home above care.
+
+    Returns
+    -------
+    fig, alt, results
+        ``results`` maps each group to its XmR (None when there are too few months); fig is
+        None when neither group can be charted.
+    """
+    monthly = counts_by(ch, "M")
+    what = {"Episodes": "Missing episodes", "Children": "Children missing"}[measure]
+    results = {}
+    for g in GROUPS:
+        series = monthly[f"{measure} {g}"].astype(float)
+        series.index = pd.PeriodIndex(series.index, freq="M").to_timestamp()
+        results[g] = spc.xmr(series) if len(series) >= MIN_SPC_POINTS else None
+    if all(r is None for r in results.values()):
+        return None, "", results
+    fig, axes = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    alts = []
+    for ax, g in zip(axes, GROUPS):
+        r = results[g]
+        latest = r.data.value.iloc[-1]
+        icon = spc.variation_icon(r, "neutral")
+        reading = "common cause variation" if icon == "common_cause" else "special cause variation"
+        spc_plot.plot_xmr(
+            r,
+            ax,
+            title=f"{what} {LABEL[g].lower()}: {number(latest)} in {month_name(r.data.index[-1])}, {reading}",
+            ylabel=f"{measure} in the month",
+            polarity="neutral",
+        )
+        alts.append(spc_plot.describe_xmr(r, "neutral", f"{what} {LABEL[g].lower()}"))
+    fig.tight_layout()
+    return fig, " ".join(alts), results
+
+
+def spc_sentences(results: dict, what: str) -> str:
+    """The Making Data Count reading of each group's chart."""
+    return " ".join(f"**{LABEL[g]}.** " + spc_reading(results[g], f"{what} {LABEL[g].lower()}") for g in GROUPS)
+
+
+# --------------------------------------------------------------------------------------
+# Frequency: episodes per child
+# --------------------------------------------------------------------------------------
+
+
+def episodes_per_child(df: pd.DataFrame) -> pd.Series:
+    """Episodes of each child in ``df`` (a count per child; the index is never shown)."""
+    return df.groupby("child_id").size()
+
+
+def top_share(counts: pd.Series, share: float = TOP_SHARE) -> float | None:
+    """Share of all episodes that belong to the most frequent ``share`` of children.
+
+    The top group is ``ceil(share * children)`` children, so with fewer than ten children it
+    is the single most frequent child. Ties do not matter: the sum of the largest counts is
+    the same whichever tied child is taken.
+    """
+    if counts.empty:
+        return None
+    k = math.ceil(share * len(counts))
+    return float(counts.sort_values(ascending=False).iloc[:k].sum() / counts.sum())
+
+
+def per_child_band(counts: pd.Series) -> pd.Series:
+    """Children with 1, 2 to 4, and 5 or more episodes."""
+    bands = pd.cut(counts, [0, 1, 4, np.inf], labels=list(PER_CHILD_BANDS))
+    return bands.value_counts().reindex(list(PER_CHILD_BANDS), fill_value=0)
+
+
+def frequency_table(ch: MissingChapter) -> pd.DataFrame:
+    """Episodes per child, its distribution and the top 10% share, over the 12 months (empty if none)."""
+    if ch.year.empty:
+        return pd.DataFrame()
+    rows = {}
+    for g in GROUPS:
+        counts = episodes_per_child(group(ch.year, g))
+        n = len(counts)
+        bands = per_child_band(counts)
+        top = top_share(counts)
+        row = {
+            "Children": n,
+            "Episodes": int(counts.sum()),
+            "Episodes per child": round(counts.sum() / n, 2) if n else None,
+        }
+        for band, k in bands.items():
+            row[f"Children with {band} (%)"] = _share(int(k), n)
+        row["Share of episodes from the most frequent 10% of children (%)"] = (
+            None if top is None else round(100 * top, 1)
+        )
+        rows[LABEL[g]] = row
+    t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
+    t.index.name = year_heading(ch)
+    return t
+
+
+@dataclass
+class FrequencyModel:
+    """Negative binomial (NB2) model of episodes per child, care against home."""
+
+    rate_ratio: float
+    low: float
+    high: float
+    p_value: float
+    alpha: float  # over-dispersion: variance = mean + alpha * mean^2
+    alpha_low: float
+    alpha_high: float
+    children: dict
+
+
+def frequency_model(ch: MissingChapter) -> FrequencyModel | None:
+    """Fit episodes per child ~ care with a negative binomial; None when the data cannot support it.
+
+    Only children who went missing are in the data, so the counts start at 1 and the ratio
+    compares episodes per missing child, the committee's question. The dispersion parameter
+    is estimated with the mean, so the interval allows for a few children with many episodes.
+    """
+    frames = []
+    for g in GROUPS:
+        counts = episodes_per_child(group(ch.year, g))
+        frames.append(pd.DataFrame({"episodes": counts.to_numpy(), "care": float(g == "care")}))
+    data = pd.concat(frames, ignore_index=True)
+    sizes = {g: int((data.care == (g == "care")).sum()) for g in GROUPS}
+    if min(sizes.values()) < MIN_MODEL_CHILDREN or data.episodes.nunique() < 2:
+        return None
+    exog = np.column_stack([np.ones(len(data)), data.care.to_numpy()])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a convergence note would otherwise print into the book
+            fit = NegativeBinomial(data.episodes.to_numpy(float), exog, loglike_method="nb2").fit(disp=0, maxiter=200)
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    ci = fit.conf_int()
+    if not np.all(np.isfinite(ci)):
+        return None
+    return FrequencyModel(
+        rate_ratio=float(np.exp(fit.params[1])),
+        low=float(np.exp(ci[1, 0])),
+        high=float(np.exp(ci[1, 1])),
+        p_value=float(fit.pvalues[1]),
+        alpha=float(fit.params[2]),
+        alpha_low=float(ci[2, 0]),
+        alpha_high=float(ci[2, 1]),
+        children=sizes,
+    )
+
+
+def frequency_sentence(ch: MissingChapter, model: FrequencyModel | None, t: pd.DataFrame) -> str:
+    """What the distribution and the model say about how often children go missing."""
+    if t.empty:
+        return f"No child went missing in {year_words(ch)}, so there is nothing to compare."
+    home, care = t[LABEL["home"]], t[LABEL["care"]]
+    text = ""
+    for g, col in (("home", home), ("care", care)):
+        if col["Children"]:
+            text += (
+                f"{LABEL[g]}: {number(col['Children'])} children, {col['Episodes per child']:.2f} episodes each; "
+                f"{percent(col['Children with 1 episode (%)'])} went missing once and "
+                f"{percent(col['Children with 5 or more episodes (%)'])} five times or more, and the most "
+                f"frequent tenth of children account for "
+                f"{percent(col['Share of episodes from the most frequent 10% of children (%)'])} of episodes. "
+            )
+    if model is None:
+        return text + (
+            f"No model comparing how often children go missing was fitted: it needs at least "
+            f"{MIN_MODEL_CHILDREN} children in each group and counts that vary enough to estimate the "
+            f"over-dispersion."
+        )
+    direction = "more" if model.rate_ratio > 1 else "fewer"
+    sure = (
+        "The interval excludes 1, so the difference is unlikely to be chance."
+        if model.low > 1 or model.high < 1
+        else "The interval includes 1, so the difference may be chance."
+    )
+    return text + (
+        f"Allowing for the uneven spread (a negative binomial model; over-dispersion {model.alpha:.2f}), a child "
+        f"missing from care had **{model.rate_ratio:.2f} times** as many episodes as a child missing from home "
+        f"(95% interval {model.low:.2f} to {model.high:.2f}): {direction} episodes per child. {sure}"
+    )
+
+
+def model_table(model: FrequencyModel | None) -> pd.DataFrame:
+    """The rate ratio and the over-dispersion with 95% intervals (empty without a model)."""
+    if model is None:
+        return pd.DataFrame()
+    t = pd.DataFrame(
+        [[model.rate_ratio, model.low, model.high], [model.alpha, model.alpha_low, model.alpha_high]],
+        index=["Rate ratio: episodes per child, care against home", "Over-dispersion (alpha)"],
+        columns=["Estimate", "95% interval: low", "95% interval: high"],
+    )
+    t.index.name = "Negative binomial model"
+    return t
+
+
+def frequency_chart(ch: MissingChapter):
+    """Share of children with 1, 2-4 and 5+ episodes, home and care side by side."""
+    t = frequency_table(ch)
+    if t.empty:
+        return None, ""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    x = np.arange(len(PER_CHILD_BANDS))
+    hatch = {"home": "", "care": "//"}
+    for i, g in enumerate(GROUPS):
+        values = [t.loc[f"Children with {b} (%)", LABEL[g]] or 0 for b in PER_CHILD_BANDS]
+        bars = ax.bar(
+            x + (i - 0.5) * 0.38, values, width=0.38, color=COLOUR[g], hatch=hatch[g], edgecolor="white", label=LABEL[g]
+        )
+        ax.bar_label(bars, labels=[f"{v:.0f}%" for v in values], fontsize=9)
+    ax.set_xticks(x, list(PER_CHILD_BANDS))
+    ax.set_ylabel("Children who went missing (%)")
+    ax.legend(loc="upper right")
+    home5, care5 = (t.loc["Children with 5 or more episodes (%)", LABEL[g]] or 0 for g in GROUPS)
+    ax.set_title(f"{care5:.0f}% of children missing from care went missing 5 times or more, {home5:.0f}% from home")
+    fig.tight_layout()
+    alt = f"Bar chart of children who went missing in {year_words(ch)} by number of episodes. " + " ".join(
+        f"{LABEL[g]}: "
+        + ", ".join(f"{b} {t.loc[f'Children with {b} (%)', LABEL[g]] or 0:.0f}%" for b in PER_CHILD_BANDS)
+        + "."
+        for g in GROUPS
+    )
+    return fig, alt
+
+
+# --------------------------------------------------------------------------------------
+# Duration
+# --------------------------------------------------------------------------------------
+
+
+def duration_band(hours: pd.Series) -> pd.Series:
+    """Under 24 hours; 1 to 3 days (24 to 72 hours, both included); over 3 days. Missing stays missing."""
+    out = pd.Series(pd.NA, index=hours.index, dtype="object")
+    out[hours < 24] = BANDS[0]
+    out[(hours >= 24) & (hours <= 72)] = BANDS[1]
+    out[hours > 72] = BANDS[2]
+    return out
+
+
+def band_table(ch: MissingChapter) -> pd.DataFrame:
+    """Returned episodes by duration band over the 12 months, and those still open, by group (empty if none)."""
+    if ch.year.empty:
+        return pd.DataFrame()
+    rows = {}
+    for g in GROUPS:
+        y = group(ch.year, g)
+        bands = duration_band(me.duration_hours(y)).value_counts().reindex(list(BANDS), fill_value=0)
+        n = int(bands.sum())
+        row = {"Returned episodes": n}
+        for b, k in bands.items():
+            row[f"{b} (%)"] = _share(int(k), n)
+        row["Still missing at the extract"] = int(y.end.isna().sum())
+        rows[LABEL[g]] = row
+    t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
+    t.index.name = year_heading(ch)
+    return t
+
+
+def duration_by_quarter(ch: MissingChapter) -> pd.DataFrame:
+    """Median and quartiles of hours missing for returned episodes, by quarter and group."""
+    rows = []
+    for g in GROUPS:
+        s = group(ch.series, g)
+        hours = me.duration_hours(s)
+        for q, h in hours.groupby(s.start.dt.to_period("Q")):
+            done = h.dropna()
+            rows.append(
+                {
+                    "Quarter": q.strftime("%Y Q%q"),
+                    "Group": LABEL[g],
+                    "Returned episodes": len(done),
+                    "Still missing at the extract": int(h.isna().sum()),
+                    "Median hours": round(done.median(), 1) if len(done) else None,
+                    "Lower quartile (hours)": round(done.quantile(0.25), 1) if len(done) else None,
+                    "Upper quartile (hours)": round(done.quantile(0.75), 1) if len(done) else None,
+                }
+            )
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows).set_index(["Quarter", "Group"]).sort_index()
+
+
+def duration_chart(ch: MissingChapter):
+    """Median hours missing by quarter with the middle half shaded, home and care side by side."""
+    t = duration_by_quarter(ch)
+    if t.empty:
+        return None, ""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    parts, changes = [], {}
+    for ax, g in zip(axes, GROUPS):
+        d = t.xs(LABEL[g], level="Group").dropna(subset=["Median hours"])
+        if d.empty:
+            ax.set_axis_off()
+            continue
+        x = pd.PeriodIndex(d.index.str.replace(" ", ""), freq="Q").to_timestamp()
+        ax.fill_between(
+            x,
+            d["Lower quartile (hours)"].astype(float),
+            d["Upper quartile (hours)"].astype(float),
+            color=COLOUR[g],
+            alpha=0.2,
+            label="Middle half of episodes",
+        )
+        ax.plot(x, d["Median hours"].astype(float), color=COLOUR[g], marker=MARKER[g], label="Median")
+        ax.set_title(LABEL[g])
+        ax.set_ylabel("Hours missing (returned episodes)")
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[4], bymonthday=1))
+        ax.legend(loc="upper right", fontsize="small")
+        first, last = d.iloc[0], d.iloc[-1]
+        changes[g] = (d.index[0], first["Median hours"], d.index[-1], last["Median hours"])
+        parts.append(
+            f"{LABEL[g]}: median {first['Median hours']:.0f} hours in {d.index[0]}, "
+            f"{last['Median hours']:.0f} in {d.index[-1]}"
+        )
+    falling = [g for g, c in changes.items() if c[3] < c[1]]
+    finding = (
+        "Median time missing fell from home and from care"
+        if len(falling) == 2
+        else f"Median time missing fell {falling[0]}"
+        if falling
+        else "Median time missing did not fall"
+    )
+    fig.suptitle(f"{finding} between {t.index[0][0]} and {t.index[-1][0]}", x=0.01, ha="left", fontweight="bold")
+    fig.tight_layout()
+    alt = (
+        "Two line charts of the median hours missing by quarter, with the middle half of episodes shaded. "
+        + "; ".join(parts)
+        + "."
+    )
+    return fig, alt
+
+
+def survival(df: pd.DataFrame, as_at) -> SurvfuncRight | None:
+    """Kaplan-Meier estimate of time to return, open episodes censored at the extract."""
+    ttr = me.time_to_return(df, as_at)
+    if ttr.empty:
+        return None
+    return SurvfuncRight(ttr.hours.to_numpy(float), ttr.returned.to_numpy(int))
+
+
+def km_median(sf: SurvfuncRight | None) -> float | None:
+    """Median hours to return from a Kaplan-Meier fit (None when it is not reached)."""
+    if sf is None:
+        return None
+    value = sf.quantile(0.5)
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def km_by_year(ch: MissingChapter) -> pd.DataFrame:
+    """Median time to return by financial year (Kaplan-Meier), with returned and censored counts."""
+    rows = []
+    for g in GROUPS:
+        s = group(ch.series, g)
+        for fy, d in s.groupby(financial_year(s.start)):
+            sf = survival(d, ch.as_at)
+            rows.append(
+                {
+                    "Year (April to March)": fy,
+                    "Group": LABEL[g],
+                    "Episodes": len(d),
+                    "Still missing at the extract (censored)": int(d.end.isna().sum()),
+                    "Median hours to return (Kaplan-Meier)": None if km_median(sf) is None else round(km_median(sf), 1),
+                }
+            )
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows).set_index(["Year (April to March)", "Group"]).sort_index()
+
+
+def logrank(ch: MissingChapter, g: str) -> tuple[float, float, int] | None:
+    """Log-rank test that time to return is the same in every financial year; (chi2, p, years)."""
+    s = group(ch.series, g)
+    years = financial_year(s.start)
+    if years.nunique() < 2 or s.end.notna().sum() < 2:
+        return None
+    ttr = me.time_to_return(s, ch.as_at)
+    chi2, p = survdiff(ttr.hours.to_numpy(float), ttr.returned.to_numpy(int), years.to_numpy(str))
+    return float(chi2), float(p), int(years.nunique())
+
+
+def km_chart(ch: MissingChapter):
+    """Share still missing against hours since going missing, one curve per year, home and care."""
+    if ch.series.empty:
+        return None, ""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    styles = ["-", "--", ":", "-."]
+    parts = []
+    for ax, g in zip(axes, GROUPS):
+        s = group(ch.series, g)
+        years = financial_year(s.start)
+        for i, (fy, d) in enumerate(s.groupby(years)):
+            sf = survival(d, ch.as_at)
+            t = np.concatenate([[0], sf.surv_times])
+            p = np.concatenate([[1], sf.surv_prob])
+            keep = t <= KM_HORIZON_HOURS
+            colour = (style.PALETTE + [style.GREY])[i % 5]
+            ax.step(t[keep], 100 * p[keep], where="post", color=colour, linestyle=styles[i % 4], label=f"{fy}")
+            med = km_median(sf)
+            parts.append(
+                f"{LABEL[g].lower()} {fy}: median {med:.0f} hours"
+                if med is not None
+                else f"{LABEL[g].lower()} {fy}: median not reached"
+            )
+        ax.set_title(LABEL[g])
+        ax.set_xlabel("Hours since going missing")
+        ax.set_ylabel("Still missing (%)")
+        ax.set_xticks(range(0, KM_HORIZON_HOURS + 1, 48))
+        ax.legend(title="Year (April to March)", fontsize="small")
+    tests = {g: logrank(ch, g) for g in GROUPS}
+    differ = [g for g, r in tests.items() if r is not None and r[1] < 0.05]
+    finding = (
+        "Time to return differs between years from home and from care"
+        if len(differ) == 2
+        else f"Time to return differs between years {differ[0]} only"
+        if differ
+        else "No clear difference in time to return between years"
+    )
+    fig.suptitle(f"{finding} (log-rank test)", x=0.01, ha="left", fontweight="bold")
+    fig.tight_layout()
+    alt = (
+        "Kaplan-Meier curves of the share of episodes still missing against hours since going missing, "
+        "one line per year, episodes still open censored. " + "; ".join(parts) + "."
+    )
+    return fig, alt
+
+
+def duration_sentence(ch: MissingChapter) -> str:
+    """Is time missing really falling: Kaplan-Meier medians by year and the log-rank tests."""
+    t = km_by_year(ch)
+    if t.empty:
+        return "There are no episodes in the series, so there is nothing to say about how long children are missing."
+    text = []
+    for g in GROUPS:
+        if LABEL[g] not in t.index.get_level_values("Group"):
+            continue
+        d = t.xs(LABEL[g], level="Group")
+        med = d["Median hours to return (Kaplan-Meier)"]
+        bits = ", ".join(
+            f"{fy} {m:.0f} hours" if m is not None and not pd.isna(m) else f"{fy} not reached" for fy, m in med.items()
+        )
+        test = logrank(ch, g)
+        verdict = (
+            ""
+            if test is None
+            else f" A log-rank test across the {test[2]} years gives p {'< 0.001' if test[1] < 0.001 else f'= {test[1]:.3f}'}: "
+            + (
+                "the time to return differs between years more than chance would explain."
+                if test[1] < 0.05
+                else "the years could differ by chance alone."
+            )
+        )
+        text.append(f"**{LABEL[g]}**, median time to return: {bits}.{verdict}")
+    censored = int(ch.series.end.isna().sum())
+    text.append(
+        f"{number(censored)} episode{'s' if censored != 1 else ''} in the series {'were' if censored != 1 else 'was'} "
+        f"still open when the data were extracted; {'they are' if censored != 1 else 'it is'} counted as missing "
+        f"up to the extract (censored), not dropped, so long episodes are not lost from the recent years."
+    )
+    return " ".join(text)
+
+
+# --------------------------------------------------------------------------------------
+# Repeat missing within 28 days
+# --------------------------------------------------------------------------------------
+
+
+def repeat_table(ch: MissingChapter) -> pd.DataFrame:
+    """Children (and returns) followed by another episode within 28 days, by year and group."""
+    if ch.series.empty:
+        return pd.DataFrame()
+    flags = me.repeat_within(ch.episodes, ch.as_at)
+    rows = []
+    for g in GROUPS:
+        s = group(ch.series, g)
+        f = flags.loc[s.index]
+        for fy, idx in s.groupby(financial_year(s.start)).groups.items():
+            ok = f.loc[idx][f.loc[idx].followed_up]
+            children = s.loc[ok.index].assign(repeat=ok.repeat).groupby("child_id").repeat.any()
+            rows.append(
+                {
+                    "Year (April to March)": fy,
+                    "Group": LABEL[g],
+                    "Returns followed up 28 days": len(ok),
+                    "Returns followed by another episode within 28 days (%)": _share(int(ok.repeat.sum()), len(ok)),
+                    "Children": len(children),
+                    "Children missing again within 28 days": _interval_text(int(children.sum()), len(children)),
+                }
+            )
+    return pd.DataFrame(rows).set_index(["Year (April to March)", "Group"]).sort_index()
+
+
+def repeat_sentence(ch: MissingChapter) -> str:
+    """The share of children missing again within 28 days, over the 12 months, by group."""
+    flags = me.repeat_within(ch.episodes, ch.as_at)
+    parts = []
+    for g in GROUPS:
+        y = group(ch.year, g)
+        ok = flags.loc[y.index][flags.loc[y.index].followed_up]
+        children = y.loc[ok.index].assign(repeat=ok.repeat).groupby("child_id").repeat.any()
+        if len(children):
+            parts.append(
+                f"{number(children.sum())} of the {number(len(children))} children who returned {g.replace('home', 'home').replace('care', 'to care')} "
+                f"({percent(100 * children.mean())}, 95% interval {wilson_interval(int(children.sum()), len(children))[0]:.1f}% to "
+                f"{wilson_interval(int(children.sum()), len(children))[1]:.1f}%) went missing again within 28 days"
+            )
+    if not parts:
+        return (
+            f"No return in {year_words(ch)} has yet been followed for 28 days before the extract, so repeat "
+            f"missing cannot be measured."
+        )
+    return (
+        f"In {year_words(ch)}, "
+        + "; ".join(parts)
+        + (". Returns in the last 28 days before the extract are left out: they cannot yet show a repeat.")
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Missing (M) and away (A) for children in care
+# --------------------------------------------------------------------------------------
+
+
+def missing_away_table(ch: MissingChapter) -> pd.DataFrame:
+    """Care episodes coded missing (M) and away without authorisation (A), kept apart, by year."""
+    care = group(ch.series, "care")
+    if care.empty:
+        return pd.DataFrame()
+    kind = me.missing_type(care)
+    fy = financial_year(care.start)
+    rows = {}
+    for year in sorted(fy.unique()):
+        row = {}
+        for code, name in (("M", "Missing (M)"), ("A", "Away without authorisation (A)")):
+            d = care[(fy == year) & (kind == code)]
+            row[f"{name}: episodes"] = len(d)
+            row[f"{name}: children"] = int(d.child_id.nunique())
+        rows[year] = row
+    t = pd.DataFrame.from_dict(rows, orient="index")
+    t.index.name = "Year (April to March)"
+    return t
+
+
+def missing_away_sentence(ch: MissingChapter, t: pd.DataFrame) -> str:
+    if t.empty:
+        return "No child went missing from care in the series, so there is no split between missing and away."
+    last = t.iloc[-1]
+    return (
+        f"In {t.index[-1]} (to {day(ch.end)}), children in care had {number(last['Missing (M): episodes'])} episodes "
+        f"coded missing ({number(last['Missing (M): children'])} children) and "
+        f"{number(last['Away without authorisation (A): episodes'])} coded away without authorisation "
+        f"({number(last['Away without authorisation (A): children'])} children). The two are kept apart, as in "
+        f"the SSDA903 return; the rest of this chapter counts both as missing from care."
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Return home interviews
+# --------------------------------------------------------------------------------------
+
+
+def rhi_table(ch: MissingChapter) -> pd.DataFrame:
+    """Interviews offered, completed and completed within 72 hours of return, window, by group."""
+    rows = {}
+    for g in GROUPS:
+        r = group(ch.window, g)
+        r = r[r.end.notna()]
+        n = len(r)
+        rows[LABEL[g]] = {
+            "Returned episodes": n,
+            "Interview offered": _interval_text(int(r.rhi_offered.fillna(False).sum()), n),
+            "Offer not recorded": int(r.rhi_offered.isna().sum()),
+            "Interview completed": _interval_text(int(r.rhi_completed_at.notna().sum()), n),
+            "Completed within 72 hours": _interval_text(int(me.rhi_within_72h(r).sum()), n),
+        }
+    t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
+    t.index.name = f"Returns, {window_words(ch)} (95% Wilson interval)"
+    return t
+
+
+def rhi_monthly(ch: MissingChapter, g: str) -> pd.DataFrame | None:
+    """p chart of the share of returns with an interview within 72 hours, by month of going missing."""
+    s = group(ch.series, g)
+    s = s[s.end.notna()]
+    if s.empty:
+        return None
+    key = s.start.dt.to_period("M")
+    num = me.rhi_within_72h(s).groupby(key).sum().reindex(ch.months, fill_value=0).astype(float)
+    den = s.groupby(key).size().reindex(ch.months, fill_value=0).astype(float)
+    if (den > 0).sum() < MIN_SPC_POINTS:
+        return None
+    return spc.p_chart(num, den)
+
+
+def _plot_p(frame: pd.DataFrame, ax, title: str) -> None:
+    """A p chart in the style of ``spc_plot.plot_xmr``: shape and colour both carry the signal."""
+    x = frame.index.to_timestamp()
+    p = 100 * frame.p
+    ax.plot(x, p, color=style.GREY, linewidth=1.5, zorder=2)
+    kinds = spc.point_variation(frame, "higher_is_better").to_numpy()
+    seen = set()
+    for kind, (_gid, label, colour, marker) in spc_plot.MARKERS.items():
+        chosen = (kinds == kind) & frame.p.notna().to_numpy()
+        if chosen.any():
+            ax.plot(
+                x[chosen],
+                p[chosen],
+                linestyle="none",
+                marker=marker,
+                color=colour,
+                zorder=3,
+                markersize=5 if kind == "common_cause" else 8,
+                label=None if label in seen else label,
+            )
+            seen.add(label)
+    ax.plot(x, 100 * frame.pbar, color=spc_plot.MEAN_COLOUR, label="Mean")
+    ax.step(
+        x,
+        100 * frame.ucl,
+        where="mid",
+        color=spc_plot.LIMIT_COLOUR,
+        linestyle="--",
+        linewidth=1,
+        label="Process limits",
+    )
+    ax.step(x, 100 * frame.lcl, where="mid", color=spc_plot.LIMIT_COLOUR, linestyle="--", linewidth=1)
+    ax.set_ylim(-2, 102)
+    ax.set_ylabel("Within 72 hours (%)")
+    ax.set_title(title, loc="left")
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(4, 10)))  # April and October: labels do not crowd
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+
+
+def rhi_chart(ch: MissingChapter):
+    """p charts of interviews within 72 hours each month, home above care; (None, "", {}) if too short."""
+    frames = {g: rhi_monthly(ch, g) for g in GROUPS}
+    if all(f is None for f in frames.values()):
+        return None, "", frames
+    fig, axes = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    alts = []
+    for ax, g in zip(axes, GROUPS):
+        f = frames[g]
+        if f is None:
+            ax.set_axis_off()
+            continue
+        last = f.dropna(subset=["p"]).iloc[-1]
+        when = month_name(f.dropna(subset=["p"]).index[-1])
+        first = f.dropna(subset=["p"]).iloc[0]
+        ax_title = (
+            f"Returns {g.replace('care', 'to care')}: {100 * last.p:.0f}% interviewed within 72 hours in {when} "
+            f"({100 * first.p:.0f}% in {month_name(f.dropna(subset=['p']).index[0])})"
+        )
+        _plot_p(f, ax, ax_title)
+        icon = spc.variation_icon(f, "higher_is_better")
+        alts.append(
+            f"{LABEL[g]}: share of returns with an interview within 72 hours each month from "
+            f"{month_name(f.index[0])} to {when}, mean {100 * f.pbar.iloc[0]:.0f}%; latest {100 * last.p:.0f}% "
+            f"of {number(last.denominator)} returns, {icon.replace('_', ' ')}."
+        )
+    fig.tight_layout()
+    return fig, " ".join(alts), frames
+
+
+def rhi_chart_sentence(frames: dict) -> str:
+    parts = []
+    for g in GROUPS:
+        f = frames.get(g)
+        if f is None:
+            parts.append(f"{LABEL[g]}: too few months with returns for a p chart (at least {MIN_SPC_POINTS} needed).")
+            continue
+        recent = f.dropna(subset=["p"]).iloc[-6:]
+        fired = recent.special_cause.any()
+        direction = "improvement" if (recent.direction == "high").any() else "concern"
+        parts.append(
+            f"{LABEL[g]}: the overall share is {100 * f.pbar.iloc[0]:.1f}%; "
+            + (
+                f"the last six months show special cause {direction}."
+                if fired
+                else "the last six months show common cause variation only."
+            )
+        )
+    return " ".join(parts)
+
+
+def rhi_delay_table(ch: MissingChapter) -> pd.DataFrame:
+    """Hours from return to interview by quarter and group, for completed interviews."""
+    rows = []
+    for g in GROUPS:
+        s = group(ch.series, g)
+        s = s[s.rhi_completed_at.notna() & s.end.notna()]
+        gap = (s.rhi_completed_at - s.end).dt.total_seconds() / 3600
+        for q, h in gap.groupby(s.start.dt.to_period("Q")):
+            valid = h[h >= 0]
+            rows.append(
+                {
+                    "Quarter": q.strftime("%Y Q%q"),
+                    "Group": LABEL[g],
+                    "Interviews": len(valid),
+                    "Recorded before the return": int((h < 0).sum()),
+                    "Median hours after return": round(valid.median(), 1) if len(valid) else None,
+                    "Lower quartile": round(valid.quantile(0.25), 1) if len(valid) else None,
+                    "Upper quartile": round(valid.quantile(0.75), 1) if len(valid) else None,
+                }
+            )
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows).set_index(["Quarter", "Group"]).sort_index()
+
+
+def rhi_delay_sentence(ch: MissingChapter, t: pd.DataFrame) -> str:
+    if t.empty:
+        return "No return home interview was recorded in the series."
+    parts = []
+    for g in GROUPS:
+        if LABEL[g] not in t.index.get_level_values("Group"):
+            continue
+        d = t.xs(LABEL[g], level="Group").dropna(subset=["Median hours after return"])
+        if d.empty:
+            continue
+        parts.append(
+            f"{LABEL[g].lower()}, the median wait fell from {d.iloc[0]['Median hours after return']:.0f} hours "
+            f"in {d.index[0]} to {d.iloc[-1]['Median hours after return']:.0f} in {d.index[-1]}"
+            if d.iloc[-1]["Median hours after return"] < d.iloc[0]["Median hours after return"]
+            else f"{LABEL[g].lower()}, the median wait was {d.iloc[0]['Median hours after return']:.0f} hours in "
+            f"{d.index[0]} and {d.iloc[-1]['Median hours after return']:.0f} in {d.index[-1]}"
+        )
+    before = int(t["Recorded before the return"].sum())
+    note = (
+        f" {number(before)} interviews were recorded before the return, a recording error; they are left out."
+        if before
+        else ""
+    )
+    return ("Time from return to interview: " + "; ".join(parts) + "." + note) if parts else note.strip()
+
+
+def rhi_association(ch: MissingChapter) -> pd.DataFrame:
+    """Repeat episodes in the 90 days after a return, with and without an interview within 72 hours.
+
+    A landmark at 72 hours: only returns followed up for 90 days and with no new episode in the
+    first 72 hours are compared (a child missing again at once had no chance of an interview in
+    time), and a repeat is a new episode from 72 hours to 90 days after the return.
+    """
+    if ch.series.empty:
+        return pd.DataFrame()
+    flags = me.repeat_within(ch.episodes, ch.as_at, limit=FOLLOW_UP, after=me.RHI_LIMIT)
+    rows = []
+    for g in GROUPS:
+        s = group(ch.series, g)
+        f = flags.loc[s.index]
+        at_risk = f.followed_up & ~(f.gap.notna() & (f.gap < me.RHI_LIMIT))
+        s, f = s[at_risk], f[at_risk]
+        interviewed = me.rhi_within_72h(s)
+        for label, mask in (("Interview within 72 hours", interviewed), ("No interview within 72 hours", ~interviewed)):
+            n, k = int(mask.sum()), int(f.repeat[mask].sum())
+            rows.append(
+                {
+                    "Group": LABEL[g],
+                    "Returns": label,
+                    "Returns followed up 90 days": n,
+                    "Missing again within 90 days": _interval_text(k, n),
+                    "_k": k,
+                    "_n": n,
+                }
+            )
+    return pd.DataFrame(rows).set_index(["Group", "Returns"])
+
+
+def association_display(t: pd.DataFrame) -> pd.DataFrame:
+    """The association table without its working columns, the returns as a column."""
+    if t.empty:
+        return t
+    return t.drop(columns=["_k", "_n"]).reset_index(level="Returns")
+
+
+def rhi_association_sentence(t: pd.DataFrame) -> str:
+    """The association in words, said plainly as an association."""
+    if t.empty or (t["_n"] == 0).all():
+        return "No return in the series has yet been followed for 90 days, so the association cannot be looked at."
+    parts = []
+    for g in GROUPS:
+        if LABEL[g] not in t.index.get_level_values("Group"):
+            continue
+        d = t.xs(LABEL[g], level="Group")
+        yes, no = d.loc["Interview within 72 hours"], d.loc["No interview within 72 hours"]
+        if not yes["_n"] or not no["_n"]:
+            parts.append(f"{LABEL[g].lower()} there are no returns in one of the two groups to compare")
+            continue
+        a, b = yes["_k"] / yes["_n"], no["_k"] / no["_n"]
+        parts.append(
+            f"{LABEL[g].lower()}, {100 * a:.0f}% of returns with an interview within 72 hours were followed "
+            f"by another episode between 72 hours and 90 days later, against {100 * b:.0f}% of returns without one"
+        )
+    return (
+        "Over the series, " + "; ".join(parts) + ". **This is an association, not an effect**: children who are "
+        "interviewed quickly may differ from those who are not (how easy they are to reach, their placement, "
+        "the year, since interviews and durations both changed over time), so the difference cannot be read as "
+        "what the interview achieved. The intervals overlap where the difference could be chance."
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The national picture: real published DfE figures
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class National:
+    data: pd.DataFrame
+    la: str | None  # the council's name in the published table, if it is there
+    neighbours: list
+    latest: int
+
+
+def national(local_authority: str) -> National:
+    """Load the published figures (schema checked) and find the council and its neighbours."""
+    data = published.load_missing_from_care()
+    names = sorted(data[data.geography_level == "local_authority"].geography_name.unique(), key=len, reverse=True)
+    la = next((n for n in names if n.lower() in local_authority.lower()), None)
+    neighbours = published.load_neighbours().la_name.tolist() if la == "Barnet" else []
+    latest = int(data[data.measure == "cla_missing_pct"].dropna(subset=["value"]).year.max())
+    return National(data, la, neighbours, latest)
+
+
+def _year_label(year: int) -> str:
+    return f"year to 31 March {year}"
+
+
+def national_table(nat: National) -> pd.DataFrame:
+    """The latest year: the council, each neighbour, their mean, Outer London, London and England."""
+    if nat.la is None:
+        return pd.DataFrame()
+    measures = {
+        "cla_missing_pct": "Children who went missing (% of looked after)",
+        "cla_missing_incidents_per_missing_child": "Missing incidents per missing child",
+        "cla_children_missing": "Children who went missing",
+        "cla_missing_incidents": "Missing incidents",
+        "cla_away_pct": "Children away without authorisation (%)",
+    }
+    d = nat.data[(nat.data.year == nat.latest) & nat.data.measure.isin(measures)]
+    wide = d.pivot_table(index="geography_name", columns="measure", values="value", aggfunc="first", dropna=False)
+    order = [nat.la] + nat.neighbours
+    t = wide.reindex(order)
+    if nat.neighbours:
+        t.loc["Statistical neighbours (mean of 10)"] = wide.reindex(nat.neighbours).mean().round(1)
+    for place in ("Outer London", "London", "England"):
+        t.loc[place] = wide.loc[place]
+    t = t[list(measures)].rename(columns=measures)
+    t.columns.name = None
+    t.index.name = f"Year to 31 March {nat.latest}"
+    # Whole numbers as int so the table shows "87", not "87.0"; object columns keep them so.
+    out = pd.DataFrame(index=t.index, columns=t.columns, dtype=object)
+    for c in t.columns:
+        out[c] = pd.Series(
+            [None if pd.isna(v) else (int(v) if float(v).is_integer() else float(v)) for v in t[c]],
+            index=t.index,
+            dtype=object,
+        )
+    out.index.name = t.index.name
+    return out
+
+
+def national_chart(nat: National):
+    """Trend of the share missing and incidents per missing child: the council, neighbours, England."""
+    if nat.la is None:
+        return None, ""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    parts = []
+    for ax, measure, ylabel in (
+        (axes[0], "cla_missing_pct", "Looked-after children who went missing (%)"),
+        (axes[1], "cla_missing_incidents_per_missing_child", "Missing incidents per missing child"),
+    ):
+        w = published.wide(nat.data, measure)
+        years = [y for y in w.columns if w[y].notna().any()]
+        w = w[years]
+        if nat.neighbours:
+            sn = w.reindex(nat.neighbours)
+            ax.fill_between(years, sn.min(), sn.max(), color=style.LIGHT_GREY, label="Neighbours' range")
+            ax.plot(years, sn.mean(), color=style.GREY, linestyle="--", marker="^", label="Neighbours' mean")
+        ax.plot(years, w.loc["England"], color=style.ORANGE, linestyle=":", marker="s", label="England")
+        ax.plot(years, w.loc[nat.la], color=style.DARK_BLUE, marker="o", linewidth=2, label=nat.la)
+        ax.axvline(2021.5, color=style.DARK_PINK, linewidth=1, linestyle="-.")
+        ax.annotate(
+            f"{nat.la} records\nno 'away' from 2022",
+            (2021.6, ax.get_ylim()[1]),
+            va="top",
+            fontsize=8,
+            color=style.DARK_PINK,
+        )
+        ax.set_ylabel(ylabel)
+        ax.set_xlabel("Year to 31 March")
+        ax.set_xticks(years)
+        ax.set_xticklabels([str(y) for y in years], fontsize=8)
+        parts.append(
+            f"{ylabel}: {nat.la} {w.loc[nat.la, years[-1]]:g} in {years[-1]}, England "
+            f"{w.loc['England', years[-1]]:g}"
+            + (f", neighbours' mean {w.reindex(nat.neighbours)[years[-1]].mean():.1f}" if nat.neighbours else "")
+        )
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize="small", bbox_to_anchor=(0.5, -0.06))
+    la_pct = published.wide(nat.data, "cla_missing_pct").loc[nat.la, nat.latest]
+    eng_pct = published.wide(nat.data, "cla_missing_pct").loc["England", nat.latest]
+    fig.suptitle(
+        f"A larger share of looked-after children go missing in {nat.la} ({la_pct:g}%) than in England "
+        f"({eng_pct:g}%) in the year to March {nat.latest}"
+        if la_pct > eng_pct
+        else f"{nat.la}: {la_pct:g}% of looked-after children went missing in the year to March {nat.latest}, "
+        f"England {eng_pct:g}%",
+        x=0.01,
+        ha="left",
+        fontweight="bold",
+    )
+    fig.tight_layout()
+    alt = "Two line charts from DfE published statistics, years to 31 March. " + "; ".join(parts) + "."
+    return fig, alt
+
+
+def missing_and_away_table(nat: National) -> pd.DataFrame:
+    """The council's missing and away counts by year, read together (DfE's recording caveat)."""
+    if nat.la is None:
+        return pd.DataFrame()
+    measures = {
+        "cla_children_missing": "Children missing",
+        "cla_missing_incidents": "Missing incidents",
+        "cla_children_away": "Children away",
+        "cla_away_incidents": "Away incidents",
+    }
+    d = nat.data[(nat.data.geography_name == nat.la) & nat.data.measure.isin(measures)]
+    t = d.pivot_table(index="year", columns="measure", values="value", aggfunc="first")[list(measures)]
+    t = t.rename(columns=measures)
+    t.columns.name = None
+    t["Missing and away incidents"] = t["Missing incidents"] + t["Away incidents"]
+    t.index.name = "Year to 31 March"
+    return t.astype("Int64")
+
+
+def national_sentence(nat: National) -> str:
+    """The council against its neighbours and England, with DfE's caveat about "away"."""
+    if nat.la is None:
+        return (
+            "The published comparator table holds Barnet, its statistical neighbours and England only; this "
+            "council is not in it, so there is no national picture here."
+        )
+    pct = published.wide(nat.data, "cla_missing_pct")
+    per = published.wide(nat.data, "cla_missing_incidents_per_missing_child")
+    y = nat.latest
+    sn_pct = pct.reindex(nat.neighbours)[y].mean() if nat.neighbours else None
+    sn_per = per.reindex(nat.neighbours)[y].mean() if nat.neighbours else None
+    away = published.wide(nat.data, "cla_away_incidents").loc[nat.la]
+    zero_from = next(
+        (yr for yr in sorted(away.index) if (away.loc[yr:] == 0).all() and away.loc[yr:].notna().all()), None
+    )
+    text = (
+        f"In the {_year_label(y)}, {pct.loc[nat.la, y]:g}% of the children {nat.la} looked after went missing at "
+        f"least once"
+        + (f", against a mean of {sn_pct:.1f}% for its ten statistical neighbours" if sn_pct is not None else "")
+        + f" and {pct.loc['England', y]:g}% in England; each missing child had {per.loc[nat.la, y]:g} missing "
+        f"incidents on average"
+        + (f" (neighbours {sn_per:.1f}" if sn_per is not None else " (")
+        + f"{', ' if sn_per is not None else ''}England {per.loc['England', y]:g}). "
+    )
+    if zero_from is not None:
+        last_away = away.loc[zero_from - 1] if zero_from - 1 in away.index else None
+        text += (
+            f"DfE warns that since 2017 a growing number of councils record every incident as missing rather "
+            f"than away from placement, which overstates missing incidents by up to 8-13% a year nationally. "
+            f"{nat.la} has reported no away incidents since {zero_from}"
+            + (f" ({number(last_away)} in {zero_from - 1})" if last_away is not None and not pd.isna(last_away) else "")
+            + ", so its missing figures from then are not comparable with earlier years or with councils that "
+            "still record away; the table below shows the two together."
+        )
+    return text
+
+
+def demo_against_published(ch: MissingChapter, nat: National) -> pd.DataFrame:
+    """Children in care and their episodes per year in the extract beside DfE's published counts.
+
+    Only full years to 31 March inside the extract are shown. DfE counts missing (M) and away
+    (A) separately, so the extract's care episodes are split the same way.
+    """
+    if nat.la is None or ch.as_at is None:
+        return pd.DataFrame()
+    care = group(ch.episodes, "care")
+    kind = me.missing_type(care)
+    rows = {}
+    first = care.start.min().normalize()
+    for year in range(2015, 2025):
+        start, end = pd.Timestamp(f"{year - 1}-04-01"), pd.Timestamp(f"{year}-03-31")
+        if first > start or ch.as_at < end:
+            continue
+        m = me.in_window(care[kind == "M"], start, end)
+        pub = nat.data[(nat.data.geography_name == nat.la) & (nat.data.year == year)].set_index("measure").value
+        rows[year] = {
+            "Children missing (extract)": int(m.child_id.nunique()),
+            "Children missing (DfE)": pub.get("cla_children_missing"),
+            "Missing incidents (extract)": len(m),
+            "Missing incidents (DfE)": pub.get("cla_missing_incidents"),
+        }
+    t = pd.DataFrame.from_dict(rows, orient="index")
+    t.index.name = "Year to 31 March"
+    return t.astype("Int64") if not t.empty else t

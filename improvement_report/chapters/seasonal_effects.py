@@ -1,0 +1,812 @@
+"""The seasonal effects chapter: how much of each movement is the school calendar.
+
+Members often hear that a fall is "seasonal". For every monthly series where the school
+calendar could matter, this module measures the seasonal pattern three ways and says what is
+left once it is taken out:
+
+- the **month-of-year profile**, each year its own line;
+- a **count model** (``models.fit_holiday_model``): trend, the share of the month's working
+  days in a school holiday, and working days (or calendar days) as exposure; the holiday
+  effect as a rate ratio with its interval and a likelihood-ratio test;
+- an **STL decomposition** (``statsmodels.tsa.seasonal.STL``) where there are 24 months or more;
+- **expected versus actual**: from the last month before the summer holiday (June) to August,
+  and to the report month, what season alone predicts, what happened, and the difference.
+
+Each function returns what one part of ``notebooks/seasonal_effects.ipynb`` shows: a table,
+a chart with its alt text, or sentences whose numbers are all computed here.
+"""
+
+from dataclasses import dataclass, field
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from statsmodels.tsa.seasonal import STL
+
+from improvement_report.core.paths import resolve
+from improvement_report.core.periods import month_name
+from improvement_report.inputs import school_calendar
+from improvement_report.inputs.loading import FILES, load_file
+from improvement_report.measures import early_help
+from improvement_report.render import spc_charts as spc_plot
+from improvement_report.render import style
+from improvement_report.render.wording import number
+from improvement_report.stats import count_models as models
+from improvement_report.stats import spc
+
+STL_MIN_MONTHS = 24  # two full cycles: fewer and STL cannot tell season from trend
+BASELINE_MONTH = 6  # June: the last month before the summer holiday
+SUMMER_MONTH = 8  # August: wholly school holiday in England
+MOSTLY = 2 / 3  # a share of the fall at least this large is "mostly" one kind
+CHANCE_SDS = 2  # an underlying movement within about 2 standard deviations could be chance
+CONTACTS_INDICATOR = "contacts_to_referral_pct"  # numerator = referrals, denominator = contacts
+YEAR_STYLES = [("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"), ("v", "-")]
+
+
+@dataclass
+class Series:
+    """One monthly series and how to model it."""
+
+    key: str
+    label: str  # e.g. "CAFs opened"; starts a sentence
+    kind: str  # "flow" (events in the month) or "stock" (a count at month end)
+    exposure: str  # "working days" or "calendar days"
+    values: pd.Series  # indexed by monthly Period
+
+    @property
+    def lower(self) -> str:
+        """The label inside a sentence: the first letter lower-cased unless it is an acronym."""
+        first = self.label.split()[0]
+        return self.label if first[:2].isupper() else self.label[0].lower() + self.label[1:]
+
+
+@dataclass
+class Comparison:
+    """Expected versus actual between two months."""
+
+    label: str  # "the summer" or "the report month"
+    start: pd.Period
+    end: pd.Period
+    start_value: float
+    actual: float
+    expected: float  # what season alone predicts for ``end``, starting from ``start_value``
+    spread: float  # standard deviation of the underlying movement under chance alone
+    method: str  # "count model" or "STL"
+
+    @property
+    def change(self) -> float:
+        return self.actual - self.start_value
+
+    @property
+    def seasonal(self) -> float:
+        return self.expected - self.start_value
+
+    @property
+    def underlying(self) -> float:
+        return self.actual - self.expected
+
+    @property
+    def within_chance(self) -> bool:
+        return abs(self.underlying) <= CHANCE_SDS * self.spread
+
+
+@dataclass
+class SeriesResult:
+    """Everything the chapter says about one series."""
+
+    series: Series
+    calendar: pd.DataFrame
+    model: models.HolidayModel | None
+    model_note: str  # why there is no model, when there is none
+    stl: pd.DataFrame | None  # observed, trend, seasonal, resid
+    comparisons: list[Comparison] = field(default_factory=list)
+    seasonal_component: pd.Series | None = None  # the school calendar's part, from the count models
+    flow_variance: pd.Series | None = None  # model variance of the month's flow(s), for chance
+
+    @property
+    def seasonal_strength(self) -> float | None:
+        """Share of the detrended variation that is seasonal, 0 to 1 (Wang, Smith & Hyndman 2006)."""
+        if self.stl is None:
+            return None
+        rest = self.stl.resid.var()
+        both = (self.stl.seasonal + self.stl.resid).var()
+        return float(max(0.0, 1 - rest / both)) if both > 0 else 0.0
+
+
+@dataclass
+class SeasonalChapter:
+    """The school calendar and every series, up to the report month."""
+
+    month: pd.Period
+    months: pd.PeriodIndex  # months asked for and covered by the term dates
+    calendar: pd.DataFrame  # school_calendar.monthly_calendar over ``months``
+    terms_coverage: tuple[pd.Period, pd.Period]
+    results: list[SeriesResult]
+    notes: list[str]  # sentences about series or months left out
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading the series
+# ---------------------------------------------------------------------------------------------
+
+
+def _monthly_counts(dates: pd.Series, months: pd.PeriodIndex) -> pd.Series:
+    """Events per month over ``months``, from the month of the first event (earlier zeros are not data)."""
+    counts = dates.dt.to_period("M").value_counts().reindex(months, fill_value=0).astype(int)
+    if dates.empty:
+        return counts.iloc[:0]
+    return counts.loc[counts.index >= dates.min().to_period("M")]
+
+
+def _trailing_run(values: pd.Series) -> pd.Series:
+    """The latest unbroken run of months with a value (a gap would break the model's month count)."""
+    values = values.dropna()
+    if values.empty:
+        return values
+    gaps = np.flatnonzero(np.diff(values.index.asi8) != 1)
+    return values.iloc[gaps[-1] + 1 :] if len(gaps) else values
+
+
+def _caf_series(data_dir, months) -> list[Series]:
+    episodes = load_file(data_dir / FILES["caf"], "caf")
+    flow = early_help.monthly_flow(episodes, months)
+    first = episodes.start_date.min().to_period("M") if len(episodes) else months[-1] + 1
+    flow = flow.loc[flow.index >= first]
+    return [
+        Series("caf_opened", "CAFs opened", "flow", "working days", flow.opened),
+        Series("caf_closed", "CAFs closed", "flow", "working days", flow.closed),
+        Series("caf_open", "Open CAFs at month end", "stock", "working days", flow.open_end),
+    ]
+
+
+def _dashboard_series(data_dir, months) -> tuple[list[Series], str | None]:
+    """Contacts and referrals from the dashboard, when ``indicators.csv`` carries them."""
+    path = data_dir / FILES["indicators"]
+    if not path.is_file():
+        return [], "The data folder has no dashboard file (indicators.csv), so contacts and referrals are not shown."
+    ind = load_file(path, "indicators")
+    rows = ind[ind.indicator == CONTACTS_INDICATOR].assign(month=lambda d: d.month.dt.to_period("M"))
+    rows = rows.set_index("month").reindex(months)
+    out = []
+    for column, key, label in (("denominator", "contacts", "Contacts"), ("numerator", "referrals", "Referrals")):
+        values = _trailing_run(rows[column])
+        if len(values):
+            out.append(Series(key, label, "flow", "working days", values.round().astype(int)))
+    note = (
+        None
+        if len(out) == 2
+        else (
+            f"The dashboard does not give the numerator and denominator of {CONTACTS_INDICATOR} for these months, "
+            f"so contacts and referrals are not shown."
+        )
+    )
+    return out, note
+
+
+def load(data_dir, report_month, series_start, terms_path=None) -> SeasonalChapter:
+    """Read the extracts and the term dates, and analyse every series.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder (validated extracts).
+    report_month : str or Period
+        Last month analysed: later data are not used, as the report would not have had them.
+    series_start : str or Period
+        First month analysed.
+    terms_path : str or Path, optional
+        School term dates; by default ``data/reference/school_terms.csv``.
+
+    Returns
+    -------
+    SeasonalChapter
+    """
+    data_dir = resolve(data_dir)
+    terms = school_calendar.load_terms(None if terms_path is None else resolve(terms_path))
+    month = pd.Period(report_month, "M")
+    asked = pd.period_range(pd.Period(series_start, "M"), month, freq="M", name="month")
+    months = school_calendar.covered(asked, terms)
+    notes = []
+    first, last = school_calendar.coverage(terms)
+    if len(months) < len(asked):
+        notes.append(
+            f"The school term dates cover {month_name(first)} to {month_name(last)}, so "
+            f"{len(asked) - len(months)} of the {len(asked)} months asked for are left out."
+        )
+    calendar = school_calendar.monthly_calendar(months, terms)
+    if len(months) == 0:
+        return SeasonalChapter(month, months, calendar, (first, last), [], notes)
+    series = _caf_series(data_dir, months)
+    dashboard, note = _dashboard_series(data_dir, months)
+    series += dashboard
+    notes += [note] if note else []
+    discussions = load_file(data_dir / FILES["strategy"], "strategy")
+    series.append(
+        Series(
+            "strategy",
+            "Strategy discussions held",
+            "flow",
+            "working days",
+            _monthly_counts(discussions.held_at, months),
+        )
+    )
+    missing = load_file(data_dir / FILES["missing"], "missing")
+    for flag, key, label in (
+        (False, "missing_home", "Missing episodes from home"),
+        (True, "missing_care", "Missing episodes from care"),
+    ):
+        # Children go missing on any day of the week, so calendar days are their exposure.
+        series.append(
+            Series(
+                key,
+                label,
+                "flow",
+                "calendar days",
+                _monthly_counts(missing.start[missing.looked_after == flag], months),
+            )
+        )
+    results = {s.key: analyse(s, calendar, month) for s in series if s.kind == "flow"}
+    for s in series:
+        if s.kind == "stock":
+            results[s.key] = analyse_stock(s, results["caf_opened"], results["caf_closed"], calendar, month)
+    results = [results[s.key] for s in series]  # the order series were listed in
+    return SeasonalChapter(month, months, calendar, (first, last), results, notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis of one series
+# ---------------------------------------------------------------------------------------------
+
+
+def fit_model(series: Series, calendar: pd.DataFrame) -> tuple[models.HolidayModel | None, str]:
+    """The trend-and-holiday count model of a flow; None and the reason otherwise."""
+    if series.kind == "stock":
+        return None, (
+            "A month-end count carries most of each month into the next, so a count model's "
+            "intervals would be far too narrow. Its season is built up instead from the count models of "
+            "CAFs opened and closed: the number open moves each month by openings minus closures."
+        )
+    cal = calendar.reindex(series.values.index)
+    exposure = cal.working_days if series.exposure == "working days" else cal.calendar_days
+    try:
+        return models.fit_holiday_model(series.values, cal.holiday_share, exposure, series.exposure), ""
+    except ValueError as error:
+        return None, f"No count model was fitted: {error}."
+
+
+def decompose(values: pd.Series) -> pd.DataFrame | None:
+    """STL decomposition (period 12, robust to outliers, local-mean seasonal); None under 24 months."""
+    if len(values) < STL_MIN_MONTHS:
+        return None
+    y = pd.Series(values.astype(float).to_numpy(), index=values.index.to_timestamp())
+    # Degree 0: each calendar month's seasonal value is a local mean of its years; with only two or
+    # three years, a local line (the default) passes through every point and absorbs the noise.
+    fit = STL(y, period=12, robust=True, seasonal_deg=0).fit()
+    return pd.DataFrame(
+        {"observed": fit.observed, "trend": fit.trend, "seasonal": fit.seasonal, "resid": fit.resid}
+    ).set_axis(values.index)
+
+
+def windows(month: pd.Period) -> list[tuple[str, pd.Period, pd.Period]]:
+    """The comparisons: June to August of the latest summer, and June to the report month."""
+    year = month.year if month.month >= SUMMER_MONTH else month.year - 1
+    june, august = pd.Period(f"{year}-{BASELINE_MONTH:02d}", "M"), pd.Period(f"{year}-{SUMMER_MONTH:02d}", "M")
+    out = [("the summer", june, august)]
+    if month != august:
+        out.append(("the report month", june, month))
+    return out
+
+
+def _exposure(series: Series, calendar: pd.DataFrame) -> pd.Series:
+    cal = calendar.reindex(series.values.index)
+    return cal.working_days if series.exposure == "working days" else cal.calendar_days
+
+
+def compare(r: "SeriesResult", calendar: pd.DataFrame, label, start, end) -> Comparison | None:
+    """Expected versus actual from ``start`` to ``end``; None when there is no way to separate season."""
+    values = r.series.values
+    if start not in values.index or end not in values.index:
+        return None
+    a, b = float(values[start]), float(values[end])
+    if r.series.kind == "flow" and r.model is not None:
+        # Season alone: the start month's count scaled by the difference in holidays and working days.
+        expo = _exposure(r.series, calendar)
+        factor = models.seasonal_factor(
+            r.model, calendar.holiday_share[start], calendar.holiday_share[end], expo[start], expo[end]
+        )
+        expected = a * factor
+        # Both months vary by chance: the spread of a difference of two counts.
+        spread = float(np.hypot(models.expected_spread(r.model, expected), factor * models.expected_spread(r.model, a)))
+        return Comparison(label, start, end, a, b, expected, spread, "count model")
+    if r.seasonal_component is not None:
+        # A month-end count: season moves it by the seasonal parts of the flows in between.
+        between = (values.index > start) & (values.index <= end)
+        expected = a + r.seasonal_component[end] - r.seasonal_component[start]
+        spread = float(np.sqrt(r.flow_variance[between].sum()))
+        return Comparison(label, start, end, a, b, expected, spread, "count models of openings and closures")
+    if r.stl is not None:
+        expected = a + r.stl.seasonal[end] - r.stl.seasonal[start]
+        return Comparison(label, start, end, a, b, expected, float(np.sqrt(2) * r.stl.resid.std()), "STL")
+    return None
+
+
+def analyse(series: Series, calendar: pd.DataFrame, month: pd.Period) -> SeriesResult:
+    """Model, decompose and compare one flow."""
+    model, note = fit_model(series, calendar)
+    result = SeriesResult(series, calendar.reindex(series.values.index), model, note, decompose(series.values))
+    if model is not None:
+        result.seasonal_component = models.seasonal_part(
+            model, result.calendar.holiday_share, _exposure(series, calendar)
+        )
+        result.flow_variance = model.fitted + max(model.alpha, 0.0) * model.fitted**2
+    _add_comparisons(result, calendar, month)
+    return result
+
+
+def analyse_stock(
+    series: Series, opened: SeriesResult, closed: SeriesResult, calendar: pd.DataFrame, month: pd.Period
+) -> SeriesResult:
+    """A month-end count, its season built up from the seasonal parts of its openings and closures.
+
+    The number open changes each month by openings minus closures, so the school calendar's
+    effect on the stock is the running total of its effect on the net flow, centred on zero.
+    """
+    model, note = fit_model(series, calendar)
+    result = SeriesResult(series, calendar.reindex(series.values.index), model, note, decompose(series.values))
+    if opened.seasonal_component is not None and closed.seasonal_component is not None:
+        net = (opened.seasonal_component - closed.seasonal_component).reindex(series.values.index)
+        if net.notna().all():
+            running = net.cumsum()
+            result.seasonal_component = running - running.mean()
+            result.flow_variance = (opened.flow_variance + closed.flow_variance).reindex(series.values.index)
+    _add_comparisons(result, calendar, month)
+    return result
+
+
+def _add_comparisons(result: SeriesResult, calendar: pd.DataFrame, month: pd.Period) -> None:
+    for label, start, end in windows(month):
+        c = compare(result, calendar, label, start, end)
+        if c is not None:
+            result.comparisons.append(c)
+
+
+def adjusted(r: SeriesResult) -> pd.Series | None:
+    """The series with the school calendar's part taken out (term-date model); None without one."""
+    if r.seasonal_component is None:
+        return None
+    return r.series.values.astype(float) - r.seasonal_component
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+
+def verdict(c: Comparison) -> str:
+    """Seasonal, underlying, both, or no fall: the short reading of one comparison."""
+    fall, seasonal_fall, underlying_fall = -c.change, -c.seasonal, -c.underlying
+    if fall <= 0:
+        return "no fall"
+    if round(seasonal_fall) <= 0:  # a seasonal part that rounds to nothing is not worth a share
+        return "underlying"
+    if underlying_fall <= 0:
+        return "seasonal"
+    share = seasonal_fall / fall
+    return "mostly seasonal" if share >= MOSTLY else "mostly underlying" if share <= 1 - MOSTLY else "both"
+
+
+def reading(c: Comparison) -> str:
+    """The verdict for a table, saying when the non-seasonal part is within chance."""
+    v = verdict(c)
+    return f"{v} (within chance)" if v in ("underlying", "mostly underlying", "both") and c.within_chance else v
+
+
+def _signed(x: float) -> str:
+    """``+12`` or ``-3``, never ``-0``."""
+    return f"{int(round(x)) + 0:+,}"
+
+
+def comparison_sentence(series: Series, c: Comparison) -> str:
+    """One computed sentence: what happened, what season alone predicts, and what is left."""
+    v = verdict(c)
+    head = (
+        f"From {month_name(c.start)} to {month_name(c.end)} {series.lower} went from {number(c.start_value)} to "
+        f"{number(c.actual)} ({_signed(c.change)}), where the school calendar alone would have given about "
+        f"{number(c.expected)} ({_signed(c.seasonal)})"
+    )
+    if v == "no fall":
+        reading = f"there was no fall to explain, and {_signed(c.underlying)} is not seasonal"
+    elif v == "seasonal":
+        reading = "the fall is seasonal, no larger than the school calendar predicts"
+    elif v == "underlying":
+        reading = f"the fall of {number(-c.change)} is underlying, as the school calendar predicts " + (
+            "no fall" if round(c.seasonal) == 0 else f"a rise of {number(c.seasonal)}"
+        )
+    else:
+        word = {
+            "mostly seasonal": "mostly seasonal",
+            "mostly underlying": "mostly underlying",
+            "both": "both seasonal and underlying",
+        }[v]
+        reading = (
+            f"the fall is {word}, with {number(-c.seasonal)} of the {number(-c.change)} "
+            f"({c.seasonal / c.change:.0%}) seasonal and {number(-c.underlying)} underlying"
+        )
+    chance = (
+        "within what" if c.within_chance else "more than"
+    ) + f" chance alone would give (about ±{number(CHANCE_SDS * c.spread)})"
+    what = "a non-seasonal movement" if v in ("no fall", "seasonal") else "the underlying part"
+    return f"{head}: {reading}; {what} of {abs(c.underlying):,.0f} is {chance}."
+
+
+def headline(ch: SeasonalChapter) -> str:
+    """The chapter's answer for open CAFs, the series the committee asked about."""
+    if not ch.results:
+        return (
+            f"The school term dates do not cover the months asked for, so there is nothing to analyse "
+            f"(they cover {month_name(ch.terms_coverage[0])} to {month_name(ch.terms_coverage[1])})."
+        )
+    res = next((r for r in ch.results if r.series.key == "caf_open"), None)
+    report = next((c for c in res.comparisons if c.label == "the report month"), None) if res else None
+    if report is None:
+        return (
+            f"The series of open CAFs from {month_name(res.series.values.index[0]) if res and len(res.series.values) else '-'} "
+            f"to {month_name(ch.month)} is too short to separate season from the underlying movement "
+            f"(an STL decomposition needs {STL_MIN_MONTHS} months, and a June to compare with)."
+        )
+    return "**Open CAFs.** " + comparison_sentence(res.series, report)
+
+
+def stl_sentence(r: SeriesResult) -> str:
+    """What the STL decomposition shows, or why there is none."""
+    n = len(r.series.values)
+    if r.stl is None:
+        return (
+            f"With {n} months, {r.series.lower} are too short a series for an STL decomposition, which needs "
+            f"at least {STL_MIN_MONTHS} (two full years) to tell the seasonal pattern from the trend."
+        )
+    s = r.stl.seasonal
+    by_month = s.groupby(s.index.month).mean()
+    low, high = int(by_month.idxmin()), int(by_month.idxmax())
+    name = lambda m: pd.Timestamp(2000, m, 1).strftime("%B")  # noqa: E731 - month name only
+    return (
+        f"Over {n} months the seasonal pattern of {r.series.lower} is lowest in {name(low)} "
+        f"({by_month[low]:+,.0f} against the trend) and highest in {name(high)} ({by_month[high]:+,.0f}); "
+        f"seasonal strength {r.seasonal_strength:.2f} (0 = none, 1 = all the detrended variation)."
+        + (_stl_caution(r, by_month) if r.series.kind == "stock" else "")
+    )
+
+
+def _stl_caution(r: SeriesResult, by_month: pd.Series) -> str:
+    """Why a stock's expected-versus-actual uses its flows, not STL, when the two disagree."""
+    years = r.series.values.index.year.nunique()
+    return (
+        f" With values from only {years} calendar years, STL cannot tell a fall at the end of the series "
+        f"from a seasonal dip, so the expected-versus-actual reading and the seasonally adjusted chart use "
+        f"the term-date models of openings and closures instead."
+    )
+
+
+def detail(ch: SeasonalChapter) -> str:
+    """Per-series detail: model reading, STL reading and the comparisons, as Markdown paragraphs."""
+    if not ch.results:
+        return ""
+    parts = []
+    for r in ch.results:
+        s = r.series
+        if s.values.empty:
+            parts.append(f"**{s.label}.** There are no months of data in the period.")
+            continue
+        model = models.describe_holiday(r.model, s.lower) if r.model is not None else r.model_note
+        comps = " ".join(comparison_sentence(s, c) for c in r.comparisons) or (
+            "There is no June in the period to compare with, or no way to separate season, so no expected "
+            "versus actual comparison is made."
+        )
+        parts.append(
+            f"**{s.label}** ({month_name(s.values.index[0])} to {month_name(s.values.index[-1])}). "
+            f"{model} {stl_sentence(r)} {comps}"
+        )
+    return "\n\n".join(parts)
+
+
+def notes(ch: SeasonalChapter) -> str:
+    """Which months are analysed, and anything left out."""
+    if len(ch.months):
+        covered = (
+            f"The chapter uses the {len(ch.months)} months from {month_name(ch.months[0])} to "
+            f"{month_name(ch.months[-1])}; later months are not used, as the report would not have had them."
+        )
+    else:
+        covered = "No month asked for is covered by the school term dates."
+    return " ".join([covered, *ch.notes])
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _interval(r: tuple[float, float, float], places: int = 2) -> str:
+    return f"{r[0]:.{places}f} ({r[1]:.{places}f} to {r[2]:.{places}f})"
+
+
+def summary_table(ch: SeasonalChapter) -> pd.DataFrame:
+    """One row per series: the holiday effect, its test, seasonal strength and the readings."""
+    rows = {}
+    for r in ch.results:
+        if r.series.values.empty:
+            continue
+        readings = {c.label: reading(c) for c in r.comparisons}
+        rows[r.series.label] = {
+            "Holiday rate ratio (95% interval)": _interval(r.model.holiday_ratio)
+            if r.model
+            else ("through openings and closures" if r.series.kind == "stock" else "no model"),
+            "LR test": models._p_text(r.model.holiday_p) if r.model else "",
+            "STL strength": r.seasonal_strength,
+            "June to August": readings.get("the summer", "-"),
+            f"June to {ch.month.strftime('%B')}": readings.get("the report month", "-"),
+        }
+    t = pd.DataFrame.from_dict(rows, orient="index")
+    t.index.name = "Series"
+    return t
+
+
+def model_table(ch: SeasonalChapter) -> pd.DataFrame:
+    """The fitted count models: family, dispersion, trend and holiday rate ratios, tests."""
+    rows = {}
+    for r in ch.results:
+        m = r.model
+        if m is None:
+            continue
+        rows[r.series.label] = {
+            "Model (exposure)": f"{m.family} ({m.exposure})",
+            "Dispersion alpha (test)": f"{m.alpha:.3f} ({models._p_text(m.overdispersion_p)})",
+            "Change per month (rate ratio)": _interval(m.monthly_ratio, 3),
+            "Holiday month (rate ratio)": _interval(m.holiday_ratio),
+            "LR test of the holidays": f"{m.holiday_lr:.1f}, {models._p_text(m.holiday_p)}",
+        }
+    t = pd.DataFrame.from_dict(rows, orient="index")
+    t.index.name = "Series"
+    return t
+
+
+def comparison_table(ch: SeasonalChapter) -> pd.DataFrame:
+    """Expected versus actual for every series and window."""
+    rows = []
+    for r in ch.results:
+        for c in r.comparisons:
+            rows.append(
+                {
+                    "Series": r.series.label,
+                    "Months": f"{c.start.strftime('%b')} to {c.end.strftime('%b %Y')}",
+                    "At start": int(round(c.start_value)),
+                    "Season alone predicts": int(round(c.expected)),
+                    "Actual": int(round(c.actual)),
+                    "Seasonal change": int(round(c.seasonal)),
+                    "Not seasonal": int(round(c.underlying)),
+                    "Reading": reading(c),
+                }
+            )
+    return pd.DataFrame(rows).set_index("Series") if rows else pd.DataFrame()
+
+
+def calendar_table(ch: SeasonalChapter) -> pd.DataFrame:
+    """The monthly calendar and every series, for download."""
+    t = ch.calendar.copy()
+    for r in ch.results:
+        t[r.series.label] = r.series.values.reindex(t.index)
+        if r.stl is not None:
+            t[f"{r.series.label}: seasonally adjusted"] = (r.stl.observed - r.stl.seasonal).reindex(t.index).round(1)
+    t.index = t.index.strftime("%Y-%m")
+    t.index.name = "Month"
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------------------------
+
+
+def _grid(n: int):
+    cols = 2
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.6 * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat
+
+
+def _august_low(values: pd.Series) -> tuple[int, int]:
+    """Years in which August is below the mean of that year's other months, and years with an August."""
+    low = seen = 0
+    for _, g in values.groupby(values.index.year):
+        aug = g[g.index.month == SUMMER_MONTH]
+        rest = g[g.index.month != SUMMER_MONTH]
+        if len(aug) and len(rest):
+            seen += 1
+            low += int(aug.iloc[0] < rest.mean())
+    return low, seen
+
+
+def profile_chart(ch: SeasonalChapter):
+    """Month-of-year profiles, one panel per series and one line per calendar year."""
+    results = [r for r in ch.results if len(r.series.values)]
+    if not results:
+        return None, ""
+    fig, axes = _grid(len(results))
+    every_year, described = [], []
+    for ax, r in zip(axes, results):
+        v = r.series.values
+        for i, (year, g) in enumerate(v.groupby(v.index.year)):
+            marker, line = YEAR_STYLES[i % len(YEAR_STYLES)]
+            ax.plot(
+                g.index.month,
+                g.to_numpy(),
+                marker=marker,
+                linestyle=line,
+                markersize=4,
+                color=(style.PALETTE + [style.GREY])[i % 5],
+                label=str(year),
+            )
+        low, seen = _august_low(v)
+        if seen and low == seen:
+            every_year.append(r.series.label)
+        described.append(f"{r.series.label}: August below the rest of its year in {low} of {seen} years")
+        ax.set_title(r.series.label, fontsize=10)
+        ax.set_xticks(range(1, 13), [pd.Timestamp(2000, m, 1).strftime("%b")[0] for m in range(1, 13)])
+        ax.axvspan(7.5, 8.5, color=style.LIGHT_GREY, zorder=0)  # August: wholly school holiday
+        ax.legend(fontsize="x-small", ncols=3, loc="best")
+    fig.supylabel("Count in the month (open CAFs: at month end)")
+    fig.supxlabel("Month of the year (August shaded)")
+    fig.suptitle(
+        f"August is below the rest of the year, every year, for {len(every_year)} of {len(results)} series",
+        x=0.01,
+        ha="left",
+        fontweight="bold",
+    )
+    fig.tight_layout()
+    alt = (
+        "Small multiple line charts, one per series, with each calendar year drawn as its own line across the "
+        "months January to December. " + "; ".join(described) + "."
+    )
+    return fig, alt
+
+
+def holiday_chart(ch: SeasonalChapter):
+    """Holiday rate ratios with intervals for every modelled series (a forest plot)."""
+    modelled = [r for r in ch.results if r.model is not None]
+    if not modelled:
+        return None, ""
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(modelled) + 1.4))
+    y = np.arange(len(modelled))[::-1]
+    fewer, more = [], []
+    for yi, r in zip(y, modelled):
+        est, lo, hi = r.model.holiday_ratio
+        clear = hi < 1 or lo > 1
+        (fewer if hi < 1 else more if lo > 1 else []).append(r.series.lower)
+        ax.plot([lo, hi], [yi, yi], color=style.DARK_BLUE, linewidth=2)
+        # A filled marker where the interval excludes 1, hollow where it does not: shape, not colour, tells.
+        ax.plot(
+            est,
+            yi,
+            marker="o",
+            markersize=8,
+            color=style.DARK_BLUE,
+            markerfacecolor=style.DARK_BLUE if clear else "white",
+        )
+    ax.axvline(1, color=style.GREY, linestyle="--", linewidth=1)
+    ax.set_yticks(y, [r.series.label for r in modelled])
+    ax.set_xlabel("Rate ratio: a month wholly in school holidays against a month wholly in term (log scale)")
+    ax.set_xscale("log")
+    ticks = [
+        t
+        for t in (0.25, 0.5, 0.7, 1, 1.5, 2, 4)
+        if min(r.model.holiday_ratio[1] for r in modelled) / 1.2
+        <= t
+        <= max(r.model.holiday_ratio[2] for r in modelled) * 1.2
+    ]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    title = f"School holidays: clearly fewer {_list(fewer)}" if fewer else "School holidays: no series clearly lower"
+    if more:
+        title += f"; more {_list(more)}"
+    ax.set_title(title)
+    fig.tight_layout()
+    alt = (
+        "Dot-and-interval chart of the school-holiday rate ratio for each series, with a dashed line at 1 "
+        "(no effect): " + "; ".join(f"{r.series.label} {_interval(r.model.holiday_ratio)}" for r in modelled) + "."
+    )
+    return fig, alt
+
+
+def _list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def stl_chart(ch: SeasonalChapter):
+    """Observed and seasonally adjusted series from STL, one panel per series with 24+ months."""
+    # A month-end count is adjusted through its flows (see adjusted_open_xmr), not by STL.
+    done = [r for r in ch.results if r.stl is not None and r.series.kind == "flow"]
+    if not done:
+        return None, ""
+    fig, axes = _grid(len(done))
+    for ax, r in zip(axes, done):
+        x = r.stl.index.to_timestamp()
+        ax.plot(x, r.stl.observed, color=style.GREY, linewidth=1, marker="o", markersize=2, label="As counted")
+        ax.plot(x, r.stl.observed - r.stl.seasonal, color=style.DARK_BLUE, linewidth=2, label="Seasonally adjusted")
+        ax.set_title(r.series.label, fontsize=10)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 7]))
+    axes[0].legend(fontsize="x-small", loc="best")
+    strongest = max(done, key=lambda r: r.seasonal_strength)
+    fig.supylabel("Count in the month")
+    fig.suptitle(
+        f"Seasonally adjusted: the season is strongest in {strongest.series.lower} "
+        f"(strength {strongest.seasonal_strength:.2f})",
+        x=0.01,
+        ha="left",
+        fontweight="bold",
+    )
+    fig.tight_layout()
+    alt = (
+        "Small multiple line charts of each series as counted (grey) and seasonally adjusted by STL (dark blue, "
+        "thicker). "
+        + "; ".join(
+            f"{r.series.label}: {number(r.stl.observed.iloc[-1])} counted and "
+            f"{number(r.stl.observed.iloc[-1] - r.stl.seasonal.iloc[-1])} adjusted in "
+            f"{month_name(r.stl.index[-1])}, seasonal strength {r.seasonal_strength:.2f}"
+            for r in done
+        )
+        + "."
+    )
+    return fig, alt
+
+
+def adjusted_open_xmr(ch: SeasonalChapter):
+    """XmR chart of open CAFs with the STL seasonal component taken out; (None, "", None) if too short."""
+    r = next((r for r in ch.results if r.series.key == "caf_open"), None)
+    values = None if r is None else adjusted(r)
+    if values is None or len(values) < 2:
+        return None, "", None
+    result = spc.xmr(values.set_axis(values.index.to_timestamp()))
+    icon = spc.variation_icon(result, "neutral")
+    fig, ax = plt.subplots(figsize=(9, 4))
+    words = "common cause variation" if icon == "common_cause" else "special cause variation"
+    spc_plot.plot_xmr(
+        result,
+        ax,
+        title=f"Open CAFs, seasonally adjusted: {words} in {month_name(ch.month)}",
+        ylabel="Open CAFs at month end, seasonally adjusted",
+        polarity="neutral",
+    )
+    fig.tight_layout()
+    alt = spc_plot.describe_xmr(result, "neutral", "Open CAFs at month end, seasonally adjusted")
+    return fig, alt, result
+
+
+def adjusted_sentence(ch: SeasonalChapter, result: spc.XmR | None) -> str:
+    """How the seasonally adjusted chart reads against the raw one."""
+    r = next((r for r in ch.results if r.series.key == "caf_open"), None)
+    if result is None:
+        n = 0 if r is None else len(r.series.values)
+        return (
+            f"With {n} months of open CAFs there is no count model of openings and closures (it needs "
+            f"{models.MIN_HOLIDAY_MONTHS} months with some school holiday), so there is no seasonally adjusted "
+            f"chart; the raw chart in the CAF chapter stands alone."
+        )
+    raw = spc.xmr(r.series.values.astype(float).set_axis(r.series.values.index.to_timestamp()))
+    latest_adj, latest_raw = result.data.iloc[-1], raw.data.iloc[-1]
+    word = lambda d: "a special cause" if d.special_cause else "common cause"  # noqa: E731
+    same = bool(latest_adj.special_cause) == bool(latest_raw.special_cause)
+    return (
+        f"Seasonally adjusted, open CAFs at the end of {month_name(ch.month)} stand at "
+        f"{number(latest_adj.value)} (counted: {number(latest_raw.value)}); the latest point is {word(latest_adj)} "
+        f"on the adjusted chart and {word(latest_raw)} on the raw one"
+        + (
+            ", so taking the season out does not change the reading."
+            if same
+            else ", so taking the season out changes the reading."
+        )
+        + " The raw chart in the CAF chapter remains the headline."
+    )

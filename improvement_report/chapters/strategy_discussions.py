@@ -1,0 +1,952 @@
+"""The strategy discussions chapter: Working Together compliance by month, team and time of day.
+
+Each function returns what one part of ``notebooks/strategy_discussions.ipynb`` shows: a table,
+a chart with its alt text, or sentences whose numbers are all computed here. Definitions
+(compliant, out of hours, in the window) are the data contract's, from
+:mod:`improvement_report.strategy_discussions`. Every output is an aggregate: no discussion
+identifier ever leaves this module.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from improvement_report.core.paths import resolve
+from improvement_report.core.periods import month_name
+from improvement_report.inputs.loading import load_file
+from improvement_report.measures import strategy_discussions as sd
+from improvement_report.render import spc_charts as spc_plot
+from improvement_report.render import style
+from improvement_report.render.wording import number, percent
+from improvement_report.stats import funnel, spc
+from improvement_report.stats.proportions import wilson_interval
+
+POLARITY = "higher_is_better"  # more compliant discussions is better
+MIN_SPC_MONTHS = 2
+RELIABLE_SPC_MONTHS = 12  # Making Data Count: fewer points make the limits unreliable
+FUNNEL_METHOD = "exact"  # exact binomial limits with Spiegelhalter's interpolation
+MIN_FUNNEL_TEAMS = 2
+MIN_MODEL_DISCUSSIONS = 40  # fewer discussions with a known time: no regression
+MIN_MODEL_TEAM = 15  # teams with fewer discussions in the window are pooled in the model
+OTHER_TEAMS = "Other teams (pooled)"
+SMALL_TEAM = 6  # teams with fewer discussions in the window are pooled (counts of 1-5 are never shown)
+MIN_REASON_COUNT = 3  # rarer free-text reasons are grouped, so a one-off note is never shown
+OTHER_REASONS = f"Other reasons (each recorded fewer than {MIN_REASON_COUNT} times)"
+NO_REASON = "No reason recorded"
+TIMES = (sd.IN_HOURS, sd.OUT_OF_HOURS, sd.TIME_UNKNOWN)
+
+
+@dataclass
+class StrategyChapter:
+    """Every discussion with its derived columns, the window, and the months of the series."""
+
+    discussions: pd.DataFrame  # adds ``compliant``, ``time_of_day``, ``month`` and ``absent``
+    start: pd.Timestamp
+    end: pd.Timestamp
+    months: pd.PeriodIndex  # series_start to the window's last month (may be empty)
+
+    @property
+    def window(self) -> pd.DataFrame:
+        """Discussions held in the window."""
+        return sd.in_window(self.discussions, self.start, self.end)
+
+    @property
+    def label(self) -> str:
+        """The window in words, e.g. "1 September 2017 to 31 December 2017"."""
+        return f"{_day(self.start)} to {_day(self.end)}"
+
+
+def _day(ts: pd.Timestamp) -> str:
+    return f"{ts.day} {ts.strftime('%B %Y')}"
+
+
+def prepare(discussions: pd.DataFrame) -> pd.DataFrame:
+    """Add the contract's derived columns to the discussions file."""
+    d = discussions.copy()
+    d["compliant"] = sd.compliant(d)
+    d["time_of_day"] = sd.time_of_day(d)
+    d["month"] = d.held_at.dt.to_period("M")
+    d["absent"] = sd.absent_combination(d)
+    return d
+
+
+def from_frame(discussions: pd.DataFrame, window_start, window_end, series_start) -> StrategyChapter:
+    """Build the chapter from a typed discussions frame (as :func:`loading.load_file` returns)."""
+    start, end = pd.Timestamp(window_start), pd.Timestamp(window_end)
+    months = pd.period_range(pd.Period(series_start, "M"), pd.Period(end, "M"), freq="M", name="month")
+    return StrategyChapter(prepare(discussions), start, end, months)
+
+
+def load(data_dir, window_start, window_end, series_start) -> StrategyChapter:
+    """Read ``strategy_discussions.csv`` from ``data_dir`` and build the chapter."""
+    discussions = load_file(resolve(data_dir) / "strategy_discussions.csv", "strategy")
+    return from_frame(discussions, window_start, window_end, series_start)
+
+
+def _share(k: int, n: int) -> str:
+    """``"155 (69.2%; 95% interval 62.8% to 74.8%)"``, Wilson interval."""
+    low, high = wilson_interval(k, n)
+    return f"{number(k)} ({percent(100 * k / n)}; 95% interval {percent(low)} to {percent(high)})"
+
+
+NONE_IN_WINDOW = "There are no discussions in this window to break down."
+
+
+def _no_discussions(ch: StrategyChapter) -> str:
+    return f"No strategy discussions were recorded from {ch.label}, so there is nothing to count for this window."
+
+
+# --------------------------------------------------------------------------------------
+# The window's headline
+# --------------------------------------------------------------------------------------
+
+
+def headline(ch: StrategyChapter) -> str:
+    """The window's discussions, children and compliance, as the committee report counts them."""
+    w = ch.window
+    if w.empty:
+        return _no_discussions(ch)
+    fig = sd.headline(ch.discussions, ch.start, ch.end)
+    n, k = fig["discussions"], fig["compliant"]
+    return (
+        f"From {ch.label}, **{number(n)}** strategy discussions were held about "
+        f"**{number(fig['children'])}** children. **{_share(k, n)}** were fully compliant with Working "
+        f"Together: children's social care, police and health all took part. "
+        f"{number(n - k)} were not: {number(fig['no_health'])} without health, {number(fig['no_police'])} "
+        f"without police and {number(fig['no_csc'])} without children's social care recorded."
+    )
+
+
+def absence_table(ch: StrategyChapter) -> pd.DataFrame:
+    """Discussions by which statutory agencies were absent: every combination that occurs.
+
+    The rows add up to all discussions in the window, so the parts make the whole even when
+    a discussion missed more than one agency (which the per-agency counts would count twice).
+    """
+    w = ch.window
+    if w.empty:
+        return pd.DataFrame(columns=["Discussions", "% of discussions"])
+    counts = w.absent.value_counts()
+    # Compliant first, then the combinations, largest first; ties by name so the order is stable.
+    missing = counts.drop("none", errors="ignore")
+    missing = missing.sort_index().sort_values(ascending=False, kind="stable")
+    rows = {}
+    if "none" in counts:
+        rows["None: compliant (all three took part)"] = int(counts["none"])
+    for combo, k in missing.items():
+        rows[f"{combo[0].upper()}{combo[1:]} absent"] = int(k)
+    rows["All discussions"] = len(w)
+    t = pd.DataFrame({"Discussions": pd.Series(rows, dtype="int64")})
+    t["% of discussions"] = (100 * t["Discussions"] / len(w)).round(1)
+    t.index.name = "Statutory agencies absent"
+    return t
+
+
+def absence_sentence(ch: StrategyChapter) -> str:
+    """Whether any discussion missed more than one agency, so the agency counts add up or not."""
+    w = ch.window
+    if w.empty:
+        return ""
+    non = w[~w.compliant]
+    if non.empty:
+        return "Every discussion in the window was compliant."
+    multiple = int(((~non[list(sd.AGENCIES)]).sum(axis=1) > 1).sum())
+    by_agency = {name: int((~non[col]).sum()) for col, name in sd.AGENCIES.items()}
+    total = sum(by_agency.values())
+    if multiple == 0:
+        csc = by_agency[sd.AGENCIES["csc"]]
+        return (
+            f"Each of the {number(len(non))} non-compliant discussions missed exactly one agency, so the "
+            f"counts by agency ({number(by_agency['health'])} health, {number(by_agency['police'])} police, "
+            f"{number(csc)} children's social care) add up to the total."
+        )
+    return (
+        f"{number(multiple)} of the {number(len(non))} non-compliant discussions missed more than one agency, "
+        f"so the counts by agency add up to {number(total)}, more than the number of non-compliant "
+        f"discussions; the table counts each discussion once."
+    )
+
+
+def education_sentence(ch: StrategyChapter) -> str:
+    """Education's involvement: not a statutory requirement, but reported."""
+    w = ch.window
+    if w.empty:
+        return ""
+    took_part = int(w.education.fillna(False).sum())
+    not_recorded = int(w.education.isna().sum())
+    text = (
+        f"Education is not required by Working Together but took part in {_share(took_part, len(w))} "
+        f"of the discussions."
+    )
+    if not_recorded:
+        text += (
+            f" Education's involvement was not recorded for {number(not_recorded)}; they are counted as "
+            f"not involved, so the share is a floor."
+        )
+    return text
+
+
+def comparison_sentence(ch: StrategyChapter, start, end, label: str = "") -> str:
+    """Compliance in an earlier period (such as a review before the inspection) against the window."""
+    if not start or not end:
+        return ""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    name = label or f"{_day(start)} to {_day(end)}"
+    before = sd.in_window(ch.discussions, start, end)
+    w = ch.window
+    if before.empty:
+        return f"There are no discussions in {name} ({_day(start)} to {_day(end)}) to compare the window with."
+    text = (
+        f"In {name} ({_day(start)} to {_day(end)}), {number(len(before))} discussions were held and "
+        f"{_share(int(before.compliant.sum()), len(before))} were compliant."
+    )
+    if w.empty:
+        return text
+    p_before, p_now = before.compliant.mean(), w.compliant.mean()
+    lo_b, hi_b = wilson_interval(int(before.compliant.sum()), len(before))
+    lo_w, hi_w = wilson_interval(int(w.compliant.sum()), len(w))
+    apart = hi_b < lo_w or hi_w < lo_b
+    direction = "higher" if p_now > p_before else "lower"
+    verdict = (
+        "the intervals do not overlap, so the change is unlikely to be chance"
+        if apart
+        else "the intervals overlap, so the difference may be chance"
+    )
+    return (
+        text + f" Compliance in the window is {abs(100 * (p_now - p_before)):.1f} percentage points "
+        f"{direction}; {verdict}."
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Monthly compliance: a p chart over the whole series
+# --------------------------------------------------------------------------------------
+
+
+def monthly_counts(ch: StrategyChapter) -> pd.DataFrame:
+    """Discussions and compliant discussions in each month of the series (zero-filled)."""
+    d = ch.discussions
+    g = d[d.month.isin(ch.months)].groupby("month")
+    counts = pd.DataFrame({"discussions": g.size(), "compliant": g.compliant.sum()})
+    return counts.reindex(ch.months, fill_value=0).astype("int64")
+
+
+def p_chart(ch: StrategyChapter) -> pd.DataFrame | None:
+    """The p chart of monthly compliance; None when fewer than two months have discussions."""
+    counts = monthly_counts(ch)
+    if int((counts.discussions > 0).sum()) < MIN_SPC_MONTHS:
+        return None  # p_chart_reading explains
+    return spc.p_chart(counts.compliant, counts.discussions)
+
+
+def monthly_table(chart: pd.DataFrame | None) -> pd.DataFrame:
+    """The p chart's numbers with readable column names, for download (no columns lost when empty)."""
+    columns = [
+        "Discussions",
+        "Compliant",
+        "Compliant (%)",
+        "Centre line (%)",
+        "Lower limit (%)",
+        "Upper limit (%)",
+        "Signal",
+    ]
+    if chart is None:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="Month"))
+    kinds = spc.point_variation(chart, POLARITY)
+    t = pd.DataFrame(
+        {
+            "Discussions": chart.denominator,
+            "Compliant": chart.numerator,
+            "Compliant (%)": (100 * chart.p).round(1),
+            "Centre line (%)": (100 * chart.pbar).round(1),
+            "Lower limit (%)": (100 * chart.lcl).round(1),
+            "Upper limit (%)": (100 * chart.ucl).round(1),
+            "Signal": kinds.map(_kind_words),
+        }
+    )
+    t.index = chart.index.strftime("%Y-%m")
+    t.index.name = "Month"
+    return t
+
+
+def _kind_words(kind: str) -> str:
+    if kind == "common_cause":
+        return "common cause"
+    what, side = kind.split("_")
+    return f"special cause {'variation' if what == 'neither' else what} ({side})"
+
+
+def plot_p_chart(
+    chart: pd.DataFrame, ax, *, title: str, ylabel: str, polarity: str = "neutral", highlight: tuple | None = None
+) -> None:
+    """Draw a p chart onto ``ax`` in the visual language of :func:`spc_plot.plot_xmr`.
+
+    Parameters
+    ----------
+    chart : pandas.DataFrame
+        From :func:`improvement_report.stats.spc.p_chart`, indexed by monthly Period.
+    ax : matplotlib.axes.Axes
+    title : str
+        Chart title, left-aligned; state the finding.
+    ylabel : str
+    polarity : {"higher_is_better", "lower_is_better", "neutral"}
+        Decides whether special-cause points show as improvement, concern or neither; they
+        differ from common cause by marker shape as well as colour (:data:`spc_plot.MARKERS`).
+    highlight : (Timestamp, Timestamp), optional
+        A period to shade, e.g. the report window, labelled in the legend.
+
+    Notes
+    -----
+    The limits step with each month's number of discussions, so they are drawn as steps
+    centred on each month. Months with no discussions leave a gap.
+    """
+    x = chart.index.to_timestamp()
+    values = (100 * chart.p).to_numpy()
+    kinds = spc.point_variation(chart, polarity).to_numpy()
+    handles = []
+    if highlight is not None:
+        span = ax.axvspan(
+            highlight[0] - pd.Timedelta(days=15),
+            highlight[1] - pd.Timedelta(days=14),
+            color=style.LIGHT_GREY,
+            alpha=0.6,
+            zorder=0,
+            label="Report window",
+            gid="spc-window",
+        )
+        handles.append(span)
+    ax.plot(x, values, color=style.GREY, linewidth=1.5, zorder=2, gid="spc-values")
+    for kind, (gid, label, colour, marker) in spc_plot.MARKERS.items():
+        chosen = (kinds == kind) & ~np.isnan(values)
+        if not chosen.any():
+            continue
+        special = kind != "common_cause"
+        (points,) = ax.plot(
+            x[chosen],
+            values[chosen],
+            linestyle="none",
+            marker=marker,
+            markersize=8 if special else 5,
+            color=colour,
+            markeredgecolor="white" if special else colour,
+            zorder=4 if special else 3,
+            label=label,
+            gid=gid,
+        )
+        if label not in [h.get_label() for h in handles]:
+            handles.append(points)
+    (mean_line,) = ax.plot(
+        x, 100 * chart.pbar, color=spc_plot.MEAN_COLOUR, linewidth=1.5, zorder=1, label="Mean", gid="spc-mean"
+    )
+    (limit_line,) = ax.plot(
+        x,
+        100 * chart.ucl,
+        color=spc_plot.LIMIT_COLOUR,
+        linestyle="--",
+        linewidth=1,
+        drawstyle="steps-mid",
+        zorder=1,
+        label="Process limits (vary with discussions)",
+        gid="spc-limits",
+    )
+    ax.plot(
+        x,
+        100 * chart.lcl,
+        color=spc_plot.LIMIT_COLOUR,
+        linestyle="--",
+        linewidth=1,
+        drawstyle="steps-mid",
+        zorder=1,
+        gid="spc-limits",
+    )
+    handles += [mean_line, limit_line]
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=spc_plot._month_interval(x)))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set_ylim(0, 100)
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize="small")
+
+
+def used_start(chart: pd.DataFrame) -> pd.Timestamp:
+    """First day of the chart's first month, so shading never stretches the axis to the left."""
+    return chart.index[0].start_time
+
+
+def _latest_month(chart: pd.DataFrame) -> pd.Period:
+    return chart.index[chart.p.notna()][-1]
+
+
+def p_chart_figure(ch: StrategyChapter, chart: pd.DataFrame | None):
+    """The p chart of monthly compliance with the window shaded; (None, "") without a chart."""
+    if chart is None:
+        return None, ""
+    latest = _latest_month(chart)
+    icon = spc.variation_icon(chart, POLARITY)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    plot_p_chart(
+        chart,
+        ax,
+        title=f"Compliant strategy discussions: {_kind_words(icon)} in {month_name(latest)}",
+        ylabel="Fully compliant discussions",
+        polarity=POLARITY,
+        highlight=(max(ch.start, used_start(chart)), ch.end),
+    )
+    fig.tight_layout()
+    row = chart.loc[latest]
+    used = chart[chart.p.notna()]
+    alt = (
+        f"p chart of the share of strategy discussions fully compliant with Working Together each month from "
+        f"{month_name(used.index[0])} to {month_name(latest)}, with the report window shaded. The mean is "
+        f"{100 * row.pbar:.1f}%, and the process limits move with each month's number of discussions, from "
+        f"{100 * used.lcl.min():.0f}% to {100 * used.ucl.max():.0f}% at their widest. The latest month, "
+        f"{month_name(latest)}, is {100 * row.p:.1f}% of {number(row.denominator)} discussions: "
+        f"{_kind_words(icon)}."
+    )
+    return fig, alt
+
+
+def p_chart_reading(ch: StrategyChapter, chart: pd.DataFrame | None) -> str:
+    """What the Making Data Count rules say about the whole series and the window's months."""
+    if chart is None and not len(ch.months):
+        return (
+            "The window ends before the first month of the series, so there is no control chart of monthly compliance."
+        )
+    if chart is None:
+        return (
+            f"Fewer than {MIN_SPC_MONTHS} months from {month_name(ch.months[0])} to {month_name(ch.months[-1])} "
+            f"have any discussions, so there is no control chart of monthly compliance."
+        )
+    used = chart[chart.p.notna()]
+    kinds = spc.point_variation(used, POLARITY)
+    latest = _latest_month(chart)
+    row = chart.loc[latest]
+    text = (
+        f"Over the {number(len(used))} months with discussions from {month_name(used.index[0])} to "
+        f"{month_name(latest)}, {100 * row.pbar:.1f}% of discussions were compliant (the centre line). "
+    )
+    improving = kinds[kinds.str.startswith("improvement")].index
+    concern = kinds[kinds.str.startswith("concern")].index
+    if len(improving):
+        text += (
+            f"{number(len(improving))} months show special cause improvement, the first "
+            f"{month_name(improving[0])} and the last {month_name(improving[-1])}. "
+        )
+    if len(concern):
+        text += (
+            f"{number(len(concern))} months show special cause concern, the first "
+            f"{month_name(concern[0])} and the last {month_name(concern[-1])}. "
+        )
+    if len(improving) and len(concern) and concern[-1] < improving[0]:
+        text += (
+            "Low months early and high months late are the signature of a lasting rise in compliance "
+            "rather than noise. "
+        )
+    if not len(improving) and not len(concern):
+        text += "No month shows special cause variation: the series is common cause throughout. "
+    in_window = used[(used.index.end_time >= ch.start) & (used.index.start_time <= ch.end)]
+    if len(in_window):
+        k = kinds.loc[in_window.index]
+        better = int(k.str.startswith("improvement").sum())
+        text += (
+            f"In the window, {number(better)} of its {number(len(in_window))} months "
+            f"{'is' if better == 1 else 'are'} special cause improvement"
+            f"{': compliance is better than the series as a whole, not just noise' if better else ''}. "
+        )
+    text += (
+        f"The latest month, {month_name(latest)}, is {100 * row.p:.1f}% of {number(row.denominator)} "
+        f"discussions (limits {100 * row.lcl:.1f}% to {100 * row.ucl:.1f}%)."
+    )
+    if len(used) < RELIABLE_SPC_MONTHS:
+        text += f" The limits rest on only {len(used)} months, so read them with caution."
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# Teams: a funnel plot
+# --------------------------------------------------------------------------------------
+
+
+def team_table(ch: StrategyChapter) -> pd.DataFrame:
+    """Each team's compliance in the window, its funnel limits and where it sits.
+
+    Empty when there are fewer than :data:`MIN_FUNNEL_TEAMS` teams or the overall rate is 0% or
+    100% (no funnel can be drawn around it).
+    """
+    w = ch.window
+    columns = ["Discussions", "Compliant", "Compliant (%)", "95% limits (%)", "99.8% limits (%)", "Position"]
+    empty = pd.DataFrame(columns=columns, index=pd.Index([], name="Team"))
+    if w.team.nunique() < MIN_FUNNEL_TEAMS or w.compliant.all() or not w.compliant.any():
+        return empty
+    # Teams with fewer than SMALL_TEAM discussions are pooled, so no chart or table shows a
+    # team count from 1 to 5 (disclosure control); the pooled group is shown like a team.
+    size = w.team.map(w.team.value_counts())
+    teams = w.team.where(size >= SMALL_TEAM, OTHER_TEAMS)
+    g = w.assign(team=teams).groupby("team").compliant.agg(["size", "sum"])
+    p0 = w.compliant.mean()
+    lim = funnel.limits(p0, g["size"].to_numpy(), FUNNEL_METHOD)
+    t = pd.DataFrame(
+        {
+            "Discussions": g["size"].astype("int64"),
+            "Compliant": g["sum"].astype("int64"),
+            "Compliant (%)": (100 * g["sum"] / g["size"]).round(1),
+            "95% limits (%)": [f"{100 * a:.1f}-{100 * b:.1f}" for a, b in zip(lim.lower_95, lim.upper_95)],
+            "99.8% limits (%)": [f"{100 * a:.1f}-{100 * b:.1f}" for a, b in zip(lim.lower_998, lim.upper_998)],
+            "Position": funnel.position(g["sum"], g["size"], p0, FUNNEL_METHOD).to_numpy(),
+        },
+        index=g.index,
+    )
+    t.index.name = "Team"
+    # A pooled group still under SMALL_TEAM would show a count of 1-5: leave it off, and say so.
+    hidden = t.index.isin([OTHER_TEAMS]) & (t.Discussions < SMALL_TEAM)
+    t = t[~hidden].sort_values(["Compliant (%)", "Discussions"], ascending=[True, False])
+    t.attrs["discussions_not_shown"] = int(g.loc[g.index.isin([OTHER_TEAMS]) & (g["size"] < SMALL_TEAM), "size"].sum())
+    return t
+
+
+def team_display(teams: pd.DataFrame) -> pd.DataFrame:
+    """The team table for the page, without the compliant count (the percentage gives it), so it fits.
+
+    Small teams are pooled, or left off, in :func:`team_table`, so no team count of 1 to 5 is shown.
+    """
+    return teams.drop(columns=["Compliant"])
+
+
+def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
+    """Funnel plot of team compliance against number of discussions; (None, "") without teams."""
+    if teams.empty:
+        return None, ""
+    w = ch.window
+    p0 = w.compliant.mean()
+    n_max = int(teams.Discussions.max())
+    grid = np.arange(1, int(n_max * 1.15) + 2)
+    lim = funnel.limits(p0, grid, FUNNEL_METHOD)
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    ax.axhline(100 * p0, color=spc_plot.MEAN_COLOUR, linewidth=1.5, label=f"All teams ({100 * p0:.1f}%)")
+    ax.plot(grid, 100 * lim.lower_95, color=style.GREY, linestyle="--", linewidth=1, label="95% limits")
+    ax.plot(grid, 100 * lim.upper_95, color=style.GREY, linestyle="--", linewidth=1)
+    ax.plot(grid, 100 * lim.lower_998, color=style.GREY, linestyle=":", linewidth=1.5, label="99.8% limits")
+    ax.plot(grid, 100 * lim.upper_998, color=style.GREY, linestyle=":", linewidth=1.5)
+    below = teams.Position.str.startswith("below")
+    above = teams.Position.str.startswith("above")
+    # Shape and colour both carry the meaning, as on the SPC charts.
+    for mask, colour, marker, label in (
+        (~below & ~above, style.COMMON_CAUSE, "o", "Within the 95% limits"),
+        (below, style.CONCERN, "s", "Below the 95% limits"),
+        (above, style.IMPROVEMENT, "^", "Above the 95% limits"),
+    ):
+        if mask.any():
+            ax.plot(
+                teams.Discussions[mask],
+                teams["Compliant (%)"][mask],
+                linestyle="none",
+                marker=marker,
+                markersize=9 if marker != "o" else 6,
+                color=colour,
+                markeredgecolor="white" if marker != "o" else colour,
+                label=label,
+                zorder=4,
+            )
+    for team, row in teams[below | above].iterrows():
+        ax.annotate(
+            team, (row.Discussions, row["Compliant (%)"]), textcoords="offset points", xytext=(8, -3), fontsize=9
+        )
+    ax.set_xlim(0, grid[-1])
+    ax.set_ylim(0, 100)
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+    ax.set_xlabel(f"Strategy discussions held by the team, {ch.label}")
+    ax.set_ylabel("Fully compliant discussions")
+    outside = list(teams.index[below])
+    ax.set_title(_funnel_title(outside, list(teams.index[above])), loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize="small")
+    fig.tight_layout()
+    alt = (
+        f"Funnel plot of {number(len(teams))} teams' compliance against the number of strategy discussions "
+        f"they held from {ch.label}, around the overall rate of {100 * p0:.1f}%, with 95% and 99.8% "
+        f"limits that narrow as the number grows. "
+        + "; ".join(
+            f"{t}: {row['Compliant (%)']:.1f}% of {number(row.Discussions)}, {row.Position}"
+            for t, row in teams.iterrows()
+        )
+        + "."
+    )
+    return fig, alt
+
+
+def _funnel_title(below: list, above: list) -> str:
+    if below:
+        names = " and ".join(below) if len(below) <= 2 else f"{len(below)} teams"
+        return f"{names} {'is' if len(below) == 1 else 'are'} below the funnel's lower limits"
+    if above:
+        return (
+            "No team is below the limits; "
+            + (" and ".join(above) if len(above) <= 2 else f"{len(above)} teams")
+            + " above"
+        )
+    return "Every team is within the funnel's 95% limits"
+
+
+def funnel_sentence(ch: StrategyChapter, teams: pd.DataFrame) -> str:
+    """The teams outside the limits, named, or why there is no funnel plot."""
+    w = ch.window
+    if w.empty:
+        return NONE_IN_WINDOW
+    if teams.empty:
+        if w.team.nunique() < MIN_FUNNEL_TEAMS:
+            return "All the window's discussions were held by one team, so there is no comparison between teams."
+        return "Every discussion in the window had the same outcome, so there is no funnel to compare teams against."
+    parts = []
+    for where, words in (
+        ("below 99.8%", "below the 99.8% limit (very unlikely to be chance)"),
+        ("below 95%", "below the 95% limit but within the 99.8% limit"),
+        ("above 95%", "above the 95% limit"),
+        ("above 99.8%", "above the 99.8% limit"),
+    ):
+        rows = teams[teams.Position == where]
+        if len(rows):
+            parts.append(
+                "; ".join(
+                    f"{t} ({row['Compliant (%)']:.1f}% of {number(row.Discussions)})" for t, row in rows.iterrows()
+                )
+                + f" {'is' if len(rows) == 1 else 'are'} {words}"
+            )
+    head = f"Against the overall {100 * w.compliant.mean():.1f}% for the window, "
+    small = f' Teams with fewer than {SMALL_TEAM} discussions in the window are pooled as "{OTHER_TEAMS}"' + (
+        ", and left off when the pool itself is that small, so that no count from 1 to 5 is shown."
+        if teams.attrs.get("discussions_not_shown")
+        else "."
+    )
+    if not parts:
+        return head + (
+            "every team is within the 95% limits: the differences between teams are what chance would give." + small
+        )
+    return head + ". ".join(parts) + ". The other teams are within the limits." + small
+
+
+# --------------------------------------------------------------------------------------
+# Time of day
+# --------------------------------------------------------------------------------------
+
+
+def time_of_day_table(ch: StrategyChapter) -> pd.DataFrame:
+    """Compliance and health involvement in hours, out of hours and with the time unknown."""
+    w = ch.window
+    rows = {}
+    for tod in TIMES:
+        g = w[w.time_of_day == tod]
+        if g.empty:
+            continue
+        n, k, h = len(g), int(g.compliant.sum()), int(g.health.sum())
+        c_lo, c_hi = wilson_interval(k, n)
+        h_lo, h_hi = wilson_interval(h, n)
+        rows[tod] = {
+            "Discussions": n,
+            "Compliant": k,
+            "Compliant (%)": 100 * k / n,
+            "Compliant: 95% interval": f"{c_lo:.1f}-{c_hi:.1f}",
+            "Health took part": h,
+            "Health took part (%)": 100 * h / n,
+            "Health: 95% interval": f"{h_lo:.1f}-{h_hi:.1f}",
+        }
+    t = pd.DataFrame.from_dict(rows, orient="index")
+    t.index.name = "Time of day"
+    return t
+
+
+def time_of_day_display(t: pd.DataFrame) -> pd.DataFrame:
+    """The time-of-day table turned on its side for the page: three narrow columns instead of seven wide ones."""
+    if t.empty:
+        return t
+    # Objects keep each count a whole number beside the percentages.
+    shown = t.astype(object).T
+    shown.index.name = "Measure"
+    shown.columns.name = None
+    return shown
+
+
+def time_of_day_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
+    """Health's absence in hours against out of hours, and where the discussions without health were."""
+    w = ch.window
+    if w.empty:
+        return NONE_IN_WINDOW
+    text = ""
+    if sd.IN_HOURS in t.index and sd.OUT_OF_HOURS in t.index:
+        i, o = t.loc[sd.IN_HOURS], t.loc[sd.OUT_OF_HOURS]
+        text = (
+            f"Health took part in {o['Health took part (%)']:.1f}% of the {number(o.Discussions)} discussions "
+            f"held out of hours, against {i['Health took part (%)']:.1f}% of the {number(i.Discussions)} held in "
+            f"hours; {o['Compliant (%)']:.1f}% of out-of-hours discussions were compliant against "
+            f"{i['Compliant (%)']:.1f}% in hours. "
+        )
+    no_health = w[~w.health]
+    if len(no_health):
+        ooh = int((no_health.time_of_day == sd.OUT_OF_HOURS).sum())
+        share_all = (w.time_of_day == sd.OUT_OF_HOURS).mean()
+        text += (
+            f"{number(ooh)} of the {number(len(no_health))} discussions without health were out of hours "
+            f"({ooh / len(no_health):.0%}), although only {share_all:.0%} of all discussions were."
+        )
+    unknown = int((w.time_of_day == sd.TIME_UNKNOWN).sum())
+    if unknown:
+        text += f" {number(unknown)} discussions have no recorded time and are counted in neither group."
+    return text.strip()
+
+
+@dataclass
+class HealthModel:
+    """A logistic regression of health taking part on out of hours, team and month."""
+
+    table: pd.DataFrame  # odds ratios with 95% intervals, by term
+    ooh: tuple  # odds ratio, low, high for out of hours
+    n: int
+    reference_team: str
+    pooled: list  # teams pooled into OTHER_TEAMS
+
+
+def health_model(ch: StrategyChapter) -> tuple[HealthModel | None, str]:
+    """Fit the logistic regression on the window's discussions with a known time.
+
+    Returns
+    -------
+    (HealthModel or None, str)
+        The model, and when there is none the reason in words.
+    """
+    w = ch.window
+    if w.empty:
+        return None, ""  # the section's other sentences already say the window is empty
+    d = w[w.time_of_day != sd.TIME_UNKNOWN]
+    if len(d) < MIN_MODEL_DISCUSSIONS:
+        return None, (
+            f"Only {number(len(d))} discussions in the window have a recorded time; a regression needs "
+            f"at least {MIN_MODEL_DISCUSSIONS}, so none was fitted."
+        )
+    if d.health.all() or not d.health.any() or d.time_of_day.nunique() < 2:
+        return None, (
+            "Health took part in every discussion, or in none, or all were at one time of day, "
+            "so there is nothing for a regression to explain."
+        )
+    sizes = d.team.value_counts()
+    pooled = sorted(sizes.index[sizes < MIN_MODEL_TEAM])
+    frame = pd.DataFrame(
+        {
+            "health": d.health.astype(int).to_numpy(),
+            "out_of_hours": (d.time_of_day == sd.OUT_OF_HOURS).astype(int).to_numpy(),
+            "team": d.team.where(~d.team.isin(pooled), OTHER_TEAMS).astype(str).to_numpy(),
+            # Months since the window began: one odds ratio per month, the direction of change.
+            "month": (d.month - pd.Period(ch.start, "M")).map(lambda off: off.n).astype(int).to_numpy(),
+        }
+    )
+    reference = frame.team.value_counts().sort_index().idxmax()
+    terms = ["out_of_hours"]
+    if frame.team.nunique() > 1:
+        terms.append(f"C(team, Treatment(reference={reference!r}))")
+    if frame.month.nunique() > 1:
+        terms.append("month")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a separation or convergence warning means no trustworthy model
+            fit = smf.logit("health ~ " + " + ".join(terms), frame).fit(disp=False, maxiter=200)
+    except Exception as err:  # statsmodels raises several kinds; all mean the same to the reader
+        return None, (
+            f"The regression could not be fitted reliably on this window ({type(err).__name__}): "
+            f"some group of discussions has health present in all or none."
+        )
+    ci = fit.conf_int()
+    table = pd.DataFrame(
+        {"Odds ratio": np.exp(fit.params), "95% interval: low": np.exp(ci[0]), "95% interval: high": np.exp(ci[1])}
+    ).drop(index="Intercept")
+    table.index = [_term_name(term, reference) for term in table.index]
+    first = [t for t in ("Out of hours (vs in hours)", "Each month later in the window") if t in table.index]
+    table = table.loc[first + [t for t in table.index if t not in first]]
+    table.index.name = "Compared with"
+    ooh = tuple(table.loc["Out of hours (vs in hours)"])
+    return HealthModel(table, ooh, len(frame), reference, pooled), ""
+
+
+def model_table(model: HealthModel | None) -> pd.DataFrame:
+    """The regression's odds ratios with their 95% intervals (empty without a model)."""
+    return pd.DataFrame() if model is None else model.table
+
+
+def _term_name(term: str, reference: str) -> str:
+    if term == "out_of_hours":
+        return "Out of hours (vs in hours)"
+    if term == "month":
+        return "Each month later in the window"
+    team = term.split("[T.", 1)[1].rstrip("]")
+    return f"Team: {team} (vs {reference})"
+
+
+def model_sentence(model: HealthModel | None, reason: str) -> str:
+    """The out-of-hours odds ratio in plain English."""
+    if model is None:
+        return reason
+    ratio, low, high = model.ooh
+    pooled = (
+        f" Teams with fewer than {MIN_MODEL_TEAM} discussions ({', '.join(model.pooled)}) are pooled."
+        if model.pooled
+        else ""
+    )
+    text = (
+        f"A logistic regression of whether health took part, on the {number(model.n)} discussions with a "
+        f"recorded time, allowing for team (compared with {model.reference_team}) and month: the odds of health "
+        f"taking part out of hours were **{ratio:.2f} times** those in hours (95% interval {low:.2f} to "
+        f"{high:.2f}).{pooled} "
+    )
+    if high < 1:
+        text += (
+            "Health was less likely to take part out of hours even within the same team and month, so the time "
+            "of day explains part of health's absence, not only which teams hold out-of-hours discussions."
+        )
+    elif low > 1:
+        text += "Health was more likely to take part out of hours, within the same team and month."
+    else:
+        text += (
+            "The interval includes 1, so once team and month are allowed for, the data cannot show a "
+            "difference between in hours and out of hours."
+        )
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# Recorded reasons
+# --------------------------------------------------------------------------------------
+
+
+def reasons_table(ch: StrategyChapter) -> pd.DataFrame:
+    """Recorded reasons for the window's non-compliant discussions, by time of day.
+
+    Free text recorded fewer than :data:`MIN_REASON_COUNT` times is grouped, so a one-off note
+    (which might name someone) is never printed.
+    """
+    non = ch.window[~ch.window.compliant]
+    columns = ["Discussions", "Out of hours", "% of non-compliant"]
+    if non.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="Recorded reason"))
+    text = non.non_compliance_reason.fillna("").astype(str).str.strip()
+    counts = text[text != ""].value_counts()
+    rare = counts.index[counts < MIN_REASON_COUNT]
+    reason = text.where(~text.isin(rare), OTHER_REASONS).where(text != "", NO_REASON)
+    ooh = non.time_of_day == sd.OUT_OF_HOURS
+    t = pd.DataFrame({"Discussions": reason.value_counts(), "Out of hours": reason[ooh].value_counts()}).fillna(0)
+    t = t.astype("int64")
+    # Named reasons largest first, then the grouped and the blank rows at the foot.
+    order = [
+        r
+        for r in t.sort_index().sort_values("Discussions", ascending=False, kind="stable").index
+        if r not in (OTHER_REASONS, NO_REASON)
+    ] + [r for r in (OTHER_REASONS, NO_REASON) if r in t.index]
+    t = t.loc[order]
+    t["% of non-compliant"] = (100 * t.Discussions / len(non)).round(1)
+    t.index.name = "Recorded reason"
+    return t
+
+
+def reasons_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
+    """The commonest recorded reason and how many have none."""
+    if ch.window.empty:
+        return NONE_IN_WINDOW
+    if t.empty:
+        return "Every discussion in the window was compliant, so there are no reasons to show."
+    named = t.drop(index=[OTHER_REASONS, NO_REASON], errors="ignore")
+    blank = int(t.Discussions.get(NO_REASON, 0))
+    total = int(t.Discussions.sum())
+    text = f"A reason was recorded for {number(total - blank)} of the {number(total)} non-compliant discussions."
+    if len(named):
+        top = named.index[0]
+        row = named.iloc[0]
+        text += (
+            f' The commonest is "{top}" ({number(row.Discussions)}, of which {number(row["Out of hours"])} '
+            f"out of hours)."
+        )
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# What this means
+# --------------------------------------------------------------------------------------
+
+
+def what_this_means(
+    ch: StrategyChapter, chart, teams: pd.DataFrame, model: HealthModel | None, reasons: pd.DataFrame
+) -> str:
+    """A short paragraph drawing the chapter's findings together, every number computed."""
+    w = ch.window
+    if w.empty:
+        return _no_discussions(ch) + " Choose a window that holds discussions to see the analysis."
+    non = w[~w.compliant]
+    if non.empty:
+        return f"Every one of the {number(len(w))} discussions from {ch.label} was compliant with Working Together."
+    missing = {name: int((~non[col]).sum()) for col, name in sd.AGENCIES.items()}
+    driver = max(missing, key=missing.get)
+    parts = [
+        f"Most non-compliance is about one agency: {driver} was absent from {number(missing[driver])} of the "
+        f"{number(len(non))} non-compliant discussions ({missing[driver] / len(non):.0%})."
+        if missing[driver] / len(non) > 0.5
+        else f"Non-compliance is spread across agencies: {driver}, the commonest absence, accounts for "
+        f"{number(missing[driver])} of {number(len(non))}."
+    ]
+    known = w[w.time_of_day != sd.TIME_UNKNOWN]
+    column = {name: col for col, name in sd.AGENCIES.items()}[driver]
+    absent = ~known[column]
+    in_h, out_h = absent[known.time_of_day == sd.IN_HOURS], absent[known.time_of_day == sd.OUT_OF_HOURS]
+    if len(in_h) and len(out_h):
+        lo_o, _ = wilson_interval(int(out_h.sum()), len(out_h))
+        _, hi_i = wilson_interval(int(in_h.sum()), len(in_h))
+        if lo_o > hi_i:
+            parts.append(
+                f"It is concentrated out of hours: {driver} was missing from {out_h.mean():.0%} of "
+                f"out-of-hours discussions against {in_h.mean():.0%} in hours, and the intervals do not "
+                f"overlap."
+            )
+        else:
+            parts.append(
+                f"It is not clearly concentrated out of hours ({out_h.mean():.0%} of out-of-hours "
+                f"discussions against {in_h.mean():.0%} in hours)."
+            )
+    if model is not None and driver == "health":
+        ratio, low, high = model.ooh
+        if high < 1:
+            no_health = w[~w.health]
+            ooh = int((no_health.time_of_day == sd.OUT_OF_HOURS).sum())
+            parts.append(
+                f"The regression shows this is not only about which teams work out of hours (odds ratio "
+                f"{ratio:.2f}, 95% interval {low:.2f} to {high:.2f}). Health cover for out-of-hours "
+                f"discussions is one place the gap could close: {number(ooh)} of the "
+                f"{number(len(no_health))} discussions without health were held out of hours."
+            )
+    below = list(teams.index[teams.Position.str.startswith("below")]) if not teams.empty else []
+    if below:
+        parts.append(
+            f"{' and '.join(below) if len(below) <= 3 else f'{len(below)} teams'} "
+            f"{'is' if len(below) == 1 else 'are'} below the funnel limits and would repay a closer look."
+        )
+    if chart is not None:
+        used = chart[chart.p.notna()]
+        in_window = used[(used.index.end_time >= ch.start) & (used.index.start_time <= ch.end)]
+        kinds = spc.point_variation(in_window, POLARITY) if len(in_window) else pd.Series(dtype="str")
+        if len(kinds) and kinds.str.startswith("improvement").any():
+            parts.append(
+                "The monthly chart shows special cause improvement in the window: the rise in compliance "
+                "is real, not noise."
+            )
+        elif len(kinds):
+            parts.append(
+                "The monthly chart shows no special cause improvement in the window, so the data do not "
+                "yet show compliance rising beyond its usual variation."
+            )
+    recorded = reasons.drop(index=[OTHER_REASONS, NO_REASON], errors="ignore") if not reasons.empty else reasons
+    if len(recorded):
+        parts.append(f'The commonest recorded reason is "{recorded.index[0]}".')
+    return " ".join(parts)

@@ -1,0 +1,245 @@
+"""The summary page: every indicator's icons in one matrix, and the two lists the committee reads.
+
+"What are we worried about" and "What is working well" are chosen by the rules in
+:func:`classify`, applied in order; the first rule that fits decides. Each item is a computed
+sentence with its numbers and a link to its chart on the theme page.
+
+Worried:
+  W1  the latest point is special cause concern;
+  W2  an indicator with no better direction shows special cause in its ``watch`` direction
+      (the catalogue's direction of pressure on services, e.g. more open child in need plans);
+Working well:
+  G1  the latest point is special cause improvement;
+Otherwise, common cause (or special cause with no better direction outside W2):
+  W3  assurance is "consistently fails" the target -> worried;
+  G2  assurance is "consistently passes" the target -> working well;
+  --  hit and miss, or no target: in neither list (the matrix still shows it).
+
+Variation is read before assurance because the lists are about what is changing: an
+indicator improving towards a target it cannot yet meet reliably is working well, and its
+sentence says it still fails the target.
+"""
+
+import pandas as pd
+
+from improvement_report.core.paths import resolve
+from improvement_report.core.periods import month_name
+from improvement_report.inputs.loading import load_extracts
+from improvement_report.measures.headline import headline_figures
+from improvement_report.measures.judgements import Analysis
+from improvement_report.render import icons
+from improvement_report.render.headline_table import figures_table
+from improvement_report.render.indicator_words import assurance_words, fmt, signal_words
+
+WORRIED, WORKING = "worried", "working_well"
+LIST_TITLES = {WORRIED: "What are we worried about", WORKING: "What is working well"}
+RULES = {
+    "W1": "special cause concern in the latest month",
+    "W2": "special cause in the direction that means pressure on services",
+    "G1": "special cause improvement in the latest month",
+    "W3": "consistently fails its target",
+    "G2": "consistently passes its target",
+    "": "no rule applies (common cause, and hit and miss or no target)",
+    "no_chart": "too few months to chart",
+    "no_latest": "no value for the report month",
+}
+MATRIX_ROWS = {  # variation kind: row label
+    "improvement": "Special cause improvement",
+    "concern": "Special cause concern",
+    "neither": "Special cause, no better direction",
+    "common": "Common cause",
+    "none": "Too few points",
+}
+MATRIX_COLUMNS = {
+    "pass": "Consistently passes",
+    "hit_and_miss": "Hit and miss",
+    "fail": "Consistently fails",
+    "none": "No target",
+}
+
+
+def classify(a: Analysis) -> tuple[str, str]:
+    """Which list an indicator goes in, and the rule that put it there.
+
+    Returns
+    -------
+    (str, str)
+        ``("worried" | "working_well" | "", rule)`` where ``rule`` is a key of :data:`RULES`.
+    """
+    if a.current is None:
+        return "", "no_chart"
+    if not a.has_latest:
+        return "", "no_latest"
+    kind = a.variation.split("_")[0]
+    if kind == "concern":
+        return WORRIED, "W1"
+    watch = a.info.get("watch", "")
+    if kind == "neither" and watch and a.variation.endswith(f"_{watch}"):
+        return WORRIED, "W2"
+    if kind == "improvement":
+        return WORKING, "G1"
+    if a.assurance == "fail":
+        return WORRIED, "W3"
+    if a.assurance == "pass":
+        return WORKING, "G2"
+    return "", ""
+
+
+def chart_link(a: Analysis, text: str = "chart") -> str:
+    """A MyST reference to the indicator's chart on its theme page."""
+    return f"{{ref}}`{text} <fig-{a.figure_name}>`"
+
+
+def item(a: Analysis, rule: str) -> str:
+    """One list item: the indicator, its numbers, why it is in the list, and a link to its chart."""
+    unit = a.info["unit"]
+    latest = f"{fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}"
+    target = f", target {fmt(a.target, unit)}" if a.target is not None else ""
+    text = f"**{a.name}**: {latest}{target}. {signal_words(a).capitalize()}"
+    if rule == "W2":
+        text += f"; the catalogue reads {'a rise' if a.info['watch'] == 'high' else 'a fall'} as pressure on services"
+    # The assurance always follows: it confirms the list or says what is still to do.
+    if a.assurance != "none" or rule in ("W3", "G2"):
+        text += f"; {assurance_words(a)}"
+    return f"- {text} (theme {a.info['theme']}, {chart_link(a)})."
+
+
+def lists(analyses: list[Analysis]) -> dict[str, list[tuple[Analysis, str]]]:
+    """The two lists, each as ``(analysis, rule)`` pairs in theme order."""
+    out = {WORRIED: [], WORKING: []}
+    for a in analyses:
+        where, rule = classify(a)
+        if where:
+            out[where].append((a, rule))
+    return out
+
+
+def list_markdown(chosen: list[tuple[Analysis, str]], which: str, month) -> str:
+    """A list as MyST bullets, or a sentence when no indicator fits."""
+    if not chosen:
+        return f'No indicator meets the rules for "{LIST_TITLES[which]}" in {month_name(month)}.'
+    return "\n".join(item(a, rule) for a, rule in chosen) + "\n"
+
+
+def matrix_markdown(analyses: list[Analysis], month) -> str:
+    """The icon matrix: variation (rows) by assurance (columns), indicators linked in each cell."""
+    cells: dict = {}
+    for a in analyses:
+        kind = a.variation.split("_")[0]
+        cells.setdefault((kind, a.assurance), []).append(chart_link(a, a.name) if a.chart is not None else a.name)
+    header = (
+        "| Variation | "
+        + " | ".join(f"{icons.assurance_markdown(k)} {label}" for k, label in MATRIX_COLUMNS.items())
+        + " |"
+    )
+    rows = [header, "|---" * (len(MATRIX_COLUMNS) + 1) + "|"]
+    for kind, label in MATRIX_ROWS.items():
+        if not any(k == kind for k, _ in cells):
+            continue  # an empty row says nothing
+        icon = {
+            "improvement": "improvement_high",
+            "concern": "concern_low",
+            "neither": "neither_high",
+            "common": "common_cause",
+            "none": "none",
+        }[kind]
+        row = [f"{icons.variation_markdown(icon)} {label}"]
+        row += ["; ".join(cells.get((kind, col), [])) or "-" for col in MATRIX_COLUMNS]
+        rows.append("| " + " | ".join(row) + " |")
+    caption = (
+        f"Every indicator in {month_name(month)} by its variation icon (rows; the icon shown is one "
+        f"example of the row) and its assurance icon (columns)"
+    )
+    return f"```{{table}} {caption}\n" + "\n".join(rows) + "\n```\n"
+
+
+def counts_sentence(analyses: list[Analysis], month) -> str:
+    """How many indicators there are and how many fall in each list."""
+    chosen = lists(analyses)
+    charted = sum(a.current is not None for a in analyses)
+    return (
+        f"In {month_name(month)} {len(analyses)} indicators are reported across the seven improvement "
+        f"themes; {charted} have enough months for a control chart. The rules below put "
+        f"**{len(chosen[WORRIED])}** among what we are worried about and **{len(chosen[WORKING])}** among "
+        f"what is working well; the others show no signal the rules act on."
+    )
+
+
+def reconciliation(analyses: list[Analysis]) -> pd.DataFrame:
+    """Where the rules and the source committee report place the indicators it discussed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator with a ``published_list`` in the catalogue: the report's list,
+        the rules' list, the rule and, where they differ, why.
+    """
+    rows = []
+    for a in analyses:
+        published = a.info.get("published_list", "")
+        if not published:
+            continue
+        where, rule = classify(a)
+        rows.append(
+            {
+                "Indicator": a.name,
+                "Committee report": LIST_TITLES[published],
+                "These rules": LIST_TITLES.get(where, "Neither list"),
+                "Rule": f"{rule}: {RULES[rule]}" if rule in ("W1", "W2", "W3", "G1", "G2") else RULES[rule],
+                "Why they differ": "" if where == published else difference(a, published, rule),
+            }
+        )
+    return pd.DataFrame(rows).set_index("Indicator") if rows else pd.DataFrame()
+
+
+def difference(a: Analysis, published: str, rule: str) -> str:
+    """Why the rules put an indicator on another side from the committee report, from its numbers."""
+    latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "no value"
+    if rule in ("no_chart", "no_latest"):
+        return f"{RULES[rule]}, so no rule can be applied"
+    if published == WORRIED and a.target is None:
+        return (
+            f"the report worried about the level ({latest}) but the catalogue sets no target, so no "
+            f"rule can call the level too low; the chart shows {icons.VARIATION_WORDS[a.variation]}"
+        )
+    if published == WORRIED:
+        return (
+            f"the report worried about it, but the chart shows {icons.VARIATION_WORDS[a.variation]} and it "
+            f"{icons.ASSURANCE_WORDS[a.assurance]}"
+        )
+    return (
+        f"the report saw it working well, but the chart shows {icons.VARIATION_WORDS[a.variation]} and it "
+        f"{icons.ASSURANCE_WORDS[a.assurance]}"
+    )
+
+
+def agreement_sentence(table: pd.DataFrame, report_month=None, published_month=None) -> str:
+    """How many of the committee report's placements the rules reproduce.
+
+    ``published_month`` is the month of the committee report whose lists the catalogue records;
+    when the report is for another month the sentence says so, since the data have moved since.
+    """
+    if table.empty:
+        return "The catalogue records no committee report lists to compare with."
+    same = int((table["Why they differ"] == "").sum())
+    differ = table.index[table["Why they differ"] != ""]
+    text = ""
+    if published_month and report_month and pd.Period(published_month, "M") != pd.Period(report_month, "M"):
+        text = (
+            f"The lists recorded in the catalogue are the committee report's for {month_name(published_month)}; "
+            f"this report is for {month_name(report_month)}, so some differences may come from the months "
+            f"between. "
+        )
+    text += (
+        f"The committee report placed {len(table)} of these indicators in one of the two lists; "
+        f"the rules put {same} of them on the same side."
+    )
+    if len(differ):
+        text += f" They differ for {len(differ)}: " + "; ".join(differ) + ". The table says why."
+    return text
+
+
+def headline_table(data_dir, report_month, window_start, window_end) -> pd.DataFrame:
+    """The headline figures of the landing page (same definitions), for the summary's first table."""
+    extracts = load_extracts(resolve(data_dir))
+    return figures_table(headline_figures(extracts, report_month, window_start, window_end))

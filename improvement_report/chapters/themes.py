@@ -1,0 +1,219 @@
+"""The improvement theme pages: every indicator of a theme on a Making Data Count chart.
+
+``notebooks/theme.ipynb`` is executed once per theme (``theme = 1`` ... ``7``). For each
+indicator of the theme this module draws an XmR chart with its target, names the two Making
+Data Count icons (variation and assurance, from :mod:`improvement_report.spc`) and writes the
+reading: latest value, change on the month and on the year, target, comparators and what the
+chart shows. Every sentence is computed here; the summary page reuses the same analysis.
+
+Limits follow the configuration: fixed on a baseline (by default every month shown; the demo
+fixes them on the months up to the July 2017 inspection judgement) and, for an indicator
+listed under ``rebase``, recalculated from the month a known change took effect. Icons are
+judged on the limits of the phase the latest month belongs to.
+"""
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from improvement_report.core.periods import month_name
+from improvement_report.inputs.catalogue import THEMES
+from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_analyses: used by the page)
+    Analysis,
+    Settings,
+    ThemeData,
+    _period,
+    load,
+    theme_analyses,
+)
+from improvement_report.render import display, icons
+from improvement_report.render import spc_charts as spc_plot
+from improvement_report.render.indicator_words import change_sentence, fmt, reading, target_sentence
+from improvement_report.stats import spc
+
+UNIT_LABEL = {"percent": "Per cent", "count": "Number", "rate": "Rate", "days": "Days"}
+
+
+# --------------------------------------------------------------------------------------
+# What the page shows
+# --------------------------------------------------------------------------------------
+
+
+def theme_title(theme: int) -> str:
+    """``Theme 4: Right interventions, right time (thresholds)``."""
+    return f"Theme {theme}: {THEMES[theme]}"
+
+
+def theme_intro(data: ThemeData, analyses: list[Analysis], theme: int) -> str:
+    """Opening sentence: how many indicators, and how many show each kind of signal."""
+    if not analyses:
+        return f"The indicator catalogue lists no indicators for theme {theme}."
+    charted = [a for a in analyses if a.current is not None]
+    counts = pd.Series([a.variation.split("_")[0] for a in charted]).value_counts()
+    words = {
+        "improvement": "special cause improvement",
+        "concern": "special cause concern",
+        "neither": "special cause variation with no better direction",
+        "common": "common cause variation",
+    }
+    listed = "; ".join(f"{counts[k]} {v}" for k, v in words.items() if k in counts)
+    return (
+        f"This theme has {len(analyses)} indicators, read as of **{month_name(data.month)}**. "
+        f"In the latest month: {listed or 'none can be charted'}. "
+        f"{limits_sentence(data.settings, data.month, data.catalogue['name'])}"
+    )
+
+
+def limits_sentence(settings: Settings, month, names=None) -> str:
+    """How the limits were set, from the settings, for the top of each page."""
+    month = pd.Period(month, "M")
+    end = _period(settings.baseline_end)
+    if end is None or end >= month:
+        text = "Mean and process limits are calculated from every month shown"
+    else:
+        start = _period(settings.baseline_start)
+        text = (
+            f"Mean and process limits are fixed on the months "
+            f"{'from ' + month_name(start) if start else 'from the start of each series'} to {month_name(end)}; "
+            f"later months are judged against them"
+        )
+    names = {} if names is None else names
+    rebased = [
+        f"{str(names.get(code, code)).lower()} from {month_name(m)}"
+        for code, m in settings.rebase.items()
+        if _period(m) <= month
+    ]
+    if rebased:
+        text += f"; where a change in the process is recorded they are recalculated: {'; '.join(rebased)}"
+    return text + "."
+
+
+def chart(a: Analysis):
+    """The XmR chart with its target line, and alt text; (None, "") without a chart."""
+    if a.chart is None:
+        return None, ""
+    unit = a.info["unit"]
+    value_format = "{:.0f}%" if unit == "percent" else "{:,.0f}" if unit == "count" else "{:,.1f}"
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    title = f"{a.name}: {fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}, {icons.VARIATION_WORDS[a.variation]}"
+    spc_plot.plot_xmr(
+        a.chart,
+        ax,
+        title="\n".join(textwrap.wrap(title, 80)),
+        ylabel=UNIT_LABEL[unit],
+        target=a.target,
+        polarity=a.info["polarity"],
+        value_format=value_format,
+    )
+    baseline_end = a.chart.data.index.get_loc(a.chart.baseline_end) if a.rebased_at is None else None
+    if baseline_end is not None and baseline_end < len(a.chart.data) - 1:
+        # Mark where the fixed limits stop being calculated and start being applied.
+        x = a.chart.baseline_end.to_timestamp()
+        ax.axvline(x, color="#0b0c0c", linewidth=0.8, linestyle="-.")
+        ax.annotate(
+            "baseline ends",
+            xy=(x, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3, -10),
+            textcoords="offset points",
+            ha="right",
+            fontsize="small",
+        )
+    if a.rebased_at is not None:
+        ax.axvline(a.rebased_at.to_timestamp(), color="#0b0c0c", linewidth=0.8, linestyle="-.")
+        ax.annotate(
+            "limits recalculated",
+            xy=(a.rebased_at.to_timestamp(), 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -10),
+            textcoords="offset points",
+            fontsize="small",
+        )
+    fig.tight_layout()
+    alt = spc_plot.describe_xmr(a.chart, a.info["polarity"], a.name, value_format=value_format)
+    if a.target is not None:
+        alt += f" The target is {fmt(a.target, unit)}."
+    return fig, alt
+
+
+def chart_table(a: Analysis) -> pd.DataFrame:
+    """The points behind the chart, for download: value, mean, limits, signal."""
+    if a.chart is None:
+        return pd.DataFrame()
+    d = a.chart.data
+    t = pd.DataFrame(
+        {
+            "value": d["value"],
+            "mean": d["mean"].round(2),
+            "lower_limit": d["lcl"].round(2),
+            "upper_limit": d["ucl"].round(2),
+            "variation": spc.point_variation(a.chart, a.info["polarity"]),
+        }
+    )
+    t.index = pd.PeriodIndex(d.index, freq="M").strftime("%Y-%m")
+    t.index.name = "month"
+    return t
+
+
+def icons_line(a: Analysis) -> str:
+    """The two icons with their meaning in words beside them."""
+    return (
+        f"{icons.variation_markdown(a.variation)} {icons.assurance_markdown(a.assurance)} "
+        f"Variation: **{icons.VARIATION_WORDS[a.variation]}**. Assurance: **{icons.ASSURANCE_WORDS[a.assurance]}**."
+    )
+
+
+def indicator_markdown(a: Analysis) -> str:
+    """Heading, icons, figures and reading for one indicator (the chart follows it)."""
+    if a.series.empty:
+        return f"### {a.name}\n\nThere are no values for this indicator up to {month_name(a.month)}.\n"
+    return f"### {a.name}\n\n{icons_line(a)}\n\n{change_sentence(a)} {target_sentence(a)}\n\n{reading(a)}\n"
+
+
+def caption(a: Analysis) -> str:
+    """The figure caption, naming the download."""
+    return (
+        f"XmR chart of {a.name.lower()[0] + a.name[1:]} each month, with Making Data Count signals"
+        f"{' and the target' if a.target is not None else ''}. The monthly points: "
+        f"{{download}}`{a.figure_name}.csv <downloads/{a.figure_name}.csv>`."
+    )
+
+
+def table_caption(data: ThemeData, theme: int) -> str:
+    """Caption of the theme's summary table."""
+    return (
+        f"Theme {theme} indicators in {month_name(data.month)}: latest value, target and the two "
+        f"Making Data Count icons (each name links to its chart)"
+    )
+
+
+def summary_markdown(analyses: list[Analysis], caption_text: str) -> str:
+    """A MyST table, one row per indicator: latest value, target, the two icons and the reading."""
+    if not analyses:
+        return ""
+    rows = ["| Indicator | Latest | Target | Variation | Assurance |", "|---|---:|---:|---|---|"]
+    for a in analyses:
+        latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "-"
+        link = f"{{ref}}`{a.name} <fig-{a.figure_name}>`" if a.chart is not None else a.name
+        rows.append(
+            f"| {link} | {latest} | {fmt(a.target, a.info['unit'])} | "
+            f"{icons.variation_markdown(a.variation)} {icons.VARIATION_WORDS[a.variation]} | "
+            f"{icons.assurance_markdown(a.assurance)} {icons.ASSURANCE_WORDS[a.assurance]} |"
+        )
+    return f"```{{table}} {caption_text}\n" + "\n".join(rows) + "\n```\n"
+
+
+def indicator_sections(analyses: list[Analysis]) -> str:
+    """Every indicator's section as one MyST text, saving each chart and its CSV on the way.
+
+    The notebook shows the result with one call, so the template needs no loop.
+    """
+    parts = []
+    for a in analyses:
+        parts.append(indicator_markdown(a))
+        fig, alt = chart(a)
+        if fig is not None:
+            display.download(chart_table(a), a.figure_name)
+            parts.append(display.figure(fig, a.figure_name, alt, caption(a)).data)
+    return "\n".join(parts)

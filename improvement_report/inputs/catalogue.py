@@ -1,0 +1,106 @@
+"""The indicator catalogue: what each code in ``indicators.csv`` means and how to judge it.
+
+One row per dashboard indicator (``data/indicator_catalogue.csv``): its name, the improvement
+theme it belongs to, unit, polarity, target and comparators. The catalogue is part of the
+input, so it is checked as strictly as the extracts and fails the same way.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from improvement_report.core import paths
+
+THEMES: dict[int, str] = {
+    1: "Turnaround priority: drive sustainable practice improvement at pace",
+    2: "Governance, leadership and partnership",
+    3: "Embedding practice leadership",
+    4: "Right interventions, right time (thresholds)",
+    5: "Improving assessment for children",
+    6: "Improving planning for children",
+    7: "Effective communications and engagement to drive culture change",
+}
+UNITS = ("count", "percent", "days", "rate")
+POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+NUMERIC = ("target", "comparator_statistical_neighbours", "comparator_england", "comparator_previous_year")
+COLUMNS = ("code", "name", "theme", "unit", "polarity", *NUMERIC, "comparator_source", "published_paragraph")
+#: Optional columns, blank when absent. ``watch``: for an indicator with no better direction,
+#: the direction ("high" or "low") that means pressure on services, which the summary's
+#: "What are we worried about" rule looks for. ``published_list``: the list the source
+#: committee report put the indicator in ("worried" or "working_well"), so the summary can
+#: show where its rules and the report differ.
+OPTIONAL = {"watch": ("high", "low"), "published_list": ("worried", "working_well")}
+_CODE = r"[a-z][a-z0-9_]*"
+
+
+def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check the indicator catalogue.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The catalogue CSV; by default ``paths.CATALOGUE_PATH``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``code``; ``theme`` is an integer, target and comparators are floats
+        (NaN when blank), the other columns text (the optional ``watch`` and
+        ``published_list`` are empty text when the file lacks them).
+
+    Raises
+    ------
+    improvement_report.inputs.loading.DataContractError
+        Listing every problem found: missing columns, empty or malformed codes, repeated
+        codes, themes outside 1-7, unknown units or polarities, non-numeric targets, and
+        optional columns holding a value they do not allow.
+    """
+    # Imported here so that the catalogue can be read by tools that never load extracts.
+    from improvement_report.inputs.loading import DataContractError, Problem
+
+    path = Path(path) if path is not None else paths.CATALOGUE_PATH
+    name = path.name
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise DataContractError([Problem(name, None, [], f"cannot be read: {error}")]) from None
+    # Same header rules as the extracts: case-insensitive, spaces trimmed, extra columns ignored.
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataContractError([Problem(name, c, [], "required column is missing") for c in missing])
+    for column in OPTIONAL:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame.loc[:, [*COLUMNS, *OPTIONAL]].apply(lambda col: col.str.strip())
+    frame.index = frame.index + 2  # spreadsheet rows: the header is row 1
+
+    problems = []
+
+    def check(column: str, bad: pd.Series, rule: str) -> None:
+        if bad.any():
+            problems.append(Problem(name, column, [int(i) for i in frame.index[bad]], rule))
+
+    code = frame["code"]
+    check("code", ~code.str.fullmatch(_CODE), "must be a snake_case code: a-z, 0-9 and _")
+    check("code", code.duplicated(keep=False) & code.ne(""), "must be unique in the catalogue")
+    check("name", frame["name"].eq(""), "must not be empty")
+    check("theme", ~frame["theme"].isin([str(t) for t in THEMES]), "must be a theme number, 1 to 7")
+    check("unit", ~frame["unit"].isin(UNITS), f"must be one of {', '.join(UNITS)}")
+    check("polarity", ~frame["polarity"].isin(POLARITIES), f"must be one of {', '.join(POLARITIES)}")
+    for column, allowed in OPTIONAL.items():
+        check(column, ~frame[column].isin(["", *allowed]), f"must be empty or one of {', '.join(allowed)}")
+    check(
+        "watch",
+        frame["watch"].ne("") & frame["polarity"].ne("neutral"),
+        "is only for neutral indicators (polarity already says which way is worse)",
+    )
+    numbers = {}
+    for column in NUMERIC:
+        numbers[column] = pd.to_numeric(frame[column].where(frame[column].ne("")), errors="coerce")
+        check(column, frame[column].ne("") & numbers[column].isna(), "must be a number or empty")
+    if problems:
+        raise DataContractError(problems)
+
+    out = frame.assign(theme=frame["theme"].astype(int), **numbers)
+    return out.set_index("code")

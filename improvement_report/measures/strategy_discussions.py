@@ -1,0 +1,111 @@
+"""Strategy discussions: Working Together compliance and time of day, as the contract defines them.
+
+Compliant when children's social care, police and health all took part. Out of hours when
+held before 09:00 or at/after 17:00 on a weekday, or at any time on a Saturday, Sunday or an
+England bank holiday; a discussion with no recorded time is "time unknown", never in or out.
+"""
+
+import numpy as np
+import pandas as pd
+
+from improvement_report.core.periods import in_date_window, pct
+from improvement_report.inputs.bank_holidays import is_bank_holiday
+from improvement_report.measures.histograms import counts_by_month_and_text
+
+IN_HOURS, OUT_OF_HOURS, TIME_UNKNOWN = "In hours", "Out of hours", "Time unknown"
+
+
+def compliant(discussions: pd.DataFrame) -> pd.Series:
+    """Mask of discussions with CSC, police and health all taking part."""
+    return discussions.csc & discussions.police & discussions.health
+
+
+def time_of_day(discussions: pd.DataFrame) -> pd.Series:
+    """Classify each discussion as in hours, out of hours or time unknown."""
+    held = discussions.held_at
+    minutes = held.dt.hour * 60 + held.dt.minute
+    closed_day = (held.dt.day_of_week >= 5) | is_bank_holiday(held)
+    outside = closed_day | (minutes < 9 * 60) | (minutes >= 17 * 60)
+    label = np.where(~discussions.time_known, TIME_UNKNOWN, np.where(outside, OUT_OF_HOURS, IN_HOURS))
+    return pd.Series(label, index=discussions.index, name="time_of_day")
+
+
+def in_window(discussions: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Discussions held on a date from ``start`` to ``end`` inclusive."""
+    return discussions[in_date_window(discussions.held_at, start, end)]
+
+
+def headline(discussions: pd.DataFrame, start, end) -> dict:
+    """The ``strategy_discussions`` block of the headline figures for a window."""
+    w = in_window(discussions, start, end)
+    n = len(w)
+    n_compliant = int(compliant(w).sum())
+    return {
+        "discussions": n,
+        "children": int(w.children.sum()),
+        "compliant": n_compliant,
+        "compliant_pct": pct(n_compliant, n),
+        "no_csc": int((~w.csc).sum()),
+        "no_police": int((~w.police).sum()),
+        "no_health": int((~w.health).sum()),
+        # empty education means not recorded, counted as not involved
+        "with_education_pct": pct(int(w.education.fillna(False).sum()), n),
+    }
+
+
+AGENCIES = {"csc": "children's social care", "police": "police", "health": "health"}
+
+
+def _and_list(names: list) -> str:
+    """``"police"``, ``"police and health"``, ``"a, b and c"``; ``"none"`` for no names."""
+    if not names:
+        return "none"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def absent_combination(discussions: pd.DataFrame) -> pd.Series:
+    """Name the set of statutory agencies missing from each discussion.
+
+    Parameters
+    ----------
+    discussions : pandas.DataFrame
+        With the boolean flags ``csc``, ``police`` and ``health``.
+
+    Returns
+    -------
+    pandas.Series of str
+        ``"none"`` for a compliant discussion, otherwise the absent agencies in the order
+        CSC, police, health (e.g. ``"police and health"``). Every
+        discussion gets exactly one label, so the counts by label add up to the whole.
+    """
+    absent = pd.DataFrame(
+        {name: ~discussions[col].astype(bool) for col, name in AGENCIES.items()}, index=discussions.index
+    )
+    if absent.empty:  # apply on no rows would return a frame, not a series
+        return pd.Series([], index=discussions.index, dtype="str", name="absent")
+    labels = absent.apply(lambda row: _and_list([name for name, gone in row.items() if gone]), axis=1)
+    return labels.astype("str").rename("absent")
+
+
+def compliance_by_month_team(discussions: pd.DataFrame) -> pd.DataFrame:
+    """Discussions and compliant discussions for each month and team.
+
+    Counted as histograms of an integer key over row chunks in threads
+    (:func:`~improvement_report.measures.histograms.counts_by_month_and_text`), so ten million
+    discussions take well under a second.
+
+    Parameters
+    ----------
+    discussions : pandas.DataFrame
+        Validated ``strategy_discussions`` frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``month`` (Period) and ``team``, in that order, one row for each pair with a
+        discussion: ``discussions``, ``compliant`` (int64) and ``compliant_pct`` (0-100, unrounded).
+    """
+    out = counts_by_month_and_text(discussions.held_at, discussions.team, compliant(discussions))
+    out = out.rename(columns={"rows": "discussions", "flagged": "compliant"})
+    out["compliant_pct"] = 100 * out.compliant / out.discussions
+    return out

@@ -1,0 +1,127 @@
+"""What notebooks show: sentences, accessible tables, charts with alt text, downloads.
+
+Charts are saved as PNG under ``figures/`` beside the executed notebook and shown through a
+MyST figure directive, so each carries its alt text and caption into the HTML. Files are
+written relative to the notebook's folder: papermill and nbval both run kernels there.
+"""
+
+import html
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+from improvement_report.core.paths import DOWNLOADS_DIRNAME, FIGURES_DIRNAME
+
+FIGURES = Path(FIGURES_DIRNAME)
+DOWNLOADS = Path(DOWNLOADS_DIRNAME)
+# No software version or date inside the PNG: identical bytes on every rebuild.
+PNG_METADATA = {"Software": None}
+
+
+def say(text: str) -> Markdown:
+    """Markdown for the reader (MyST, so roles and directives work)."""
+    return Markdown(text)
+
+
+def figure(fig, name: str, alt: str, caption: str) -> Markdown:
+    """Save ``fig`` as ``figures/<name>.png`` and return it as a MyST figure with alt text.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    name : str
+        File stem, also the figure's label for cross-references.
+    alt : str
+        Alt text: what the chart shows and its latest value, generated from the data.
+    caption : str
+        Caption shown under the chart.
+    """
+    if fig is None:  # nothing to draw: the surrounding text says why
+        return Markdown("")
+    FIGURES.mkdir(exist_ok=True)
+    path = FIGURES / f"{name}.png"
+    fig.savefig(path, format="png", metadata=PNG_METADATA, bbox_inches="tight")
+    plt.close(fig)
+    alt_line = " ".join(alt.split())
+    return Markdown(f"```{{figure}} {path.as_posix()}\n:alt: {alt_line}\n:name: fig-{name}\n\n{caption}\n```\n")
+
+
+def _cell(value, number_format: str) -> tuple[str, bool]:
+    """Text for one table cell, and whether it is a number (numbers are right-aligned)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "", False
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value), False
+    if isinstance(value, int):
+        return f"{value:,}", True
+    return number_format.format(value), True
+
+
+def table(
+    df: pd.DataFrame,
+    caption: str,
+    number_format: str = "{:,.1f}",
+    index: bool = True,
+    when_empty: str | None = None,
+    row_formats: dict | None = None,
+) -> HTML:
+    """An HTML table with a caption, header cells with scope, and right-aligned numbers.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Values to show; integers get thousands separators, floats ``number_format``.
+    caption : str
+        Says what the table is.
+    number_format : str
+        Format for non-integer numbers.
+    index : bool
+        Whether to show the index as the first (row header) column.
+    when_empty : str, optional
+        What to say when there are no rows (default: that there is nothing for this period).
+    row_formats : dict, optional
+        Row label -> format for that row's non-integer numbers, where rows mix measures.
+    """
+    if df.empty:
+        text = f"{caption}: nothing to show for this period." if when_empty is None else when_empty
+        return HTML(f"<p><em>{html.escape(text)}</em></p>" if text else "")
+    head = ([html.escape(str(df.index.name or ""))] if index else []) + [html.escape(str(c)) for c in df.columns]
+    rows = []
+    for label, values in zip(df.index, df.itertuples(index=False)):
+        cells = [f'<th scope="row">{html.escape(str(label))}</th>'] if index else []
+        fmt = (row_formats or {}).get(label, number_format)
+        for v in values:
+            text, numeric = _cell(v, fmt)
+            align = ' style="text-align: right"' if numeric else ""
+            cells.append(f"<td{align}>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    header = "".join(f'<th scope="col">{h}</th>' for h in head)
+    return HTML(
+        f'<table class="report-table"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def download(df: pd.DataFrame, name: str) -> Path:
+    """Write the table behind a chart as ``downloads/<name>.csv`` for readers to download."""
+    DOWNLOADS.mkdir(exist_ok=True)
+    path = DOWNLOADS / f"{name}.csv"
+    df.to_csv(path, lineterminator="\n")
+    return path
+
+
+def synthetic_notice(synthetic: bool) -> Markdown:
+    """The notice every page carries when the report is built on the demo data."""
+    if not synthetic:
+        return Markdown("")
+    return Markdown(
+        "```{important}\nThese figures come from **synthetic demo data**, not from any child's record. "
+        "The demo was generated to be realistic and was calibrated so that the report reproduces the "
+        "figures published in Barnet's committee report for November-December 2017; where a figure "
+        "was tuned to the published one, the methods page says so.\n```\n"
+    )

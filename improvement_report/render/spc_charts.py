@@ -1,0 +1,272 @@
+"""Draw XmR charts in the Making Data Count style, and describe them in words.
+
+Special-cause points change marker shape as well as colour, so a reader who cannot tell
+the colours apart, or who prints in black and white, still sees the signal:
+
+=================  ====================  =============================
+Meaning            Colour                Marker
+=================  ====================  =============================
+Common cause       ``GREY``              circle
+Improvement        ``IMPROVEMENT``       triangle, up if high, down if low
+Concern            ``CONCERN``           square
+Neither (neutral)  ``DARK_PINK``         diamond
+=================  ====================  =============================
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+from improvement_report.render import style
+from improvement_report.stats.spc import XmR, point_variation
+
+# (gid, legend label, colour, marker) for each kind of point; the gid lets tests and
+# callers find the artists again.
+NEITHER = "Special cause: neither better nor worse"
+MARKERS = {
+    "common_cause": ("spc-common-cause", "Common cause variation", style.COMMON_CAUSE, "o"),
+    "improvement_high": ("spc-improvement", "Special cause: improvement", style.IMPROVEMENT, "^"),
+    "improvement_low": ("spc-improvement", "Special cause: improvement", style.IMPROVEMENT, "v"),
+    "concern_high": ("spc-concern", "Special cause: concern", style.CONCERN, "s"),
+    "concern_low": ("spc-concern", "Special cause: concern", style.CONCERN, "s"),
+    "neither_high": ("spc-neither", NEITHER, style.DARK_PINK, "D"),
+    "neither_low": ("spc-neither", NEITHER, style.DARK_PINK, "D"),
+}
+MEAN_COLOUR = style.TURQUOISE
+LIMIT_COLOUR = style.GREY
+TARGET_COLOUR = style.DARK_PINK
+#: Most date labels on the x axis before they start to crowd at the book's figure width.
+MAX_DATE_LABELS = 6  # the legend sits beside the plot, leaving room for about six labels
+
+
+def _x_values(index: pd.Index):
+    """Plot positions for the index: timestamps for dates and periods, otherwise as is."""
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    return index
+
+
+def _month_interval(dates: pd.DatetimeIndex) -> int:
+    """A tidy number of months between date labels so at most MAX_DATE_LABELS show."""
+    span = (dates.max().year - dates.min().year) * 12 + dates.max().month - dates.min().month + 1
+    for interval in (1, 2, 3, 4, 6, 12, 24, 60):
+        if math.ceil(span / interval) <= MAX_DATE_LABELS:
+            return interval
+    return 120
+
+
+def plot_xmr(
+    result: XmR,
+    ax,
+    *,
+    title: str,
+    ylabel: str,
+    target: float | None = None,
+    polarity: str = "neutral",
+    value_format="{:,.0f}",
+    date_format="%b %Y",
+) -> None:
+    """Draw an XmR chart onto ``ax``.
+
+    Parameters
+    ----------
+    result : XmR
+        From :func:`improvement_report.stats.spc.xmr`.
+    ax : matplotlib.axes.Axes
+    title : str
+        Chart title, left-aligned; state the finding.
+    ylabel : str
+    target : float, optional
+        Drawn as a dotted line labelled "Target".
+    polarity : {"higher_is_better", "lower_is_better", "neutral"}, default "neutral"
+        Decides whether special-cause points show as improvement, concern or neither.
+    value_format : str, default "{:,.0f}"
+        ``str.format`` pattern for y tick labels, e.g. ``"{:.0%}"`` for proportions.
+    date_format : str, default "%b %Y"
+        ``strftime`` pattern for x tick labels when the index holds dates.
+
+    Notes
+    -----
+    Artists carry gids (``spc-values``, ``spc-mean``, ``spc-limits``, ``spc-target`` and
+    one per kind of point in :data:`MARKERS`) so they can be found again.
+    """
+    data = result.data
+    x = _x_values(data.index)
+    values = data["value"].to_numpy()
+    kinds = point_variation(result, polarity).to_numpy()
+
+    ax.plot(x, values, color=style.GREY, linewidth=1.5, zorder=2, gid="spc-values")
+    handles = []
+    # One artist per marker style: common cause first so the legend reads in that order.
+    for kind, (gid, label, colour, marker) in MARKERS.items():
+        chosen = kinds == kind
+        if not chosen.any():
+            continue
+        special = kind != "common_cause"
+        (points,) = ax.plot(
+            x[chosen],
+            values[chosen],
+            linestyle="none",
+            marker=marker,
+            markersize=8 if special else 5,
+            color=colour,
+            markeredgecolor="white" if special else colour,
+            zorder=4 if special else 3,
+            label=label,
+            gid=gid,
+        )
+        if label not in [h.get_label() for h in handles]:
+            handles.append(points)
+
+    (mean_line,) = ax.plot(x, data["mean"], color=MEAN_COLOUR, linewidth=1.5, zorder=1, label="Mean", gid="spc-mean")
+    (limit_line,) = ax.plot(
+        x,
+        data["ucl"],
+        color=LIMIT_COLOUR,
+        linestyle="--",
+        linewidth=1,
+        zorder=1,
+        label="Process limits",
+        gid="spc-limits",
+    )
+    ax.plot(x, data["lcl"], color=LIMIT_COLOUR, linestyle="--", linewidth=1, zorder=1, gid="spc-limits")
+    handles += [mean_line, limit_line]
+
+    if target is not None and not pd.isna(target):
+        target_line = ax.axhline(
+            target,
+            color=TARGET_COLOUR,
+            linestyle=":",
+            linewidth=1.5,
+            zorder=1,
+            label="Target",
+            gid="spc-target",
+        )
+        # Name the line on the chart too, so it reads without the legend.
+        ax.annotate(
+            "Target",
+            xy=(1, target),
+            xycoords=ax.get_yaxis_transform(),
+            xytext=(-2, 3),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            color=TARGET_COLOUR,
+            fontsize="small",
+        )
+        handles.append(target_line)
+
+    if isinstance(x, pd.DatetimeIndex):
+        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=_month_interval(x)))
+        ax.xaxis.set_minor_locator(mdates.MonthLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(date_format))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: value_format.format(v)))
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+
+
+def _format_label(label, date_format: str) -> str:
+    if isinstance(label, pd.Period):
+        label = label.to_timestamp()
+    if isinstance(label, pd.Timestamp):
+        return label.strftime(date_format)
+    return str(label)
+
+
+def _streak_length(flags: np.ndarray) -> int:
+    """How many Trues in a row end the array."""
+    falses = np.flatnonzero(~flags)
+    return len(flags) if falses.size == 0 else len(flags) - 1 - int(falses[-1])
+
+
+def _latest_reason(data: pd.DataFrame) -> str:
+    """Plain-English reason the latest point is, or is not, a signal."""
+    latest = data.iloc[-1]
+    values = data["value"].to_numpy()
+    high = latest["direction"] == "high"
+    above_below = "above" if high else "below"
+    if latest["beyond_limits"]:
+        return f"is {above_below} the {'upper' if high else 'lower'} limit"
+    if latest["two_of_three"]:
+        return (
+            f"is, like another of the last three points, close to the "
+            f"{'upper' if high else 'lower'} limit (more than two sigma {above_below} the mean)"
+        )
+    if latest["run"]:
+        side = values > latest["mean"] if high else values < latest["mean"]
+        return f"is the latest of {_streak_length(side)} points in a row {above_below} the mean"
+    if latest["trend"]:
+        steps = np.diff(values) > 0 if high else np.diff(values) < 0
+        word = "higher" if high else "lower"
+        return f"is the latest of {_streak_length(steps) + 1} points in a row each {word} than the one before"
+    return "is within the process limits with no other signal"
+
+
+def describe_xmr(
+    result: XmR,
+    polarity: str,
+    unit_label: str,
+    *,
+    value_format: str = "{:,.0f}",
+    date_format: str = "%B %Y",
+) -> str:
+    """Describe an XmR chart in one or two plain-English sentences, for alt text.
+
+    Parameters
+    ----------
+    result : XmR
+    polarity : {"higher_is_better", "lower_is_better", "neutral"}
+    unit_label : str
+        What is measured, starting the sentence, e.g. ``"Open CAFs"``.
+    value_format : str, default "{:,.0f}"
+        ``str.format`` pattern for numbers.
+    date_format : str, default "%B %Y"
+        ``strftime`` pattern for dates.
+
+    Returns
+    -------
+    str
+        e.g. "Open CAFs each month from April 2015 to March 2018; mean 700, process
+        limits 640 to 760. The latest value, 614 in March 2018, is below the lower limit:
+        special cause concern."
+    """
+    data = result.data
+    fmt = value_format.format
+    first = _format_label(data.index[0], date_format)
+    last = _format_label(data.index[-1], date_format)
+    x = _x_values(data.index)
+    # Say "each month" only when the points really are about a month apart.
+    monthly = isinstance(x, pd.DatetimeIndex) and len(x) > 1
+    if monthly:
+        monthly = 27 <= x.to_series().diff().dt.days.median() <= 31
+    period = " each month" if monthly else ""
+    sentence = (
+        f"{unit_label}{period} from {first} to {last}; mean {fmt(result.mean)}, "
+        f"process limits {fmt(result.lcl)} to {fmt(result.ucl)}"
+    )
+    if result.baseline_points < len(data):
+        sentence += (
+            f" (fixed on the {result.baseline_points} points from "
+            f"{_format_label(result.baseline_start, date_format)} to "
+            f"{_format_label(result.baseline_end, date_format)})"
+        )
+
+    kind = point_variation(result, polarity).iloc[-1]
+    if kind == "common_cause":
+        meaning = "common cause variation"
+    elif kind.startswith("neither"):
+        meaning = "special cause variation, neither improvement nor concern"
+    else:
+        meaning = f"special cause {kind.split('_')[0]}"
+    latest = data.iloc[-1]
+    return (
+        f"{sentence}. The latest value, {fmt(latest['value'])} in "
+        f"{_format_label(data.index[-1], date_format)}, {_latest_reason(data)}: "
+        f"{meaning}."
+    )

@@ -1,0 +1,54 @@
+"""Making Data Count in words: the one source of the SPC sentences and point thresholds."""
+
+from improvement_report.render.wording import number
+from improvement_report.stats import spc
+
+MIN_SPC_POINTS = 2
+RELIABLE_SPC_POINTS = 12  # Making Data Count: fewer points than this make the limits unreliable
+
+
+def icon_words(icon: str) -> str:
+    """The variation icon's name in words, with its side."""
+    return {
+        "common_cause": "common cause variation",
+        "improvement_high": "special cause improvement (high)",
+        "improvement_low": "special cause improvement (low)",
+        "concern_high": "special cause concern (high)",
+        "concern_low": "special cause concern (low)",
+        "neither_high": "special cause variation (high)",
+        "neither_low": "special cause variation (low)",
+    }[icon]
+
+
+def spc_reading(result: spc.XmR | None, what: str) -> str:
+    """Which Making Data Count rules fire in the latest months, in words."""
+    if result is None:
+        return f"There are too few months of {what} for a control chart (at least {MIN_SPC_POINTS} are needed)."
+    short = (
+        f" The limits rest on only {len(result.data)} months, so read them with caution."
+        if len(result.data) < RELIABLE_SPC_POINTS
+        else ""
+    )
+    d = result.data
+    recent = d.iloc[-6:]
+    rules = {
+        "beyond_limits": "a point beyond the process limits",
+        "run": "a run of 7 or more on one side of the mean",
+        "trend": "a trend of 7 or more rising or falling",
+        "two_of_three": "two of three points beyond 2 sigma",
+    }
+    fired = [text for col, text in rules.items() if recent[col].any()]
+    latest = d.iloc[-1]
+    where = (
+        f"The latest value, {number(latest.value)}, is "
+        f"{'above' if latest.value > result.mean else 'below'} the mean of {number(result.mean)} "
+        f"(process limits {number(result.lcl)} to {number(result.ucl)})."
+    )
+    if not fired:
+        return (
+            f"{where} No Making Data Count rule fires in the last six months of {what}: common cause variation.{short}"
+        )
+    return (
+        f"{where} In the last six months of {what} the chart shows {', and '.join(fired)}: "
+        f"special cause variation.{short}"
+    )
