@@ -1,0 +1,82 @@
+"""Data text is data: make any string from an extract, the catalogue or a configuration inert.
+
+A team name, a locality, a reason or the authority's name is put into the report's sentences,
+which MyST parses as Markdown (roles, directives, math, links, raw HTML) and the browser then
+parses as HTML. :func:`escape` makes such a string safe in both at once: it keeps letters,
+digits, spaces and commas, and writes every other character as an HTML numeric character
+reference (``<`` as ``&#60;``). CommonMark treats a character reference as the literal character,
+never as markup (spec 2.5), so ``&#96;&#96;&#96;{raw} html`` is text, not a directive; and the
+browser shows ``&#60;script&#62;`` as the text ``<script>``, never as an element. Line breaks and
+other control characters become single spaces first, so a value can never start a line of its
+own (a fence, a directive, a heading or a list).
+
+Where a renderer escapes by itself (an HTML table cell through ``html.escape``, a directive's
+``:alt:`` option, the book's title in ``_config.yml``), use :func:`one_line` instead: character
+references would be shown there as they are written.
+
+Neither function makes a string safe as a URL, inside ``<script>`` or ``<style>``, or in a code
+span: data text is never put there.
+"""
+
+import math
+import unicodedata
+
+# Kept as they are: nothing in Markdown, MyST or HTML gives them a meaning mid-sentence.
+_PLAIN_PUNCTUATION = frozenset(" ,")
+# Bidirectional embeddings, overrides and isolates: they can make published text read in an
+# order other than the one stored ("Trojan Source"); dropped, not shown.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def one_line(value) -> str:
+    """The value as one line of plain text, without control characters.
+
+    Every line break (``\\n``, ``\\r``, ``\\u2028``, ...), tab and other control character becomes
+    a space, runs of spaces become one, bidirectional controls are dropped, and the ends are
+    trimmed. ``None`` and a missing number (NaN) give an empty string.
+
+    Parameters
+    ----------
+    value : object
+        Any value; it is converted with ``str``.
+
+    Returns
+    -------
+    str
+        Text with no character that could start a new line or hide another.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = "".join(
+        "" if ch in _BIDI_CONTROLS else " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in str(value)
+    )
+    return " ".join(text.split())
+
+
+def escape(value) -> str:
+    """A string from data, the catalogue or a configuration, safe inside MyST Markdown and HTML.
+
+    Letters, digits, spaces and commas are kept; every other character is written as a numeric
+    character reference, which MyST and browsers both show as the character itself and never
+    read as markup. The text is made one line first (see :func:`one_line`).
+
+    Parameters
+    ----------
+    value : object
+        Any value; it is converted with ``str``.
+
+    Returns
+    -------
+    str
+        Text to put into a sentence passed to ``display.say`` (or into HTML text or a quoted
+        attribute value); readers see the original text, made one line.
+
+    Examples
+    --------
+    >>> escape("EDT <script>alert(1)</script>")
+    'EDT &#60;script&#62;alert&#40;1&#41;&#60;&#47;script&#62;'
+    >>> escape("Barnet, North")
+    'Barnet, North'
+    """
+    return "".join(ch if ch.isalnum() or ch in _PLAIN_PUNCTUATION else f"&#{ord(ch)};" for ch in one_line(value))
