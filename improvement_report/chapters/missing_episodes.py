@@ -8,15 +8,12 @@ output is a count, a share or a summary statistic.
 """
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from statsmodels.discrete.discrete_model import NegativeBinomial
-from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
@@ -31,7 +28,9 @@ from improvement_report.render.spc_words import (  # the same Making Data Count 
 )
 from improvement_report.render.wording import number, percent
 from improvement_report.stats import spc
+from improvement_report.stats.count_models import GroupRateRatio, group_rate_ratio
 from improvement_report.stats.proportions import wilson_interval
+from improvement_report.stats.survival import KaplanMeier, LogRank, kaplan_meier, log_rank
 
 GROUPS = ("home", "care")
 LABEL = {"home": "From home", "care": "From care"}
@@ -355,58 +354,17 @@ def frequency_table(ch: MissingChapter) -> pd.DataFrame:
     return t
 
 
-@dataclass
-class FrequencyModel:
-    """Negative binomial (NB2) model of episodes per child, care against home."""
-
-    rate_ratio: float
-    low: float
-    high: float
-    p_value: float
-    alpha: float  # over-dispersion: variance = mean + alpha * mean^2
-    alpha_low: float
-    alpha_high: float
-    children: dict
-
-
-def frequency_model(ch: MissingChapter) -> FrequencyModel | None:
-    """Fit episodes per child ~ care with a negative binomial; None when the data cannot support it.
+def frequency_model(ch: MissingChapter) -> GroupRateRatio | None:
+    """Episodes per child, care against home, over the 12 months (negative binomial); None without one.
 
     Only children who went missing are in the data, so the counts start at 1 and the ratio
-    compares episodes per missing child, the committee's question. The dispersion parameter
-    is estimated with the mean, so the interval allows for a few children with many episodes.
+    compares episodes per missing child, the committee's question.
     """
-    frames = []
-    for g in GROUPS:
-        counts = episodes_per_child(group(ch.year, g))
-        frames.append(pd.DataFrame({"episodes": counts.to_numpy(), "care": float(g == "care")}))
-    data = pd.concat(frames, ignore_index=True)
-    sizes = {g: int((data.care == (g == "care")).sum()) for g in GROUPS}
-    if min(sizes.values()) < MIN_MODEL_CHILDREN or data.episodes.nunique() < 2:
-        return None
-    exog = np.column_stack([np.ones(len(data)), data.care.to_numpy()])
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a convergence note would otherwise print into the book
-            fit = NegativeBinomial(data.episodes.to_numpy(float), exog, loglike_method="nb2").fit(disp=0, maxiter=200)
-    except (ValueError, np.linalg.LinAlgError):
-        return None
-    ci = fit.conf_int()
-    if not np.all(np.isfinite(ci)):
-        return None
-    return FrequencyModel(
-        rate_ratio=float(np.exp(fit.params[1])),
-        low=float(np.exp(ci[1, 0])),
-        high=float(np.exp(ci[1, 1])),
-        p_value=float(fit.pvalues[1]),
-        alpha=float(fit.params[2]),
-        alpha_low=float(ci[2, 0]),
-        alpha_high=float(ci[2, 1]),
-        children=sizes,
-    )
+    home, care = (episodes_per_child(group(ch.year, g)) for g in GROUPS)
+    return group_rate_ratio(home, care, min_per_group=MIN_MODEL_CHILDREN)
 
 
-def frequency_sentence(ch: MissingChapter, model: FrequencyModel | None, t: pd.DataFrame) -> str:
+def frequency_sentence(ch: MissingChapter, model: GroupRateRatio | None, t: pd.DataFrame) -> str:
     """What the distribution and the model say about how often children go missing."""
     if t.empty:
         return f"No child went missing in {year_words(ch)}, so there is nothing to compare."
@@ -440,7 +398,7 @@ def frequency_sentence(ch: MissingChapter, model: FrequencyModel | None, t: pd.D
     )
 
 
-def model_table(model: FrequencyModel | None) -> pd.DataFrame:
+def model_table(model: GroupRateRatio | None) -> pd.DataFrame:
     """The rate ratio and the over-dispersion with 95% intervals (empty without a model)."""
     if model is None:
         return pd.DataFrame()
@@ -590,20 +548,15 @@ def duration_chart(ch: MissingChapter):
     return fig, alt
 
 
-def survival(df: pd.DataFrame, as_at) -> SurvfuncRight | None:
+def survival(df: pd.DataFrame, as_at) -> KaplanMeier | None:
     """Kaplan-Meier estimate of time to return, open episodes censored at the extract."""
     ttr = me.time_to_return(df, as_at)
-    if ttr.empty:
-        return None
-    return SurvfuncRight(ttr.hours.to_numpy(float), ttr.returned.to_numpy(int))
+    return kaplan_meier(ttr.hours, ttr.returned)
 
 
-def km_median(sf: SurvfuncRight | None) -> float | None:
+def km_median(sf: KaplanMeier | None) -> float | None:
     """Median hours to return from a Kaplan-Meier fit (None when it is not reached)."""
-    if sf is None:
-        return None
-    value = sf.quantile(0.5)
-    return None if value is None or not np.isfinite(value) else float(value)
+    return None if sf is None else sf.median
 
 
 def km_by_year(ch: MissingChapter) -> pd.DataFrame:
@@ -627,19 +580,23 @@ def km_by_year(ch: MissingChapter) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["Year (April to March)", "Group"]).sort_index()
 
 
-def logrank(ch: MissingChapter, g: str) -> tuple[float, float, int] | None:
-    """Log-rank test that time to return is the same in every financial year; (chi2, p, years)."""
+def logrank(ch: MissingChapter, g: str) -> LogRank | None:
+    """Log-rank test that time to return is the same in every financial year of the series."""
     s = group(ch.series, g)
-    years = financial_year(s.start)
-    if years.nunique() < 2 or s.end.notna().sum() < 2:
-        return None
     ttr = me.time_to_return(s, ch.as_at)
-    chi2, p = survdiff(ttr.hours.to_numpy(float), ttr.returned.to_numpy(int), years.to_numpy(str))
-    return float(chi2), float(p), int(years.nunique())
+    return log_rank(ttr.hours, ttr.returned, financial_year(s.start))
 
 
-def km_chart(ch: MissingChapter):
-    """Share still missing against hours since going missing, one curve per year, home and care."""
+def logrank_by_group(ch: MissingChapter) -> dict:
+    """:func:`logrank` for home and for care, computed once for the chart and the sentences."""
+    return {g: logrank(ch, g) for g in GROUPS}
+
+
+def km_chart(ch: MissingChapter, tests: dict):
+    """Share still missing against hours since going missing, one curve per year, home and care.
+
+    ``tests`` is :func:`logrank_by_group`: the title states its finding, the chart runs no test.
+    """
     if ch.series.empty:
         return None, ""
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
@@ -650,8 +607,8 @@ def km_chart(ch: MissingChapter):
         years = financial_year(s.start)
         for i, (fy, d) in enumerate(s.groupby(years)):
             sf = survival(d, ch.as_at)
-            t = np.concatenate([[0], sf.surv_times])
-            p = np.concatenate([[1], sf.surv_prob])
+            t = np.concatenate([[0], sf.times])
+            p = np.concatenate([[1], sf.survival])
             keep = t <= KM_HORIZON_HOURS
             colour = (style.PALETTE + [style.GREY])[i % 5]
             ax.step(t[keep], 100 * p[keep], where="post", color=colour, linestyle=styles[i % 4], label=f"{fy}")
@@ -666,8 +623,7 @@ def km_chart(ch: MissingChapter):
         ax.set_ylabel("Still missing (%)")
         ax.set_xticks(range(0, KM_HORIZON_HOURS + 1, 48))
         ax.legend(title="Year (April to March)", fontsize="small")
-    tests = {g: logrank(ch, g) for g in GROUPS}
-    differ = [g for g, r in tests.items() if r is not None and r[1] < 0.05]
+    differ = [g for g, r in tests.items() if r is not None and r.p_value < 0.05]
     finding = (
         "Time to return differs between years from home and from care"
         if len(differ) == 2
@@ -684,8 +640,8 @@ def km_chart(ch: MissingChapter):
     return fig, alt
 
 
-def duration_sentence(ch: MissingChapter) -> str:
-    """Is time missing really falling: Kaplan-Meier medians by year and the log-rank tests."""
+def duration_sentence(ch: MissingChapter, tests: dict) -> str:
+    """Is time missing really falling: Kaplan-Meier medians by year and the log-rank tests (:func:`logrank_by_group`)."""
     t = km_by_year(ch)
     if t.empty:
         return "There are no episodes in the series, so there is nothing to say about how long children are missing."
@@ -698,14 +654,15 @@ def duration_sentence(ch: MissingChapter) -> str:
         bits = ", ".join(
             f"{fy} {m:.0f} hours" if m is not None and not pd.isna(m) else f"{fy} not reached" for fy, m in med.items()
         )
-        test = logrank(ch, g)
+        test = tests[g]
         verdict = (
             ""
             if test is None
-            else f" A log-rank test across the {test[2]} years gives p {'< 0.001' if test[1] < 0.001 else f'= {test[1]:.3f}'}: "
+            else f" A log-rank test across the {test.groups} years gives p "
+            f"{'< 0.001' if test.p_value < 0.001 else f'= {test.p_value:.3f}'}: "
             + (
                 "the time to return differs between years more than chance would explain."
-                if test[1] < 0.05
+                if test.p_value < 0.05
                 else "the years could differ by chance alone."
             )
         )

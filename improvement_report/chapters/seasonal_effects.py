@@ -22,7 +22,6 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.seasonal import STL
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
@@ -33,9 +32,9 @@ from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
 from improvement_report.render.wording import number
 from improvement_report.stats import count_models as models
-from improvement_report.stats import spc
+from improvement_report.stats import seasonality, spc
 
-STL_MIN_MONTHS = 24  # two full cycles: fewer and STL cannot tell season from trend
+STL_MIN_MONTHS = seasonality.MIN_MONTHS  # for the words
 BASELINE_MONTH = 6  # June: the last month before the summer holiday
 SUMMER_MONTH = 8  # August: wholly school holiday in England
 MOSTLY = 2 / 3  # a share of the fall at least this large is "mostly" one kind
@@ -107,11 +106,7 @@ class SeriesResult:
     @property
     def seasonal_strength(self) -> float | None:
         """Share of the detrended variation that is seasonal, 0 to 1 (Wang, Smith & Hyndman 2006)."""
-        if self.stl is None:
-            return None
-        rest = self.stl.resid.var()
-        both = (self.stl.seasonal + self.stl.resid).var()
-        return float(max(0.0, 1 - rest / both)) if both > 0 else 0.0
+        return seasonality.seasonal_strength(self.stl)
 
 
 @dataclass
@@ -275,19 +270,6 @@ def fit_model(series: Series, calendar: pd.DataFrame) -> tuple[models.HolidayMod
         return None, f"No count model was fitted: {error}."
 
 
-def decompose(values: pd.Series) -> pd.DataFrame | None:
-    """STL decomposition (period 12, robust to outliers, local-mean seasonal); None under 24 months."""
-    if len(values) < STL_MIN_MONTHS:
-        return None
-    y = pd.Series(values.astype(float).to_numpy(), index=values.index.to_timestamp())
-    # Degree 0: each calendar month's seasonal value is a local mean of its years; with only two or
-    # three years, a local line (the default) passes through every point and absorbs the noise.
-    fit = STL(y, period=12, robust=True, seasonal_deg=0).fit()
-    return pd.DataFrame(
-        {"observed": fit.observed, "trend": fit.trend, "seasonal": fit.seasonal, "resid": fit.resid}
-    ).set_axis(values.index)
-
-
 def windows(month: pd.Period) -> list[tuple[str, pd.Period, pd.Period]]:
     """The comparisons: June to August of the latest summer, and June to the report month."""
     year = month.year if month.month >= SUMMER_MONTH else month.year - 1
@@ -312,12 +294,9 @@ def compare(r: "SeriesResult", calendar: pd.DataFrame, label, start, end) -> Com
     if r.series.kind == "flow" and r.model is not None:
         # Season alone: the start month's count scaled by the difference in holidays and working days.
         expo = _exposure(r.series, calendar)
-        factor = models.seasonal_factor(
-            r.model, calendar.holiday_share[start], calendar.holiday_share[end], expo[start], expo[end]
+        expected, spread = models.season_only_expectation(
+            r.model, a, calendar.holiday_share[start], calendar.holiday_share[end], expo[start], expo[end]
         )
-        expected = a * factor
-        # Both months vary by chance: the spread of a difference of two counts.
-        spread = float(np.hypot(models.expected_spread(r.model, expected), factor * models.expected_spread(r.model, a)))
         return Comparison(label, start, end, a, b, expected, spread, "count model")
     if r.seasonal_component is not None:
         # A month-end count: season moves it by the seasonal parts of the flows in between.
@@ -326,15 +305,17 @@ def compare(r: "SeriesResult", calendar: pd.DataFrame, label, start, end) -> Com
         spread = float(np.sqrt(r.flow_variance[between].sum()))
         return Comparison(label, start, end, a, b, expected, spread, "count models of openings and closures")
     if r.stl is not None:
-        expected = a + r.stl.seasonal[end] - r.stl.seasonal[start]
-        return Comparison(label, start, end, a, b, expected, float(np.sqrt(2) * r.stl.resid.std()), "STL")
+        expected, spread = seasonality.stl_expected(r.stl, start, end, a)
+        return Comparison(label, start, end, a, b, expected, spread, "STL")
     return None
 
 
 def analyse(series: Series, calendar: pd.DataFrame, month: pd.Period) -> SeriesResult:
     """Model, decompose and compare one flow."""
     model, note = fit_model(series, calendar)
-    result = SeriesResult(series, calendar.reindex(series.values.index), model, note, decompose(series.values))
+    result = SeriesResult(
+        series, calendar.reindex(series.values.index), model, note, seasonality.stl_decompose(series.values)
+    )
     if model is not None:
         result.seasonal_component = models.seasonal_part(
             model, result.calendar.holiday_share, _exposure(series, calendar)
@@ -353,7 +334,9 @@ def analyse_stock(
     effect on the stock is the running total of its effect on the net flow, centred on zero.
     """
     model, note = fit_model(series, calendar)
-    result = SeriesResult(series, calendar.reindex(series.values.index), model, note, decompose(series.values))
+    result = SeriesResult(
+        series, calendar.reindex(series.values.index), model, note, seasonality.stl_decompose(series.values)
+    )
     if opened.seasonal_component is not None and closed.seasonal_component is not None:
         net = (opened.seasonal_component - closed.seasonal_component).reindex(series.values.index)
         if net.notna().all():

@@ -9,14 +9,12 @@ identifier ever leaves this module.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from improvement_report.core.paths import resolve
@@ -28,6 +26,7 @@ from improvement_report.render import style
 from improvement_report.render.wording import number, percent
 from improvement_report.stats import funnel, spc
 from improvement_report.stats.proportions import wilson_interval
+from improvement_report.stats.regression import FitFailed, logistic_odds_ratios
 
 POLARITY = "higher_is_better"  # more compliant discussions is better
 MIN_SPC_MONTHS = 2
@@ -748,25 +747,22 @@ def health_model(ch: StrategyChapter) -> tuple[HealthModel | None, str]:
         }
     )
     reference = frame.team.value_counts().sort_index().idxmax()
-    terms = ["out_of_hours"]
+    predictors = ["out_of_hours"]
     if frame.team.nunique() > 1:
-        terms.append(f"C(team, Treatment(reference={reference!r}))")
+        predictors.append("team")
     if frame.month.nunique() > 1:
-        terms.append("month")
+        predictors.append("month")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # a separation or convergence warning means no trustworthy model
-            fit = smf.logit("health ~ " + " + ".join(terms), frame).fit(disp=False, maxiter=200)
-    except Exception as err:  # statsmodels raises several kinds; all mean the same to the reader
+        fit = logistic_odds_ratios(frame, "health", predictors, references={"team": reference})
+    except FitFailed as err:
         return None, (
-            f"The regression could not be fitted reliably on this window ({type(err).__name__}): "
+            f"The regression could not be fitted reliably on this window ({err.cause}): "
             f"some group of discussions has health present in all or none."
         )
-    ci = fit.conf_int()
-    table = pd.DataFrame(
-        {"Odds ratio": np.exp(fit.params), "95% interval: low": np.exp(ci[0]), "95% interval: high": np.exp(ci[1])}
-    ).drop(index="Intercept")
-    table.index = [_term_name(term, reference) for term in table.index]
+    table = fit.table.rename(
+        columns={"odds_ratio": "Odds ratio", "low": "95% interval: low", "high": "95% interval: high"}
+    )
+    table.index = [_term_name(variable, level, reference) for variable, level in table.index]
     first = [t for t in ("Out of hours (vs in hours)", "Each month later in the window") if t in table.index]
     table = table.loc[first + [t for t in table.index if t not in first]]
     table.index.name = "Compared with"
@@ -779,13 +775,12 @@ def model_table(model: HealthModel | None) -> pd.DataFrame:
     return pd.DataFrame() if model is None else model.table
 
 
-def _term_name(term: str, reference: str) -> str:
-    if term == "out_of_hours":
+def _term_name(variable: str, level: str, reference: str) -> str:
+    if variable == "out_of_hours":
         return "Out of hours (vs in hours)"
-    if term == "month":
+    if variable == "month":
         return "Each month later in the window"
-    team = term.split("[T.", 1)[1].rstrip("]")
-    return f"Team: {team} (vs {reference})"
+    return f"Team: {level} (vs {reference})"
 
 
 def model_sentence(model: HealthModel | None, reason: str) -> str:

@@ -334,3 +334,92 @@ def describe_holiday(model: HolidayModel, what: str) -> str:
 
 def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts per person in two groups (episodes per missing child, care against home)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupRateRatio:
+    """Negative binomial (NB2) model of counts per person, one group against a reference group."""
+
+    rate_ratio: float  # mean count in the compared group over the reference group
+    low: float
+    high: float
+    p_value: float
+    alpha: float  # over-dispersion: variance = mean + alpha * mean^2
+    alpha_low: float
+    alpha_high: float
+    n_reference: int
+    n_compared: int
+
+
+def group_rate_ratio(reference: pd.Series, compared: pd.Series, min_per_group: int = 5) -> GroupRateRatio | None:
+    """Fit counts ~ group with a negative binomial; None when the data cannot support it.
+
+    Parameters
+    ----------
+    reference, compared : pandas.Series
+        One count per person in each group.
+    min_per_group : int
+        Fewer people than this in either group: no model.
+
+    Returns
+    -------
+    GroupRateRatio or None
+        None also when every count is the same, or the fit fails or gives infinite intervals.
+
+    Notes
+    -----
+    The dispersion is estimated with the mean, so the interval allows for a few people with
+    many events. With one binary term the fitted means are the two group means.
+    """
+    counts = np.concatenate([np.asarray(reference, dtype=float), np.asarray(compared, dtype=float)])
+    flag = np.concatenate([np.zeros(len(reference)), np.ones(len(compared))])
+    if min(len(reference), len(compared)) < min_per_group or len(np.unique(counts)) < 2:
+        return None
+    exog = np.column_stack([np.ones(len(counts)), flag])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a convergence note would otherwise print into the book
+            fit = NegativeBinomial(counts, exog, loglike_method="nb2").fit(disp=0, maxiter=200)
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    ci = fit.conf_int()
+    if not np.all(np.isfinite(ci)):
+        return None
+    return GroupRateRatio(
+        rate_ratio=float(np.exp(fit.params[1])),
+        low=float(np.exp(ci[1, 0])),
+        high=float(np.exp(ci[1, 1])),
+        p_value=float(fit.pvalues[1]),
+        alpha=float(fit.params[2]),
+        alpha_low=float(ci[2, 0]),
+        alpha_high=float(ci[2, 1]),
+        n_reference=len(reference),
+        n_compared=len(compared),
+    )
+
+
+def season_only_expectation(
+    model: HolidayModel,
+    start_value: float,
+    share_from: float,
+    share_to: float,
+    exposure_from: float = 1.0,
+    exposure_to: float = 1.0,
+) -> tuple[float, float]:
+    """What the school calendar alone makes of ``start_value`` from one month to another.
+
+    Returns
+    -------
+    (expected, spread)
+        The start month's count scaled by :func:`seasonal_factor`, and the standard deviation of
+        the difference between the two months under the model's variance (both vary by chance).
+    """
+    factor = seasonal_factor(model, share_from, share_to, exposure_from, exposure_to)
+    expected = start_value * factor
+    spread = float(np.hypot(expected_spread(model, expected), factor * expected_spread(model, start_value)))
+    return expected, spread
