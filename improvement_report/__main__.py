@@ -1,14 +1,17 @@
 """Command line: ``python -m improvement_report {build,figures,validate,demo-data}``.
 
-Problems with the input or the configuration are reported in one line each, with a
+Problems with the input or the configuration are reported in one line (no colour codes, a few
+hundred characters at most, ending with the path of a log holding the full text), with a
 non-zero exit status and no Python traceback.
 """
 
 import argparse
 import logging
 import sys
+import traceback
 
 from improvement_report.build.config import ConfigError, load_config
+from improvement_report.core.errors import error_line
 from improvement_report.inputs.loading import DataContractError
 
 EXIT_BAD_INPUT = 2
@@ -121,7 +124,7 @@ def _build(args) -> int:
     try:
         reports = build_many(configs, workers=args.workers, scheduler=args.scheduler, use_cache=not args.no_cache)
     except BuildError as err:
-        print(f"build failed, nothing published: {err}", file=sys.stderr)
+        print(error_line(f"build failed, nothing published: {err}", name="build"), file=sys.stderr)
         return EXIT_BUILD_FAILED
     if args.timings:
         timings = {r.cfg.path.name: {**r.timings, "unchanged": r.unchanged, "error": r.error} for r in reports}
@@ -133,12 +136,17 @@ def _build(args) -> int:
             print(f"{name}The report is at {report.index}")
         elif report.bad_input:
             print(
-                f"{name}{report.error}\nNothing was built or published; the previous edition is unchanged.",
+                error_line(
+                    f"{name}nothing published (the previous edition is unchanged): {report.error}", name="build"
+                ),
                 file=sys.stderr,
             )
         else:
             print(
-                f"{name}build failed, nothing published (the previous edition is unchanged): {report.error}",
+                error_line(
+                    f"{name}build failed, nothing published (the previous edition is unchanged): {report.error}",
+                    name="build",
+                ),
                 file=sys.stderr,
             )
     failed = [r for r in reports if r.error]
@@ -170,15 +178,36 @@ def main(argv=None) -> int:
     try:
         return commands[args.command](args)
     except DataContractError as err:
-        print("The data do not follow the data contract (data/README.md):", file=sys.stderr)
-        for problem in err.problems:
-            print(f"  {problem}", file=sys.stderr)
-        if args.command == "build":
-            print("Nothing was built or published; the previous edition is unchanged.", file=sys.stderr)
+        print(
+            error_line(contract_summary(err, args.command == "build"), contract_full_text(err), args.command),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     except ConfigError as err:
-        print(f"configuration error: {err}", file=sys.stderr)
+        print(error_line(f"configuration error: {err}", name=args.command), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as err:  # never a traceback on the terminal: one line, the traceback in the log
+        print(
+            error_line(f"internal error: {type(err).__name__}: {err}", traceback.format_exc(), args.command),
+            file=sys.stderr,
+        )
+        return EXIT_BUILD_FAILED
+
+
+def contract_full_text(err: DataContractError) -> str:
+    """Every problem of a data contract error, one a line, for the log."""
+    return "The data do not follow the data contract (data/README.md):\n" + "\n".join(f"  {p}" for p in err.problems)
+
+
+def contract_summary(err: DataContractError, building: bool) -> str:
+    """The first problem, how many more there are, and what was (not) published."""
+    more = len(err.problems) - 1
+    text = f"the data do not follow the data contract (data/README.md): {err.problems[0] if err.problems else err}"
+    if more > 0:
+        text += f" (and {more} more problem{'s' if more > 1 else ''})"
+    if building:
+        text += "; nothing was built or published, the previous edition is unchanged"
+    return text
 
 
 if __name__ == "__main__":

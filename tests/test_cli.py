@@ -1,8 +1,10 @@
 """The command line: figures JSON, clear one-line errors, exit codes, nothing published on bad input."""
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 from improvement_report.core.paths import HTML_DIR, REPO_ROOT
 
@@ -43,7 +45,14 @@ def test_figures_prints_the_contract_json(make_folder):
     assert fig["missing"]["care"]["episodes_per_child"] is None
 
 
-def test_bad_file_gives_one_line_per_problem_and_no_traceback(make_folder):
+def logged(line: str) -> str:
+    """The full log named at the end of an error line."""
+    match = re.search(r"\(full log: (.+?)\)$", line)
+    assert match, line
+    return Path(match[1]).read_text(encoding="utf-8")
+
+
+def test_bad_file_gives_one_line_and_a_log_with_every_problem(make_folder):
     folder = make_folder(
         early_help_episodes=["1,007,2017-13-01,,West", "1,8,2017-01-01,2016-01-01,West"],
         strategy_discussions=["S1,2017-09-04 10:00,MASH,0,Y,maybe,Y,,"],
@@ -52,7 +61,9 @@ def test_bad_file_gives_one_line_per_problem_and_no_traceback(make_folder):
     assert out.returncode == 2
     assert out.stdout == ""
     assert "Traceback" not in out.stderr
-    lines = out.stderr.strip().splitlines()
+    assert len(out.stderr.strip().splitlines()) == 1 and len(out.stderr) <= 400 and "\x1b" not in out.stderr
+    assert "early_help_episodes.csv" in out.stderr and "more problems" in out.stderr
+    lines = logged(out.stderr.strip()).splitlines()
     assert any("early_help_episodes.csv" in line and "start_date" in line and "row 2" in line for line in lines)
     assert any("end_date" in line and "row 3" in line for line in lines)
     assert any("episode_id" in line and "rows 2, 3" in line for line in lines)
@@ -83,7 +94,8 @@ def test_build_with_invalid_data_publishes_nothing(make_folder, tmp_path):
     before = sorted((p.name, p.stat().st_mtime_ns) for p in HTML_DIR.glob("*")) if HTML_DIR.exists() else None
     out = run("build", "--config", str(config))
     assert out.returncode == 2
-    assert "early_help_episodes.csv" in out.stderr and "Nothing was built" in out.stderr
+    last = out.stderr.strip().splitlines()[-1]
+    assert "early_help_episodes.csv" in last and "nothing published" in last and len(last) <= 400
     assert "Traceback" not in out.stderr
     after = sorted((p.name, p.stat().st_mtime_ns) for p in HTML_DIR.glob("*")) if HTML_DIR.exists() else None
     assert before == after

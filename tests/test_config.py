@@ -57,3 +57,91 @@ def test_targets_must_be_numbers(tmp_path):
 def test_output_dir_is_read(tmp_path):
     assert load_config(write(tmp_path, GOOD + "output_dir: reports/barnet\n")).output_dir == "reports/barnet"
     assert load_config(write(tmp_path, GOOD)).output_dir is None
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ("execution: {timeout_seconds: abc}\n", "execution.timeout_seconds must be a whole number, not 'abc'"),
+        ("execution: 5\n", "execution must be a mapping"),
+        ("execution: {timeout_seconds: 0}\n", "execution.timeout_seconds must be more than 0"),
+        ("execution: {timeout_seconds: -5}\n", "execution.timeout_seconds must be more than 0"),
+        ("targets: [1, 2]\n", "targets must be a mapping"),
+        ("notebooks: [theme]\n", "notebooks must be a mapping"),
+        ("disclosure: yes\n", "disclosure must be a mapping"),
+        ("disclosure: {suppress_small_numbers: maybe}\n", "suppress_small_numbers must be true or false"),
+        ("ouptut_dir: reports/x\n", r"unknown setting ouptut_dir \(did you mean output_dir\?\)"),
+        (
+            "notebooks:\n  theme: {baseline_endd: 2017-07}\n",
+            r"notebooks.theme.baseline_endd \(did you mean notebooks.theme.baseline_end\?\)",
+        ),
+        ("notebooks:\n  themes: {}\n", r"unknown notebook: themes \(did you mean theme\?\)"),
+        ("notebooks:\n  theme: {baseline_end: July}\n", "notebooks.theme.baseline_end must be a month"),
+        ("window2: {}\n", r"did you mean window\?"),
+        ("dfe_la_code: Barnet\n", "dfe_la_code must be a whole number"),
+        ("edition_date: 2017-13-01\n", "edition_date must be a date"),
+        ("reason_categories: police\n", "reason_categories must be a list of text"),
+        ("reason_categories: [police, '']\n", r"reason_categories\[1\] must not be empty"),
+        ("allow_partial: 1\n", "allow_partial must be true or false"),
+        ("indicators: 3\n", "indicators must be a mapping"),
+        ("contact: {a: b}\n", "contact must be text"),
+    ],
+)
+def test_schema_errors_are_one_line(tmp_path, extra, message):
+    with pytest.raises(ConfigError, match=message) as err:
+        load_config(write(tmp_path, GOOD + extra))
+    text = str(err.value)
+    assert "\n" not in text and len(text) < 300 and text.startswith("c.yml: ")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('local_authority: ""\n', "local_authority must not be empty"),
+        ("local_authority:\n", "missing setting local_authority"),
+        ('local_authority: "Barnet\\x00"\n', "control character"),
+        ('local_authority: "Barnet\\nCouncil"\n', "control character"),
+    ],
+)
+def test_empty_or_unprintable_authority_is_refused(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, GOOD.replace("local_authority: Test\n", text)))
+
+
+def test_shared_keys_are_accepted_with_their_types(tmp_path):
+    cfg = load_config(
+        write(
+            tmp_path,
+            GOOD + "short_name: Test\ndfe_la_code: 302\nneighbour_model: nearest\nedition_date: 2018-01-15\n"
+            "contact: someone@example.org\nextract_date: 2018-01-05\nallow_partial: true\n"
+            "school_terms: data/reference/school_terms.csv\nedition_content: content/test\n"
+            "indicators: {cic_health_checks_pct: {target: 90}}\nreason_categories: [police unavailable]\n",
+        )
+    )
+    assert cfg.settings["dfe_la_code"] == 302 and cfg.settings["edition_date"] == "2018-01-15"
+    assert cfg.reason_categories == ["police unavailable"]
+    assert load_config(write(tmp_path, GOOD)).reason_categories  # a default list when not given
+
+
+@pytest.mark.parametrize("output", ["/", ".", "..", "data", "data/demo/out", "notebooks", "/work/wt-13/../"])
+def test_output_dir_that_would_replace_the_repository_or_data_is_refused(tmp_path, output):
+    with pytest.raises(ConfigError, match="output_dir"):
+        load_config(write(tmp_path, GOOD + f"output_dir: {output}\n"))
+
+
+def test_bad_config_exits_2_with_one_plain_line(tmp_path):
+    import subprocess
+    import sys
+
+    from improvement_report.core.paths import REPO_ROOT
+
+    path = write(tmp_path, GOOD + "execution: {timeout_seconds: abc}\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "improvement_report", "build", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    assert out.returncode == 2
+    assert len(out.stderr.splitlines()) == 1 and "\x1b" not in out.stderr and len(out.stderr) < 400
+    assert "Traceback" not in out.stderr and "timeout_seconds" in out.stderr and "full log:" in out.stderr

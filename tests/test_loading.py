@@ -412,3 +412,19 @@ def test_every_message_is_one_line(tmp_path):
     assert len(caught.value.problems) == 3
     assert all("\n" not in str(p) for p in caught.value.problems)
     assert len(str(caught.value).splitlines()) == 3
+
+
+def test_control_characters_in_text_fields_are_errors_with_row_numbers(tmp_path):
+    rows = [
+        "S1,2017-11-06,MASH,1,Y,Y,Y,N,fine reason",
+        "S2,2017-11-06,MA\x00SH,1,Y,Y,Y,N,",
+        "S3,2017-11-06,MASH,1,Y,Y,Y,N,bell \x07 here",
+        "S4,2017-11-06,MASH,1,Y,Y,Y,N,\x1b[31mred",
+        'S5,2017-11-06,MASH,1,Y,Y,Y,N,"tab\tand\nline break are text"',
+        "S6,2017-11-06,MASH,1,Y,Y,Y,N,c1 \x85 control",
+    ]
+    problems = problems_of(write(tmp_path, "strategy", STRATEGY + "\n".join(rows) + "\n"), "strategy")
+    assert only(problems, "team").rows == [3]
+    # A quoted line break stays inside its cell (one spreadsheet row): S6 is on row 7.
+    assert only(problems, "non_compliance_reason").rows == [4, 5, 7]
+    assert "control character" in only(problems, "team").rule

@@ -4,6 +4,8 @@ It is validated before anything runs; every notebook gets the same parameters fr
 merged with the notebook's own section under ``notebooks:``.
 """
 
+import copy
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from improvement_report.core.paths import NOTEBOOKS_DIR, REPO_ROOT, resolve
+from improvement_report.core.paths import DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT, resolve
 
 
 def page_template(page: str) -> tuple[str, dict] | None:
@@ -66,6 +68,226 @@ class ConfigError(Exception):
     """A configuration problem, described in one line."""
 
 
+# ---------------------------------------------------------------------------------------------
+# The schema: one declarative table of every setting, its kind and whether it is required.
+# Whoever adds a setting adds a line here (SETTINGS for the top level, NOTEBOOK_SETTINGS for a
+# section under ``notebooks:``); validation, defaults and the "did you mean" hints follow from it.
+# Kinds: text (non-empty when required; no control characters), path (text naming a file or
+# folder), int, positive_int, number, bool, date (YYYY-MM-DD), month (YYYY-MM), mapping (any
+# mapping), list_of_text, targets (name -> number or null), months_by_name (name -> YYYY-MM),
+# date_or_empty, section (a mapping checked against ``keys``) and notebooks (see below).
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration setting: its kind, whether it must be given, its default and, for a
+    section, the settings inside it."""
+
+    kind: str
+    required: bool = False
+    default: object = None
+    keys: dict | None = None
+    nullable: bool = True  # an explicit null means "use the default" (unless required)
+
+
+# Non-compliance reasons are published only as counts of these categories (issue 13); a
+# recorded reason that is none of them is counted as "other reason recorded".
+DEFAULT_REASON_CATEGORIES = (
+    "police unavailable",
+    "health unavailable",
+    "education unavailable",
+    "social worker unavailable",
+    "strategy held by telephone",
+    "out of hours",
+)
+
+SETTINGS: dict[str, Setting] = {
+    "local_authority": Setting("text", required=True),
+    "data_dir": Setting("path", required=True),
+    "report_month": Setting("month", required=True),
+    "window": Setting(
+        "section",
+        required=True,
+        keys={"start": Setting("date", required=True), "end": Setting("date", required=True)},
+    ),
+    "series_start": Setting("month", default="2015-04"),
+    "synthetic_data": Setting("bool", default=False),
+    "output_dir": Setting("path"),
+    "execution": Setting("section", keys={"timeout_seconds": Setting("positive_int", default=600)}),
+    "disclosure": Setting("section", keys={"suppress_small_numbers": Setting("bool", default=True)}),
+    "targets": Setting("targets", default={}),
+    "notebooks": Setting("notebooks", default={}),
+    # Shared keys of the 0.2.0 editions (HELPERS.md); accepted and typed here, used by their issues.
+    "short_name": Setting("text"),
+    "dfe_la_code": Setting("positive_int"),
+    "neighbour_model": Setting("text", default="nearest"),
+    "edition_date": Setting("date"),
+    "contact": Setting("text"),
+    "extract_date": Setting("date"),
+    "allow_partial": Setting("bool", default=False),
+    "school_terms": Setting("path"),
+    "edition_content": Setting("path"),
+    "indicators": Setting("mapping", default={}),
+    "reason_categories": Setting("list_of_text", default=list(DEFAULT_REASON_CATEGORIES)),
+}
+
+# A section under ``notebooks:`` (for one page, or for every page of a template) may set these.
+NOTEBOOK_SETTINGS: dict[str, Setting] = {
+    "baseline_start": Setting("month"),
+    "baseline_end": Setting("month"),
+    "rebase": Setting("months_by_name"),
+    "published_lists_month": Setting("month"),
+    "comparison_start": Setting("date_or_empty"),
+    "comparison_end": Setting("date_or_empty"),
+    "comparison_label": Setting("text"),
+    "school_terms": Setting("path"),
+    "suppress_small_numbers": Setting("bool"),
+    "targets": Setting("targets"),
+    "synthetic_data": Setting("bool"),
+    "series_start": Setting("month"),
+}
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _shown(value) -> str:
+    """A value as it is quoted in an error line: short, one line, no control characters."""
+    text = repr(value)
+    text = _CONTROL.sub("?", text)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _nearest(key: str, valid) -> str:
+    """The valid key nearest to a misspelt one."""
+    close = difflib.get_close_matches(str(key), sorted(valid), n=1, cutoff=0.0)
+    return close[0] if close else sorted(valid)[0]
+
+
+def _check_text(value, where: str, required: bool) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ConfigError(f"{where} must be text, not {_shown(value)}")
+    text = str(value)
+    if _CONTROL.search(text):
+        raise ConfigError(f"{where} contains a control character (line break, NUL or similar)")
+    if required and not text.strip():
+        raise ConfigError(f"{where} must not be empty")
+    return text
+
+
+def _check_month(value, where: str) -> str:
+    text = str(value)
+    if not re.fullmatch(r"\d{4}-\d{2}", text) or not 1 <= int(text[5:]) <= 12:
+        raise ConfigError(f"{where} must be a month written YYYY-MM, not {_shown(value)}")
+    return text
+
+
+def _check_date(value, where: str) -> str:
+    text = str(value)
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        pd.Timestamp(text)
+    except ValueError:
+        raise ConfigError(f"{where} must be a date written YYYY-MM-DD, not {_shown(value)}") from None
+    return text
+
+
+def _check_mapping(value, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a mapping of settings (key: value lines), not {_shown(value)}")
+    for key in value:
+        if not isinstance(key, str):
+            raise ConfigError(f"{where} has a key that is not text: {_shown(key)}")
+    return value
+
+
+def _check_value(setting: Setting, value, where: str):
+    """Check one value against its setting; return it in the form the report uses."""
+    kind = setting.kind
+    if kind in ("text", "path"):
+        return _check_text(value, where, required=True)
+    if kind in ("int", "positive_int"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be a whole number, not {_shown(value)}")
+        if kind == "positive_int" and value <= 0:
+            raise ConfigError(f"{where} must be more than 0, not {value}")
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where} must be a number, not {_shown(value)}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false, not {_shown(value)}")
+        return value
+    if kind == "date":
+        return _check_date(value, where)
+    if kind == "date_or_empty":
+        return "" if value == "" else _check_date(value, where)
+    if kind == "month":
+        return _check_month(value, where)
+    if kind == "mapping":
+        return dict(_check_mapping(value, where))
+    if kind == "list_of_text":
+        if not isinstance(value, list):
+            raise ConfigError(f"{where} must be a list of text, not {_shown(value)}")
+        return [_check_text(item, f"{where}[{i}]", required=True) for i, item in enumerate(value)]
+    if kind == "targets":
+        for code, target in _check_mapping(value, where).items():
+            if target is not None and (isinstance(target, bool) or not isinstance(target, (int, float))):
+                raise ConfigError(f"{where}.{code} must be a number, not {_shown(target)}")
+        return dict(value)
+    if kind == "months_by_name":
+        return {code: _check_month(month, f"{where}.{code}") for code, month in _check_mapping(value, where).items()}
+    if kind == "section":
+        return _check_section(setting.keys, value, where)
+    if kind == "notebooks":
+        return _check_notebooks(value, where)
+    raise ValueError(f"unknown kind of setting {kind!r} for {where}")  # a mistake in the schema itself
+
+
+def _check_section(schema: dict[str, Setting], raw, where: str) -> dict:
+    """Check a mapping against a schema table: unknown keys, required keys, each value's kind."""
+    raw = _check_mapping(raw, where)
+    prefix = f"{where}." if where else ""
+    for key in raw:
+        if key not in schema:
+            raise ConfigError(f"unknown setting {prefix}{key} (did you mean {prefix}{_nearest(key, schema)}?)")
+    checked = {}
+    for key, setting in schema.items():
+        value = raw.get(key)
+        if value is None:
+            if setting.required:
+                raise ConfigError(f"missing setting {prefix}{key}")
+            if setting.kind == "section":  # an absent section is an empty one: its settings take defaults
+                checked[key] = _check_section(setting.keys, {}, f"{prefix}{key}")
+            else:
+                checked[key] = copy.deepcopy(setting.default)
+            continue
+        checked[key] = _check_value(setting, value, f"{prefix}{key}")
+    return checked
+
+
+def _check_notebooks(raw, where: str) -> dict:
+    """The ``notebooks:`` sections: each names a page or a template, and sets known parameters."""
+    raw = _check_mapping(raw, where)
+    pages = book_notebooks()
+    names = set(pages) | {page_template(p)[0] for p in pages}
+    sections = {}
+    for name, section in raw.items():
+        if name not in names:
+            raise ConfigError(f"{where} names an unknown notebook: {name} (did you mean {_nearest(name, names)}?)")
+        given = _check_mapping(section or {}, f"{where}.{name}")
+        checked = _check_section(NOTEBOOK_SETTINGS, given, f"{where}.{name}")
+        sections[name] = {key: checked[key] for key in given if given[key] is not None or key in NOTEBOOK_NULLABLE}
+    return sections
+
+
+# Settings whose null is meaningful in a notebook section ("the first month", "the latest month").
+NOTEBOOK_NULLABLE = {"baseline_start", "baseline_end"}
+
+
 @dataclass
 class ReportConfig:
     """A validated report configuration."""
@@ -83,6 +305,13 @@ class ReportConfig:
     targets: dict = field(default_factory=dict)
     notebooks: dict = field(default_factory=dict)
     output_dir: str | None = None
+    # Every other setting of SETTINGS, validated, with its default where it was not given.
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def reason_categories(self) -> list[str]:
+        """The categories non-compliance reasons are counted in (the rest: "other reason recorded")."""
+        return list(self.settings.get("reason_categories") or DEFAULT_REASON_CATEGORIES)
 
     @property
     def data_path(self) -> Path:
@@ -112,22 +341,22 @@ class ReportConfig:
         return params
 
 
-def _month(value, key: str, path: Path) -> str:
-    text = str(value)
-    if not re.fullmatch(r"\d{4}-\d{2}", text) or not 1 <= int(text[5:]) <= 12:
-        raise ConfigError(f"{path.name}: {key} must be a month written YYYY-MM, not {text!r}")
-    return text
-
-
-def _date(value, key: str, path: Path) -> str:
-    text = str(value)
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        pd.Timestamp(text)
-    except ValueError:
-        raise ConfigError(f"{path.name}: {key} must be a date written YYYY-MM-DD, not {text!r}") from None
-    return text
+def _forbidden_output(output: Path) -> str | None:
+    """Why ``output`` may not be an output folder, or None: publishing replaces what is there."""
+    repo = REPO_ROOT.resolve()
+    data = DATA_DIR.resolve()
+    if output == Path(output.anchor):
+        return "the root of the file system"
+    if output == repo:
+        return "the repository itself"
+    if repo.is_relative_to(output):
+        return "a folder that holds the repository"
+    if output.is_relative_to(data):
+        return "inside the data folder"
+    for source in ("notebooks", "improvement_report", "config", "tests", ".git"):
+        if output.is_relative_to(repo / source):
+            return f"inside the repository's {source}/ folder"
+    return None
 
 
 def load_config(
@@ -156,40 +385,44 @@ def load_config(
         raise ConfigError(f"configuration file not found: {path}")
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsText) or {}
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path.name}: not valid YAML ({str(err).splitlines()[0]})") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ConfigError(f"{path.name}: not valid YAML ({_CONTROL.sub('?', first)[:160]})") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path.name}: expected a mapping of settings at the top level")
-    missing = [k for k in ("local_authority", "data_dir", "report_month", "window") if k not in raw]
-    if missing:
-        raise ConfigError(f"{path.name}: missing setting(s): {', '.join(missing)}")
-    window = raw["window"] if isinstance(raw["window"], dict) else {}
+    try:
+        settings = _check_section(SETTINGS, raw, "")
+        report_month = _check_month(month or settings["report_month"], "report_month")
+        window_start = _check_date(window_start or settings["window"]["start"], "window.start")
+        window_end = _check_date(window_end or settings["window"]["end"], "window.end")
+    except ConfigError as err:
+        raise ConfigError(f"{path.name}: {err}") from None
+    named = {"local_authority", "data_dir", "report_month", "window", "series_start", "synthetic_data"}
+    named |= {"output_dir", "execution", "disclosure", "targets", "notebooks"}
     cfg = ReportConfig(
         path=path,
-        local_authority=str(raw["local_authority"]),
-        data_dir=str(raw["data_dir"]),
-        report_month=_month(month or raw["report_month"], "report_month", path),
-        window_start=_date(window_start or window.get("start"), "window.start", path),
-        window_end=_date(window_end or window.get("end"), "window.end", path),
-        series_start=_month(raw.get("series_start", "2015-04"), "series_start", path),
-        synthetic_data=bool(raw.get("synthetic_data", False)),
-        timeout_seconds=int((raw.get("execution") or {}).get("timeout_seconds", 600)),
-        suppress_small_numbers=bool((raw.get("disclosure") or {}).get("suppress_small_numbers", True)),
-        targets=dict(raw.get("targets") or {}),
-        notebooks=dict(raw.get("notebooks") or {}),
-        output_dir=None if raw.get("output_dir") is None else str(raw["output_dir"]),
+        local_authority=settings["local_authority"],
+        data_dir=settings["data_dir"],
+        report_month=report_month,
+        window_start=window_start,
+        window_end=window_end,
+        series_start=settings["series_start"],
+        synthetic_data=settings["synthetic_data"],
+        timeout_seconds=settings["execution"]["timeout_seconds"],
+        suppress_small_numbers=settings["disclosure"]["suppress_small_numbers"],
+        targets=settings["targets"],
+        notebooks=settings["notebooks"],
+        output_dir=settings["output_dir"],
+        settings={k: v for k, v in settings.items() if k not in named},
     )
-    for code, value in cfg.targets.items():
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise ConfigError(f"{path.name}: targets.{code} must be a number, not {value!r}")
     if cfg.window_start > cfg.window_end:
         raise ConfigError(f"{path.name}: window.start {cfg.window_start} is after window.end {cfg.window_end}")
     if cfg.series_start > cfg.report_month:
         raise ConfigError(f"{path.name}: series_start {cfg.series_start} is after report_month {cfg.report_month}")
     if not cfg.data_path.is_dir():
         raise ConfigError(f"{path.name}: data_dir {cfg.data_dir} is not a folder")
-    pages = book_notebooks()
-    unknown = set(cfg.notebooks) - set(pages) - {page_template(p)[0] for p in pages}
-    if unknown:
-        raise ConfigError(f"{path.name}: notebooks section names unknown notebook(s): {', '.join(sorted(unknown))}")
+    if cfg.output_dir is not None:
+        why = _forbidden_output(resolve(cfg.output_dir).resolve())
+        if why:
+            raise ConfigError(f"{path.name}: output_dir {cfg.output_dir} is {why}; name a folder of its own")
     return cfg

@@ -26,6 +26,7 @@ from tqdm import tqdm
 from improvement_report.build import cache as page_cache
 from improvement_report.build.config import ReportConfig, book_notebooks, page_template
 from improvement_report.build.execution import PageResult, PageTask, execute_page
+from improvement_report.core.errors import plain
 from improvement_report.core.paths import (
     BOOK_DIR,
     BUILD_DIR,
@@ -317,7 +318,7 @@ class Builder:
             result = PageResult(page, error=f"notebook {page} could not be run: {type(err).__name__}: {err}")
         if result.error:
             report.fail(result.error)
-            report.say(f"  {page}: FAILED: {result.error}")
+            report.say(f"  {page}: FAILED: {plain(result.error)[:300]}")
             return
         report.say(f"  {page}: executed in {result.seconds:.1f} s")
         report.timings["pages"][page] = {"seconds": result.seconds, "cached": False}

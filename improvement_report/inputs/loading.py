@@ -260,6 +260,12 @@ def _check(name: str, header: pd.Series, body: pd.DataFrame, codes) -> tuple:
         empty = raw[c.name].eq("")
         if c.required:
             problem(c.name, empty, "is required: the cell is empty")
+        if c.type == "text":
+            problem(
+                c.name,
+                _has_control_character(raw[c.name]),
+                "contains a control character (NUL, escape or similar): text must be printable",
+            )
         typed[c.name] = _parse(c, raw[c.name], empty, problem)
         if c.date_alone:
             typed["time_known"] = raw[c.name].str.len() > 10  # a date alone is 10 characters
@@ -407,6 +413,22 @@ def _repeated(keys: pd.DataFrame) -> np.ndarray:
         rows = np.isin(fingerprint, shared)
         out[rows] = column[rows].duplicated(keep=False).to_numpy()
     return out
+
+
+# C0 controls other than tab, line feed and carriage return; DEL; C1 controls (U+0080-U+009F).
+_CONTROL_CHARACTER = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\x{80}-\\x{9f}]"
+
+
+def _has_control_character(s: pd.Series) -> pd.Series:
+    """Which cells hold a control character. The bytes are scanned once for anything that could
+    be one (a C0 byte, DEL, or 0xC2, the lead byte of C1); only then is each cell matched."""
+    text, offsets, data = _text(s)
+    data = data[offsets[0] : offsets[-1]]
+    suspect = (data < 0x20) & (data != 0x09) & (data != 0x0A) & (data != 0x0D)
+    if not (suspect.any() or (data == 0x7F).any() or (data == 0xC2).any()):
+        return pd.Series(False, index=s.index)
+    found = pc.match_substring_regex(text, _CONTROL_CHARACTER).to_numpy(zero_copy_only=False)
+    return pd.Series(found.astype(bool), index=s.index)
 
 
 def _strip(s: pd.Series) -> pd.Series:
