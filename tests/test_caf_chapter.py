@@ -57,14 +57,16 @@ def test_short_series_gives_sentences_not_errors():
     assert "needs 24 months" in caf.fall_sentence(ch, caf.fall_decomposition(ch))
     model = caf.trend_model(ch)
     assert model is None and "no trend model" in caf.trend_sentence(ch, model)
-    assert caf.model_chart(ch, model) == (None, "")
+    assert not caf.model_chart(ch, model).drawn
 
 
 def test_charts_have_titles_and_alt_text_with_latest_values(chapter):
-    fig, alt = caf.flow_chart(chapter)
+    drawn = caf.flow_chart(chapter)
+    fig, alt = drawn.figure, drawn.alt
     assert fig.axes[0].get_title(loc="left").startswith("Open CAFs at the end of November 2017: 184 fewer")
     assert "614 in November 2017" in alt
-    fig, alt, result = caf.xmr_chart(chapter, "closed", "CAFs closed in the month", "neutral")
+    drawn = caf.xmr_chart(chapter, "closed", "CAFs closed in the month", "neutral")
+    fig, alt = drawn.figure, drawn.alt
     assert "November 2017" in alt and fig.axes[0].get_ylabel() == "CAFs closed in the month"
 
 
@@ -97,14 +99,15 @@ def test_duration_sentence_gives_the_interval(chapter):
 def test_a_single_month_series_says_what_it_cannot_show():
     ch = caf.load(DEMO_DATA_DIR, "2015-04", "2015-04")
     assert "first month of the series" in caf.headline(ch)
-    fig, alt, result = caf.xmr_chart(ch, "open_end", "Open CAFs", "neutral")
-    assert fig is None and result is None
+    drawn = caf.xmr_chart(ch, "open_end", "Open CAFs", "neutral")
+    result = drawn.spc
+    assert drawn.figure is None and result is None
     assert "too few months" in caf.spc_reading(result, "open CAFs")
 
 
 def test_short_series_warns_that_limits_are_unreliable():
     ch = caf.load(DEMO_DATA_DIR, "2015-09", "2015-04")
-    _, _, result = caf.xmr_chart(ch, "closed", "CAFs closed", "neutral")
+    result = caf.xmr_chart(ch, "closed", "CAFs closed", "neutral").spc
     assert "only 6 months" in caf.spc_reading(result, "closures")
 
 
@@ -120,9 +123,10 @@ def test_small_locality_counts_are_suppressed(make_folder):
 def test_locality_chart_leaves_out_a_line_that_would_show_1_to_5(make_folder):
     rows = [f"E{i},C{i},2016-06-01,,West" for i in range(30)] + [f"S{i},D{i},2016-06-01,,South" for i in range(3)]
     ch = caf.load(make_folder(early_help_episodes=rows), "2017-11", "2016-06")
-    fig, alt = caf.locality_chart(ch)
+    drawn = caf.locality_chart(ch)
+    fig, alt = drawn.figure, drawn.alt
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert any(label.startswith("West") for label in labels) and not any(label.startswith("South") for label in labels)
     assert "Not drawn" in alt and "South" in alt
-    fig, _ = caf.locality_chart(ch, suppress_small=False)
+    fig = caf.locality_chart(ch, suppress_small=False).figure
     assert any(line.get_label().startswith("South") for line in fig.axes[0].get_lines())

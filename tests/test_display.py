@@ -21,3 +21,18 @@ def test_table_has_caption_header_scopes_and_right_aligned_numbers():
 def test_empty_table_says_so_or_nothing():
     assert "nothing to show" in display.table(pd.DataFrame(), "Teams").data
     assert display.table(pd.DataFrame(), "Teams", when_empty="").data == ""
+
+
+def test_figure_shows_a_chart_with_its_alt_text_or_the_empty_note(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from improvement_report.render.chart import NO_CHART, Chart
+
+    monkeypatch.chdir(tmp_path)
+    assert display.figure(NO_CHART, "x", "Caption").data == ""
+    assert display.figure(NO_CHART, "x", "Caption", when_empty="*No chart.*").data == "*No chart.*"
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    text = display.figure(Chart(fig, "Two points,\n rising."), "rising", "A caption").data
+    assert (tmp_path / "figures" / "rising.png").read_bytes().startswith(b"\x89PNG")
+    assert ":alt: Two points, rising.\n" in text and ":name: fig-rising" in text and "A caption" in text

@@ -125,9 +125,9 @@ def test_empty_window_gives_sentences_and_no_charts(make_folder):
     ms = episodes(make_folder, ["E1,1,2017-09-01 10:00,2017-09-02 10:00,N,,,"])
     ch = mc.load_frames(ms, "2014-01-01", "2014-01-31", "2015-04")
     assert "No missing episodes" in mc.headline(ch)
-    assert mc.spc_chart(ch, "Episodes")[0] is None
-    assert mc.duration_chart(ch)[0] is None and mc.km_chart(ch, mc.logrank_by_group(ch))[0] is None
-    assert mc.rhi_chart(ch)[0] is None and mc.frequency_model(ch) is None
+    assert not mc.spc_chart(ch, "Episodes").drawn
+    assert not mc.duration_chart(ch).drawn and not mc.km_chart(ch, mc.logrank_by_group(ch)).drawn
+    assert not mc.rhi_chart(ch).drawn and mc.frequency_model(ch) is None
     assert mc.repeat_table(ch).empty and "cannot" in mc.repeat_sentence(ch)
     assert "association" in mc.rhi_association_sentence(mc.rhi_association(ch))
 

@@ -9,6 +9,7 @@ from improvement_report.chapters import seasonal_effects as seasonal
 from improvement_report.core.paths import DEMO_DATA_DIR
 from improvement_report.inputs import school_calendar
 from improvement_report.inputs.loading import DataContractError
+from improvement_report.render.chart import Chart
 from improvement_report.stats import count_models as models
 
 matplotlib.use("Agg")
@@ -240,10 +241,11 @@ def test_tables_and_charts_are_built_with_alt_text(chapter):
     summary = seasonal.summary_table(chapter)
     assert len(summary) == 8 and summary.loc["Open CAFs at month end", "June to November"] == "mostly underlying"
     for make in (seasonal.profile_chart, seasonal.holiday_chart, seasonal.stl_chart):
-        fig, alt = make(chapter)
-        assert fig is not None and len(alt) > 100
-    fig, alt, result = seasonal.adjusted_open_xmr(chapter)
-    assert result is not None and "seasonally adjusted" in alt
+        drawn = make(chapter)
+        assert drawn.drawn and len(drawn.alt) > 100
+    drawn = seasonal.adjusted_open_xmr(chapter)
+    result = drawn.spc
+    assert result is not None and "seasonally adjusted" in drawn.alt
     assert "raw chart" in seasonal.adjusted_sentence(chapter, result)
 
 
@@ -253,8 +255,8 @@ def test_short_series_give_sentences_not_errors():
     assert opened.model is None and opened.stl is None
     assert "too short a series for an STL decomposition" in seasonal.stl_sentence(opened)
     assert "at least 12 months" in seasonal.detail(ch)
-    assert seasonal.holiday_chart(ch) == (None, "")
-    assert seasonal.adjusted_open_xmr(ch) == (None, "", None)
+    assert seasonal.holiday_chart(ch) == Chart(None)
+    assert seasonal.adjusted_open_xmr(ch) == Chart(None)
     assert "no seasonally adjusted chart" in seasonal.adjusted_sentence(ch, None)
     assert seasonal.model_table(ch).empty
 
@@ -268,4 +270,4 @@ def test_months_the_term_dates_do_not_cover_are_left_out_and_said(tmp_path):
     path.write_text(f"{HEADER}\n2019/20,summer,2020-07-21,2020-09-05\n")
     ch = seasonal.load(DEMO_DATA_DIR, "2017-11", "2017-01", terms_path=path)
     assert ch.results == [] and "nothing to analyse" in seasonal.headline(ch)
-    assert seasonal.summary_table(ch).empty and seasonal.profile_chart(ch) == (None, "")
+    assert seasonal.summary_table(ch).empty and seasonal.profile_chart(ch) == Chart(None)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from improvement_report.render.spc_charts import describe_xmr, plot_xmr
+from improvement_report.render.spc_charts import describe_xmr, plot_spc
 from improvement_report.stats import spc
 
 # A baseline that alternates 11, 9, 11, ... (ends on 9 so later points above the mean
@@ -353,10 +353,10 @@ def markers(ax, gid):
     return sum(len(line.get_xdata()) for line in lines), {line.get_marker() for line in lines}
 
 
-def test_plot_xmr_marks_special_causes_by_colour_and_shape():
+def test_plot_spc_marks_special_causes_by_colour_and_shape():
     result = with_baseline([20, 10, 0])  # one high and one low point beyond the limits
     fig, ax = plt.subplots()
-    plot_xmr(result, ax, title="Open CAFs", ylabel="CAFs", target=12, polarity="higher_is_better")
+    plot_spc(result, ax, title="Open CAFs", ylabel="CAFs", target=12, polarity="higher_is_better")
     assert markers(ax, "spc-improvement") == (1, {"^"})
     assert markers(ax, "spc-concern") == (1, {"s"})
     assert markers(ax, "spc-common-cause") == (11, {"o"})
@@ -377,13 +377,13 @@ def test_plot_xmr_marks_special_causes_by_colour_and_shape():
     plt.close(fig)
 
 
-def test_plot_xmr_neutral_and_lower_is_better():
+def test_plot_spc_neutral_and_lower_is_better():
     result = with_baseline([20, 10, 0])
     fig, (ax1, ax2) = plt.subplots(1, 2)
-    plot_xmr(result, ax1, title="t", ylabel="y")
+    plot_spc(result, ax1, title="t", ylabel="y")
     assert markers(ax1, "spc-neither") == (2, {"D"})
     assert markers(ax1, "spc-improvement")[0] == markers(ax1, "spc-concern")[0] == 0
-    plot_xmr(result, ax2, title="t", ylabel="y", polarity="lower_is_better")
+    plot_spc(result, ax2, title="t", ylabel="y", polarity="lower_is_better")
     assert markers(ax2, "spc-improvement") == (1, {"v"})
     assert markers(ax2, "spc-concern") == (1, {"s"})
     plt.close(fig)
@@ -404,3 +404,17 @@ def test_describe_xmr():
     assert text.endswith("special cause variation, neither improvement nor concern.")
     text = describe_xmr(with_baseline([10]), "higher_is_better", "Referrals")
     assert text.endswith("within the process limits with no other signal: common cause variation.")
+
+
+def test_plot_spc_draws_a_p_chart_in_percent_with_stepped_limits():
+    idx = pd.period_range("2017-01", periods=5, freq="M")
+    chart = spc.p_chart(pd.Series([10, 10, 10, 10, 40], index=idx), pd.Series([100] * 5, index=idx))
+    fig, ax = plt.subplots()
+    plot_spc(chart, ax, title="t", ylabel="y", polarity="higher_is_better", limits_label="Limits", legend_below=True)
+    values = next(line for line in ax.get_lines() if line.get_gid() == "spc-values")
+    assert list(values.get_ydata()) == pytest.approx([10, 10, 10, 10, 40])
+    assert markers(ax, "spc-improvement") == (1, {"^"})
+    assert {line.get_drawstyle() for line in ax.get_lines() if line.get_gid() == "spc-limits"} == {"steps-mid"}
+    assert ax.get_ylim() == (0, 100)
+    assert "Limits" in [text.get_text() for text in ax.get_legend().get_texts()]
+    plt.close(fig)

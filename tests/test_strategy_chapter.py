@@ -106,7 +106,8 @@ def test_p_chart_limits_vary_with_each_months_discussions(tmp_path):
 def test_p_chart_plot_marks_special_causes_by_shape_and_colour(tmp_path):
     ch = sc.load(DEMO_DATA_DIR, "2017-09-01", "2017-12-31", "2015-04")
     chart = sc.p_chart(ch)
-    fig, alt = sc.p_chart_figure(ch, chart)
+    drawn = sc.p_chart_figure(ch, chart)
+    fig, alt = drawn.figure, drawn.alt
     ax = fig.axes[0]
     markers = {line.get_gid(): (line.get_marker(), line.get_color()) for line in ax.get_lines() if line.get_gid()}
     assert markers["spc-common-cause"][0] == "o"
@@ -152,7 +153,7 @@ def test_funnel_position_and_a_team_below_is_named(tmp_path):
     teams = sc.team_table(ch)
     assert teams.loc["B", "Position"] == "below 99.8%" and teams.loc["A", "Position"] == "above 99.8%"
     assert "B (10.0% of 40) is below the 99.8% limit" in sc.funnel_sentence(ch, teams)
-    fig, alt = sc.funnel_figure(ch, teams)
+    fig = sc.funnel_figure(ch, teams).figure
     assert "B is below" in fig.axes[0].get_title(loc="left")
 
 
@@ -223,10 +224,10 @@ def test_a_window_with_no_discussions_says_so_and_draws_nothing(tmp_path):
     ch = sc.load(DEMO_DATA_DIR, "2014-01-01", "2014-01-31", "2015-04")
     assert "No strategy discussions were recorded" in sc.headline(ch)
     chart = sc.p_chart(ch)
-    assert chart is None and sc.p_chart_figure(ch, chart) == (None, "")
+    assert chart is None and not sc.p_chart_figure(ch, chart).drawn
     assert "ends before the first month of the series" in sc.p_chart_reading(ch, chart)
     teams = sc.team_table(ch)
-    assert teams.empty and sc.funnel_figure(ch, teams) == (None, "")
+    assert teams.empty and not sc.funnel_figure(ch, teams).drawn
     model, reason = sc.health_model(ch)
     assert model is None and sc.model_sentence(model, reason) == ""
     assert sc.funnel_sentence(ch, teams) == sc.reasons_sentence(ch, sc.reasons_table(ch)) == sc.NONE_IN_WINDOW
@@ -248,7 +249,7 @@ def test_no_identifier_reaches_any_output():
         model.table,
     ]
     text = " ".join(f.to_csv() for f in frames) + sc.what_this_means(ch, chart, teams, model, sc.reasons_table(ch))
-    text += sc.p_chart_figure(ch, chart)[1] + sc.funnel_figure(ch, teams)[1]
+    text += sc.p_chart_figure(ch, chart).alt + sc.funnel_figure(ch, teams).alt
     assert "SD0" not in text and not any(i in text for i in ch.discussions.discussion_id)
 
 

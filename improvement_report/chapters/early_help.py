@@ -17,6 +17,7 @@ from improvement_report.measures import early_help
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style, suppression
 from improvement_report.render import wording as narrative
+from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.spc_words import MIN_SPC_POINTS, icon_words, spc_reading  # noqa: F401 (spc_reading: used by the page)
 from improvement_report.render.wording import number, percent
 from improvement_report.stats import count_models as models
@@ -132,7 +133,7 @@ def flow_chart(ch: CafChapter):
         f"in {month_name(ch.month)}; below it, bars of CAFs opened and closed each month "
         f"({number(ch.flow.opened.iloc[-1])} opened and {number(ch.flow.closed.iloc[-1])} closed in {month_name(ch.month)})."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str):
@@ -140,17 +141,17 @@ def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str):
     series = ch.flow[column].astype(float)
     series.index = _dates(ch.months)
     if len(series) < MIN_SPC_POINTS:
-        return None, "", None  # spc_reading explains
+        return Chart(None, "", None)  # spc_reading explains
     result = spc.xmr(series)
     icon = spc.variation_icon(result, polarity)
     fig, ax = plt.subplots(figsize=(9, 4))
     reading = icon_words(icon)
-    spc_plot.plot_xmr(
+    spc_plot.plot_spc(
         result, ax, title=f"{title_what}: {reading} in {month_name(ch.month)}", ylabel=title_what, polarity=polarity
     )
     fig.tight_layout()
     alt = spc_plot.describe_xmr(result, polarity, title_what)
-    return fig, alt, result
+    return Chart(fig, alt, result)
 
 
 def fall_decomposition(ch: CafChapter) -> pd.DataFrame:
@@ -256,7 +257,7 @@ def model_table(model: models.CountTrend | None) -> pd.DataFrame:
 def model_chart(ch: CafChapter, model: models.CountTrend):
     """Monthly openings with the model's fitted values; (None, "") without a model."""
     if model is None:
-        return None, ""
+        return NO_CHART
     fig, ax = plt.subplots(figsize=(9, 4))
     x = _dates(ch.months)
     ax.plot(x, ch.flow.opened, color=style.GREY, marker="o", markersize=3, linestyle="-", label="CAFs opened")
@@ -273,7 +274,7 @@ def model_chart(ch: CafChapter, model: models.CountTrend):
         f"({number(ch.flow.opened.iloc[-1])} in {month_name(ch.month)}), with a fitted {model.family} "
         f"curve showing a change of {est:+.1f}% a month and dips each August."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def duration_table(ch: CafChapter) -> pd.DataFrame:
@@ -378,7 +379,7 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
     ax.legend(title=f"Locality (open, {ch.month.strftime('%b %Y')})", loc="upper left")
     if not latest:
         plt.close(fig)
-        return None, ""
+        return NO_CHART
     biggest = max(latest, key=latest.get)
     ax.set_title(f"Open CAFs by locality: {biggest} holds the most ({latest[biggest]})")
     fig.tight_layout()
@@ -388,4 +389,4 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
         + "."
         + (f" Not drawn, because a month-end count from 1 to 5 would show: {', '.join(left_out)}." if left_out else "")
     )
-    return fig, alt
+    return Chart(fig, alt)

@@ -22,6 +22,7 @@ from improvement_report.inputs.loading import load_file
 from improvement_report.measures import missing_episodes as me
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
+from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.spc_words import (  # the same Making Data Count reading as the CAF chapter
     MIN_SPC_POINTS,
     spc_reading,
@@ -102,15 +103,8 @@ def group(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df[df.looked_after == me.GROUPS[name]]
 
 
-def figure(fig, name: str, alt: str, caption: str):
-    """``display.figure`` when there is a chart; otherwise a short note (the sentences below say why)."""
-    from improvement_report.render import (
-        display,  # imported here: display needs IPython, the rest of the module does not
-    )
-
-    if fig is None:
-        return display.say("*No chart for this period: there are too few data, as the text below explains.*")
-    return display.figure(fig, name, alt, caption)
+# Shown by display.figure in place of a chart there are too few data to draw.
+NO_CHART_NOTE = "*No chart for this period: there are too few data, as the text below explains.*"
 
 
 def day(ts) -> str:
@@ -274,7 +268,7 @@ def spc_chart(ch: MissingChapter, measure: str):
         series.index = pd.PeriodIndex(series.index, freq="M").to_timestamp()
         results[g] = spc.xmr(series) if len(series) >= MIN_SPC_POINTS else None
     if all(r is None for r in results.values()):
-        return None, "", results
+        return Chart(None, "", results)
     fig, axes = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
     alts = []
     for ax, g in zip(axes, GROUPS):
@@ -282,7 +276,7 @@ def spc_chart(ch: MissingChapter, measure: str):
         latest = r.data.value.iloc[-1]
         icon = spc.variation_icon(r, "neutral")
         reading = "common cause variation" if icon == "common_cause" else "special cause variation"
-        spc_plot.plot_xmr(
+        spc_plot.plot_spc(
             r,
             ax,
             title=f"{what} {LABEL[g].lower()}: {number(latest)} in {month_name(r.data.index[-1])}, {reading}",
@@ -291,7 +285,7 @@ def spc_chart(ch: MissingChapter, measure: str):
         )
         alts.append(spc_plot.describe_xmr(r, "neutral", f"{what} {LABEL[g].lower()}"))
     fig.tight_layout()
-    return fig, " ".join(alts), results
+    return Chart(fig, " ".join(alts), results)
 
 
 def spc_sentences(results: dict, what: str) -> str:
@@ -415,7 +409,7 @@ def frequency_chart(ch: MissingChapter):
     """Share of children with 1, 2-4 and 5+ episodes, home and care side by side."""
     t = frequency_table(ch)
     if t.empty:
-        return None, ""
+        return NO_CHART
     fig, ax = plt.subplots(figsize=(9, 4))
     x = np.arange(len(PER_CHILD_BANDS))
     hatch = {"home": "", "care": "//"}
@@ -437,7 +431,7 @@ def frequency_chart(ch: MissingChapter):
         + "."
         for g in GROUPS
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 # --------------------------------------------------------------------------------------
@@ -501,7 +495,7 @@ def duration_chart(ch: MissingChapter):
     """Median hours missing by quarter with the middle half shaded, home and care side by side."""
     t = duration_by_quarter(ch)
     if t.empty:
-        return None, ""
+        return NO_CHART
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     parts, changes = [], {}
     for ax, g in zip(axes, GROUPS):
@@ -545,7 +539,7 @@ def duration_chart(ch: MissingChapter):
         + "; ".join(parts)
         + "."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def survival(df: pd.DataFrame, as_at) -> KaplanMeier | None:
@@ -598,7 +592,7 @@ def km_chart(ch: MissingChapter, tests: dict):
     ``tests`` is :func:`logrank_by_group`: the title states its finding, the chart runs no test.
     """
     if ch.series.empty:
-        return None, ""
+        return NO_CHART
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     styles = ["-", "--", ":", "-."]
     parts = []
@@ -637,7 +631,7 @@ def km_chart(ch: MissingChapter, tests: dict):
         "Kaplan-Meier curves of the share of episodes still missing against hours since going missing, "
         "one line per year, episodes still open censored. " + "; ".join(parts) + "."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def duration_sentence(ch: MissingChapter, tests: dict) -> str:
@@ -808,51 +802,11 @@ def rhi_monthly(ch: MissingChapter, g: str) -> pd.DataFrame | None:
     return spc.p_chart(num, den)
 
 
-def _plot_p(frame: pd.DataFrame, ax, title: str) -> None:
-    """A p chart in the style of ``spc_plot.plot_xmr``: shape and colour both carry the signal."""
-    x = frame.index.to_timestamp()
-    p = 100 * frame.p
-    ax.plot(x, p, color=style.GREY, linewidth=1.5, zorder=2)
-    kinds = spc.point_variation(frame, "higher_is_better").to_numpy()
-    seen = set()
-    for kind, (_gid, label, colour, marker) in spc_plot.MARKERS.items():
-        chosen = (kinds == kind) & frame.p.notna().to_numpy()
-        if chosen.any():
-            ax.plot(
-                x[chosen],
-                p[chosen],
-                linestyle="none",
-                marker=marker,
-                color=colour,
-                zorder=3,
-                markersize=5 if kind == "common_cause" else 8,
-                label=None if label in seen else label,
-            )
-            seen.add(label)
-    ax.plot(x, 100 * frame.pbar, color=spc_plot.MEAN_COLOUR, label="Mean")
-    ax.step(
-        x,
-        100 * frame.ucl,
-        where="mid",
-        color=spc_plot.LIMIT_COLOUR,
-        linestyle="--",
-        linewidth=1,
-        label="Process limits",
-    )
-    ax.step(x, 100 * frame.lcl, where="mid", color=spc_plot.LIMIT_COLOUR, linestyle="--", linewidth=1)
-    ax.set_ylim(-2, 102)
-    ax.set_ylabel("Within 72 hours (%)")
-    ax.set_title(title, loc="left")
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(4, 10)))  # April and October: labels do not crowd
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
-
-
 def rhi_chart(ch: MissingChapter):
     """p charts of interviews within 72 hours each month, home above care; (None, "", {}) if too short."""
     frames = {g: rhi_monthly(ch, g) for g in GROUPS}
     if all(f is None for f in frames.values()):
-        return None, "", frames
+        return Chart(None, "", frames)
     fig, axes = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
     alts = []
     for ax, g in zip(axes, GROUPS):
@@ -867,7 +821,14 @@ def rhi_chart(ch: MissingChapter):
             f"Returns {g.replace('care', 'to care')}: {100 * last.p:.0f}% interviewed within 72 hours in {when} "
             f"({100 * first.p:.0f}% in {month_name(f.dropna(subset=['p']).index[0])})"
         )
-        _plot_p(f, ax, ax_title)
+        spc_plot.plot_spc(
+            f,
+            ax,
+            title=ax_title,
+            ylabel="Returns with an interview within 72 hours",
+            polarity="higher_is_better",
+            limits_label="Process limits (vary with returns)",
+        )
         icon = spc.variation_icon(f, "higher_is_better")
         alts.append(
             f"{LABEL[g]}: share of returns with an interview within 72 hours each month from "
@@ -875,7 +836,7 @@ def rhi_chart(ch: MissingChapter):
             f"of {number(last.denominator)} returns, {icon.replace('_', ' ')}."
         )
     fig.tight_layout()
-    return fig, " ".join(alts), frames
+    return Chart(fig, " ".join(alts), frames)
 
 
 def rhi_chart_sentence(frames: dict) -> str:
@@ -1079,7 +1040,7 @@ def national_table(nat: National) -> pd.DataFrame:
 def national_chart(nat: National):
     """Trend of the share missing and incidents per missing child: the council, neighbours, England."""
     if nat.la is None:
-        return None, ""
+        return NO_CHART
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     parts = []
     for ax, measure, ylabel in (
@@ -1128,7 +1089,7 @@ def national_chart(nat: National):
     )
     fig.tight_layout()
     alt = "Two line charts from DfE published statistics, years to 31 March. " + "; ".join(parts) + "."
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def missing_and_away_table(nat: National) -> pd.DataFrame:

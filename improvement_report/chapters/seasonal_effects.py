@@ -30,6 +30,7 @@ from improvement_report.inputs.loading import FILES, load_file
 from improvement_report.measures import early_help
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
+from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.wording import number
 from improvement_report.stats import count_models as models
 from improvement_report.stats import seasonality, spc
@@ -616,7 +617,7 @@ def profile_chart(ch: SeasonalChapter):
     """Month-of-year profiles, one panel per series and one line per calendar year."""
     results = [r for r in ch.results if len(r.series.values)]
     if not results:
-        return None, ""
+        return NO_CHART
     fig, axes = _grid(len(results))
     every_year, described = [], []
     for ax, r in zip(axes, results):
@@ -653,14 +654,14 @@ def profile_chart(ch: SeasonalChapter):
         "Small multiple line charts, one per series, with each calendar year drawn as its own line across the "
         "months January to December. " + "; ".join(described) + "."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def holiday_chart(ch: SeasonalChapter):
     """Holiday rate ratios with intervals for every modelled series (a forest plot)."""
     modelled = [r for r in ch.results if r.model is not None]
     if not modelled:
-        return None, ""
+        return NO_CHART
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(modelled) + 1.4))
     y = np.arange(len(modelled))[::-1]
     fewer, more = [], []
@@ -700,7 +701,7 @@ def holiday_chart(ch: SeasonalChapter):
         "Dot-and-interval chart of the school-holiday rate ratio for each series, with a dashed line at 1 "
         "(no effect): " + "; ".join(f"{r.series.label} {_interval(r.model.holiday_ratio)}" for r in modelled) + "."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def _list(items: list[str]) -> str:
@@ -712,7 +713,7 @@ def stl_chart(ch: SeasonalChapter):
     # A month-end count is adjusted through its flows (see adjusted_open_xmr), not by STL.
     done = [r for r in ch.results if r.stl is not None and r.series.kind == "flow"]
     if not done:
-        return None, ""
+        return NO_CHART
     fig, axes = _grid(len(done))
     for ax, r in zip(axes, done):
         x = r.stl.index.to_timestamp()
@@ -743,7 +744,7 @@ def stl_chart(ch: SeasonalChapter):
         )
         + "."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def adjusted_open_xmr(ch: SeasonalChapter):
@@ -751,12 +752,12 @@ def adjusted_open_xmr(ch: SeasonalChapter):
     r = next((r for r in ch.results if r.series.key == "caf_open"), None)
     values = None if r is None else adjusted(r)
     if values is None or len(values) < 2:
-        return None, "", None
+        return Chart(None, "", None)
     result = spc.xmr(values.set_axis(values.index.to_timestamp()))
     icon = spc.variation_icon(result, "neutral")
     fig, ax = plt.subplots(figsize=(9, 4))
     words = "common cause variation" if icon == "common_cause" else "special cause variation"
-    spc_plot.plot_xmr(
+    spc_plot.plot_spc(
         result,
         ax,
         title=f"Open CAFs, seasonally adjusted: {words} in {month_name(ch.month)}",
@@ -765,7 +766,7 @@ def adjusted_open_xmr(ch: SeasonalChapter):
     )
     fig.tight_layout()
     alt = spc_plot.describe_xmr(result, "neutral", "Open CAFs at month end, seasonally adjusted")
-    return fig, alt, result
+    return Chart(fig, alt, result)
 
 
 def adjusted_sentence(ch: SeasonalChapter, result: spc.XmR | None) -> str:

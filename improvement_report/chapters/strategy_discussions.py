@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -23,6 +22,7 @@ from improvement_report.inputs.loading import load_file
 from improvement_report.measures import strategy_discussions as sd
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
+from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.wording import number, percent
 from improvement_report.stats import funnel, spc
 from improvement_report.stats.proportions import wilson_interval
@@ -283,100 +283,6 @@ def _kind_words(kind: str) -> str:
     return f"special cause {'variation' if what == 'neither' else what} ({side})"
 
 
-def plot_p_chart(
-    chart: pd.DataFrame, ax, *, title: str, ylabel: str, polarity: str = "neutral", highlight: tuple | None = None
-) -> None:
-    """Draw a p chart onto ``ax`` in the visual language of :func:`spc_plot.plot_xmr`.
-
-    Parameters
-    ----------
-    chart : pandas.DataFrame
-        From :func:`improvement_report.stats.spc.p_chart`, indexed by monthly Period.
-    ax : matplotlib.axes.Axes
-    title : str
-        Chart title, left-aligned; state the finding.
-    ylabel : str
-    polarity : {"higher_is_better", "lower_is_better", "neutral"}
-        Decides whether special-cause points show as improvement, concern or neither; they
-        differ from common cause by marker shape as well as colour (:data:`spc_plot.MARKERS`).
-    highlight : (Timestamp, Timestamp), optional
-        A period to shade, e.g. the report window, labelled in the legend.
-
-    Notes
-    -----
-    The limits step with each month's number of discussions, so they are drawn as steps
-    centred on each month. Months with no discussions leave a gap.
-    """
-    x = chart.index.to_timestamp()
-    values = (100 * chart.p).to_numpy()
-    kinds = spc.point_variation(chart, polarity).to_numpy()
-    handles = []
-    if highlight is not None:
-        span = ax.axvspan(
-            highlight[0] - pd.Timedelta(days=15),
-            highlight[1] - pd.Timedelta(days=14),
-            color=style.LIGHT_GREY,
-            alpha=0.6,
-            zorder=0,
-            label="Report window",
-            gid="spc-window",
-        )
-        handles.append(span)
-    ax.plot(x, values, color=style.GREY, linewidth=1.5, zorder=2, gid="spc-values")
-    for kind, (gid, label, colour, marker) in spc_plot.MARKERS.items():
-        chosen = (kinds == kind) & ~np.isnan(values)
-        if not chosen.any():
-            continue
-        special = kind != "common_cause"
-        (points,) = ax.plot(
-            x[chosen],
-            values[chosen],
-            linestyle="none",
-            marker=marker,
-            markersize=8 if special else 5,
-            color=colour,
-            markeredgecolor="white" if special else colour,
-            zorder=4 if special else 3,
-            label=label,
-            gid=gid,
-        )
-        if label not in [h.get_label() for h in handles]:
-            handles.append(points)
-    (mean_line,) = ax.plot(
-        x, 100 * chart.pbar, color=spc_plot.MEAN_COLOUR, linewidth=1.5, zorder=1, label="Mean", gid="spc-mean"
-    )
-    (limit_line,) = ax.plot(
-        x,
-        100 * chart.ucl,
-        color=spc_plot.LIMIT_COLOUR,
-        linestyle="--",
-        linewidth=1,
-        drawstyle="steps-mid",
-        zorder=1,
-        label="Process limits (vary with discussions)",
-        gid="spc-limits",
-    )
-    ax.plot(
-        x,
-        100 * chart.lcl,
-        color=spc_plot.LIMIT_COLOUR,
-        linestyle="--",
-        linewidth=1,
-        drawstyle="steps-mid",
-        zorder=1,
-        gid="spc-limits",
-    )
-    handles += [mean_line, limit_line]
-    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=spc_plot._month_interval(x)))
-    ax.xaxis.set_minor_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    ax.set_ylim(0, 100)
-    ax.set_title(title, loc="left")
-    ax.set_ylabel(ylabel)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize="small")
-
-
 def used_start(chart: pd.DataFrame) -> pd.Timestamp:
     """First day of the chart's first month, so shading never stretches the axis to the left."""
     return chart.index[0].start_time
@@ -389,17 +295,19 @@ def _latest_month(chart: pd.DataFrame) -> pd.Period:
 def p_chart_figure(ch: StrategyChapter, chart: pd.DataFrame | None):
     """The p chart of monthly compliance with the window shaded; (None, "") without a chart."""
     if chart is None:
-        return None, ""
+        return NO_CHART
     latest = _latest_month(chart)
     icon = spc.variation_icon(chart, POLARITY)
     fig, ax = plt.subplots(figsize=(9, 4.8))
-    plot_p_chart(
+    spc_plot.plot_spc(
         chart,
         ax,
         title=f"Compliant strategy discussions: {_kind_words(icon)} in {month_name(latest)}",
         ylabel="Fully compliant discussions",
         polarity=POLARITY,
         highlight=(max(ch.start, used_start(chart)), ch.end),
+        limits_label="Process limits (vary with discussions)",
+        legend_below=True,
     )
     fig.tight_layout()
     row = chart.loc[latest]
@@ -412,7 +320,7 @@ def p_chart_figure(ch: StrategyChapter, chart: pd.DataFrame | None):
         f"{month_name(latest)}, is {100 * row.p:.1f}% of {number(row.denominator)} discussions: "
         f"{_kind_words(icon)}."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def p_chart_reading(ch: StrategyChapter, chart: pd.DataFrame | None) -> str:
@@ -524,7 +432,7 @@ def team_display(teams: pd.DataFrame) -> pd.DataFrame:
 def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
     """Funnel plot of team compliance against number of discussions; (None, "") without teams."""
     if teams.empty:
-        return None, ""
+        return NO_CHART
     w = ch.window
     p0 = w.compliant.mean()
     n_max = int(teams.Discussions.max())
@@ -580,7 +488,7 @@ def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
         )
         + "."
     )
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def _funnel_title(below: list, above: list) -> str:

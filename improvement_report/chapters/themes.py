@@ -29,6 +29,7 @@ from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_
 )
 from improvement_report.render import display, icons
 from improvement_report.render import spc_charts as spc_plot
+from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.indicator_words import change_sentence, fmt, reading, target_sentence
 from improvement_report.stats import spc
 
@@ -92,12 +93,12 @@ def limits_sentence(settings: Settings, month, names=None) -> str:
 def chart(a: Analysis):
     """The XmR chart with its target line, and alt text; (None, "") without a chart."""
     if a.chart is None:
-        return None, ""
+        return NO_CHART
     unit = a.info["unit"]
     value_format = "{:.0f}%" if unit == "percent" else "{:,.0f}" if unit == "count" else "{:,.1f}"
     fig, ax = plt.subplots(figsize=(9, 3.6))
     title = f"{a.name}: {fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}, {icons.VARIATION_WORDS[a.variation]}"
-    spc_plot.plot_xmr(
+    spc_plot.plot_spc(
         a.chart,
         ax,
         title="\n".join(textwrap.wrap(title, 80)),
@@ -134,7 +135,7 @@ def chart(a: Analysis):
     alt = spc_plot.describe_xmr(a.chart, a.info["polarity"], a.name, value_format=value_format)
     if a.target is not None:
         alt += f" The target is {fmt(a.target, unit)}."
-    return fig, alt
+    return Chart(fig, alt)
 
 
 def chart_table(a: Analysis) -> pd.DataFrame:
@@ -212,8 +213,8 @@ def indicator_sections(analyses: list[Analysis]) -> str:
     parts = []
     for a in analyses:
         parts.append(indicator_markdown(a))
-        fig, alt = chart(a)
-        if fig is not None:
+        drawn = chart(a)
+        if drawn.drawn:
             display.download(chart_table(a), a.figure_name)
-            parts.append(display.figure(fig, a.figure_name, alt, caption(a)).data)
+            parts.append(display.figure(drawn, a.figure_name, caption(a)).data)
     return "\n".join(parts)

@@ -14,6 +14,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from improvement_report.core.paths import DOWNLOADS_DIRNAME, FIGURES_DIRNAME
+from improvement_report.render.chart import Chart
 
 FIGURES = Path(FIGURES_DIRNAME)
 DOWNLOADS = Path(DOWNLOADS_DIRNAME)
@@ -26,26 +27,30 @@ def say(text: str) -> Markdown:
     return Markdown(text)
 
 
-def figure(fig, name: str, alt: str, caption: str) -> Markdown:
-    """Save ``fig`` as ``figures/<name>.png`` and return it as a MyST figure with alt text.
+def figure(chart: Chart, name: str, caption: str, when_empty: str = "") -> Markdown:
+    """Save the chart as ``figures/<name>.png`` and return it as a MyST figure with its alt text.
+
+    The one way a page shows a chart.
 
     Parameters
     ----------
-    fig : matplotlib.figure.Figure
+    chart : Chart
+        From a chapter's chart function; its alt text says what the chart shows.
     name : str
         File stem, also the figure's label for cross-references.
-    alt : str
-        Alt text: what the chart shows and its latest value, generated from the data.
     caption : str
         Caption shown under the chart.
+    when_empty : str, default ""
+        Markdown shown instead when there is no chart (the surrounding text says why).
     """
-    if fig is None:  # nothing to draw: the surrounding text says why
-        return Markdown("")
+    if not chart.drawn:
+        return Markdown(when_empty)
+    fig = chart.figure
     FIGURES.mkdir(exist_ok=True)
     path = FIGURES / f"{name}.png"
     fig.savefig(path, format="png", metadata=PNG_METADATA, bbox_inches="tight")
     plt.close(fig)
-    alt_line = " ".join(alt.split())
+    alt_line = " ".join(chart.alt.split())
     return Markdown(f"```{{figure}} {path.as_posix()}\n:alt: {alt_line}\n:name: fig-{name}\n\n{caption}\n```\n")
 
 

@@ -1,4 +1,4 @@
-"""Draw XmR charts in the Making Data Count style, and describe them in words.
+"""Draw XmR and p charts in the Making Data Count style (one drawer), and describe them in words.
 
 Special-cause points change marker shape as well as colour, so a reader who cannot tell
 the colours apart, or who prints in black and white, still sees the signal:
@@ -20,7 +20,7 @@ import math
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from improvement_report.render import style
 from improvement_report.stats.spc import XmR, point_variation
@@ -60,8 +60,8 @@ def _month_interval(dates: pd.DatetimeIndex) -> int:
     return 120
 
 
-def plot_xmr(
-    result: XmR,
+def plot_spc(
+    result: XmR | pd.DataFrame,
     ax,
     *,
     title: str,
@@ -70,13 +70,19 @@ def plot_xmr(
     polarity: str = "neutral",
     value_format="{:,.0f}",
     date_format="%b %Y",
+    highlight: tuple | None = None,
+    limits_label: str = "Process limits",
+    legend_below: bool = False,
 ) -> None:
-    """Draw an XmR chart onto ``ax``.
+    """Draw an XmR chart or a p chart onto ``ax``: the one SPC drawer of the report.
 
     Parameters
     ----------
-    result : XmR
-        From :func:`improvement_report.stats.spc.xmr`.
+    result : XmR or pandas.DataFrame
+        From :func:`improvement_report.stats.spc.xmr`, or a p chart from
+        :func:`improvement_report.stats.spc.p_chart` indexed by monthly Period. A p chart is
+        drawn in percent from 0 to 100, its limits as steps centred on each month (they move
+        with each month's subgroup size); months with no subgroup leave a gap.
     ax : matplotlib.axes.Axes
     title : str
         Chart title, left-aligned; state the finding.
@@ -86,25 +92,49 @@ def plot_xmr(
     polarity : {"higher_is_better", "lower_is_better", "neutral"}, default "neutral"
         Decides whether special-cause points show as improvement, concern or neither.
     value_format : str, default "{:,.0f}"
-        ``str.format`` pattern for y tick labels, e.g. ``"{:.0%}"`` for proportions.
+        ``str.format`` pattern for y tick labels of an XmR chart, e.g. ``"{:.0%}"``.
     date_format : str, default "%b %Y"
         ``strftime`` pattern for x tick labels when the index holds dates.
+    highlight : (Timestamp, Timestamp), optional
+        A period to shade, e.g. the report window, labelled in the legend.
+    limits_label : str, default "Process limits"
+        The limits' legend entry.
+    legend_below : bool, default False
+        The legend below the plot in three columns, rather than beside it.
 
     Notes
     -----
-    Artists carry gids (``spc-values``, ``spc-mean``, ``spc-limits``, ``spc-target`` and
-    one per kind of point in :data:`MARKERS`) so they can be found again.
+    Artists carry gids (``spc-values``, ``spc-mean``, ``spc-limits``, ``spc-target``,
+    ``spc-window`` and one per kind of point in :data:`MARKERS`) so they can be found again.
     """
-    data = result.data
-    x = _x_values(data.index)
-    values = data["value"].to_numpy()
+    proportion = not isinstance(result, XmR)
+    if proportion:
+        x = result.index.to_timestamp()
+        values = (100 * result.p).to_numpy()
+        mean, upper, lower = 100 * result.pbar, 100 * result.ucl, 100 * result.lcl
+    else:
+        x = _x_values(result.data.index)
+        values = result.data["value"].to_numpy()
+        mean, upper, lower = result.data["mean"], result.data["ucl"], result.data["lcl"]
     kinds = point_variation(result, polarity).to_numpy()
+    limit_style = {"drawstyle": "steps-mid"} if proportion else {}
 
-    ax.plot(x, values, color=style.GREY, linewidth=1.5, zorder=2, gid="spc-values")
     handles = []
+    if highlight is not None:
+        span = ax.axvspan(
+            highlight[0] - pd.Timedelta(days=15),
+            highlight[1] - pd.Timedelta(days=14),
+            color=style.LIGHT_GREY,
+            alpha=0.6,
+            zorder=0,
+            label="Report window",
+            gid="spc-window",
+        )
+        handles.append(span)
+    ax.plot(x, values, color=style.GREY, linewidth=1.5, zorder=2, gid="spc-values")
     # One artist per marker style: common cause first so the legend reads in that order.
     for kind, (gid, label, colour, marker) in MARKERS.items():
-        chosen = kinds == kind
+        chosen = (kinds == kind) & ~np.isnan(values)
         if not chosen.any():
             continue
         special = kind != "common_cause"
@@ -123,18 +153,19 @@ def plot_xmr(
         if label not in [h.get_label() for h in handles]:
             handles.append(points)
 
-    (mean_line,) = ax.plot(x, data["mean"], color=MEAN_COLOUR, linewidth=1.5, zorder=1, label="Mean", gid="spc-mean")
+    (mean_line,) = ax.plot(x, mean, color=MEAN_COLOUR, linewidth=1.5, zorder=1, label="Mean", gid="spc-mean")
     (limit_line,) = ax.plot(
         x,
-        data["ucl"],
+        upper,
         color=LIMIT_COLOUR,
         linestyle="--",
         linewidth=1,
+        **limit_style,
         zorder=1,
-        label="Process limits",
+        label=limits_label,
         gid="spc-limits",
     )
-    ax.plot(x, data["lcl"], color=LIMIT_COLOUR, linestyle="--", linewidth=1, zorder=1, gid="spc-limits")
+    ax.plot(x, lower, color=LIMIT_COLOUR, linestyle="--", linewidth=1, **limit_style, zorder=1, gid="spc-limits")
     handles += [mean_line, limit_line]
 
     if target is not None and not pd.isna(target):
@@ -165,10 +196,17 @@ def plot_xmr(
         ax.xaxis.set_major_locator(mdates.MonthLocator(interval=_month_interval(x)))
         ax.xaxis.set_minor_locator(mdates.MonthLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter(date_format))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: value_format.format(v)))
+    if proportion:
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_ylim(0, 100)
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: value_format.format(v)))
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+    if legend_below:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize="small")
+    else:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 
 
 def _format_label(label, date_format: str) -> str:
