@@ -20,7 +20,7 @@ def test_table_has_caption_header_scopes_and_right_aligned_numbers():
 
 def test_empty_table_says_so_or_nothing():
     assert "nothing to show" in display.table(pd.DataFrame(), "Teams").data
-    assert display.table(pd.DataFrame(), "Teams", when_empty="").data == ""
+    assert display.table(pd.DataFrame(), "Teams", when_empty="") is None  # nothing shown, not an object repr
 
 
 def test_figure_shows_a_chart_with_its_alt_text_or_the_empty_note(tmp_path, monkeypatch):
@@ -29,7 +29,7 @@ def test_figure_shows_a_chart_with_its_alt_text_or_the_empty_note(tmp_path, monk
     from improvement_report.render.chart import NO_CHART, Chart
 
     monkeypatch.chdir(tmp_path)
-    assert display.figure(NO_CHART, "x", "Caption").data == ""
+    assert display.figure(NO_CHART, "x", "Caption") is None
     assert display.figure(NO_CHART, "x", "Caption", when_empty="*No chart.*").data == "*No chart.*"
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])

@@ -307,6 +307,33 @@ class ReportConfig:
     output_dir: str | None = None
     # Every other setting of SETTINGS, validated, with its default where it was not given.
     settings: dict = field(default_factory=dict)
+    # The edition's extract date; None until the build resolves it (default: the latest date in the data).
+    extract_date: str | None = None
+
+    @property
+    def short_name(self) -> str:
+        """The council's name in titles and sentences (``short_name``, else ``local_authority``)."""
+        return self.settings.get("short_name") or self.local_authority
+
+    @property
+    def allow_partial(self) -> bool:
+        """Publish periods partly outside the data, saying which months have none (else refused)."""
+        return bool(self.settings.get("allow_partial"))
+
+    @property
+    def school_terms(self) -> str | None:
+        """The edition's school term dates file (None: the shipped one)."""
+        return self.settings.get("school_terms")
+
+    @property
+    def edition_content(self) -> str | None:
+        """The edition's folder of local narrative (None: neutral wording only)."""
+        return self.settings.get("edition_content")
+
+    @property
+    def indicator_overrides(self) -> dict:
+        """Per-indicator target and comparator overrides (``indicators``)."""
+        return dict(self.settings.get("indicators") or {})
 
     @property
     def reason_categories(self) -> list[str]:
@@ -331,6 +358,12 @@ class ReportConfig:
             "synthetic_data": self.synthetic_data,
             "targets": dict(self.targets),
             "suppress_small_numbers": self.suppress_small_numbers,
+            "short_name": self.short_name,
+            "extract_date": self.extract_date,
+            "allow_partial": self.allow_partial,
+            "school_terms": self.school_terms,
+            "edition_content": self.edition_content,
+            "indicator_overrides": self.indicator_overrides,
         }
         template, page_params = page_template(notebook) or (notebook, {})
         # A template's section applies to every page made from it; a page's own section wins.
@@ -414,6 +447,7 @@ def load_config(
         notebooks=settings["notebooks"],
         output_dir=settings["output_dir"],
         settings={k: v for k, v in settings.items() if k not in named},
+        extract_date=settings.get("extract_date"),
     )
     if cfg.window_start > cfg.window_end:
         raise ConfigError(f"{path.name}: window.start {cfg.window_start} is after window.end {cfg.window_end}")
@@ -421,6 +455,10 @@ def load_config(
         raise ConfigError(f"{path.name}: series_start {cfg.series_start} is after report_month {cfg.report_month}")
     if not cfg.data_path.is_dir():
         raise ConfigError(f"{path.name}: data_dir {cfg.data_dir} is not a folder")
+    if cfg.school_terms is not None and not resolve(cfg.school_terms).is_file():
+        raise ConfigError(f"{path.name}: school_terms {cfg.school_terms} is not a file")
+    if cfg.edition_content is not None and not resolve(cfg.edition_content).is_dir():
+        raise ConfigError(f"{path.name}: edition_content {cfg.edition_content} is not a folder")
     if cfg.output_dir is not None:
         why = _forbidden_output(resolve(cfg.output_dir).resolve())
         if why:

@@ -24,6 +24,7 @@ import yaml
 from tqdm import tqdm
 
 from improvement_report.build import cache as page_cache
+from improvement_report.build import page_check, periods_check
 from improvement_report.build.config import ReportConfig, book_notebooks, page_template
 from improvement_report.build.execution import PageResult, PageTask, execute_page
 from improvement_report.core.errors import plain
@@ -283,6 +284,16 @@ class Builder:
             )
             return
         report.timings["validation"] = time.perf_counter() - started
+        cfg.extract_date = periods_check.resolve_extract_date(cfg, extracts)
+        covers = periods_check.coverages(extracts, cfg.extract_date)
+        outside = periods_check.period_problems(cfg, cfg.extract_date, covers)
+        if outside and not cfg.allow_partial:
+            report.fail(periods_check.refusal(cfg, outside), bad_input=True)
+            return
+        report.say(
+            f"extract date {cfg.extract_date}"
+            + (f"; published with months that have no data left out ({'; '.join(outside)})" if outside else "")
+        )
         report.say("data valid: " + ", ".join(f"{f.file} ({f.rows} rows)" for f in extracts.files))
         inputs = self.cache.input_digests(cfg.data_path)
         report.records = self.cache.records(cfg.path)
@@ -319,6 +330,14 @@ class Builder:
         if result.error:
             report.fail(result.error)
             report.say(f"  {page}: FAILED: {plain(result.error)[:300]}")
+            return
+        shown = page_check.page_problems(page, result.notebook)
+        if shown:
+            report.fail(
+                f"page {page} shows more than report content: {shown[0]}"
+                + (f" (and {len(shown) - 1} more)" if len(shown) > 1 else "")
+            )
+            report.say(f"  {page}: FAILED: " + "; ".join(shown[:5]))
             return
         report.say(f"  {page}: executed in {result.seconds:.1f} s")
         report.timings["pages"][page] = {"seconds": result.seconds, "cached": False}

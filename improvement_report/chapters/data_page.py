@@ -7,8 +7,9 @@ import pandas as pd
 
 from improvement_report.core.paths import REPO_ROOT, resolve
 from improvement_report.core.periods import in_date_window, month_end, month_name
+from improvement_report.inputs import coverage
 from improvement_report.inputs.catalogue import load_catalogue
-from improvement_report.inputs.loading import load_extracts
+from improvement_report.inputs.loading import FILES, load_extracts
 from improvement_report.measures import missing_episodes
 
 
@@ -40,8 +41,10 @@ def files_table(extracts) -> pd.DataFrame:
     return t
 
 
-def coverage_table(extracts) -> pd.DataFrame:
-    """The dates each file covers."""
+def coverage_table(extracts, extract_date=None) -> pd.DataFrame:
+    """The dates each file holds, and the period it covers on the edition's extract date."""
+    cut, _ = coverage.cut_extracts(extracts, extract_date)
+    extract_date = extract_date or coverage.latest_date(extracts)
     spans = {
         "early_help_episodes.csv": (extracts.caf, "start_date", "CAF start dates"),
         "strategy_discussions.csv": (extracts.strategy, "held_at", "dates held"),
@@ -54,14 +57,40 @@ def coverage_table(extracts) -> pd.DataFrame:
             rows[name] = {"Covers": what, "First": "-", "Last": "-"}
             continue
         fmt = "%b %Y" if col == "month" else "%d %b %Y"
-        rows[name] = {"Covers": what, "First": df[col].min().strftime(fmt), "Last": df[col].max().strftime(fmt)}
+        key = next(k for k, f in FILES.items() if f == name)
+        covered = coverage.coverage(getattr(cut, key), key, extract_date)
+        rows[name] = {
+            "Covers": what,
+            "First": df[col].min().strftime(fmt),
+            "Last": df[col].max().strftime(fmt),
+            "Period used (to the extract date)": covered.describe(),
+        }
     t = pd.DataFrame(rows).T
     t.index.name = "File"
     return t
 
 
-def exclusions_table(extracts, report_month, window_start, window_end) -> pd.DataFrame:
+def extract_date_sentence(extracts, extract_date=None) -> str:
+    """What the extract date is and what it does to the data."""
+    given = extract_date is not None
+    day = pd.Timestamp(extract_date or coverage.latest_date(extracts))
+    return (
+        f"The extract date is **{coverage.day_words(day)}**"
+        + (" (set by the edition)" if given else " (the latest date in the data)")
+        + ". Every page reads the data as they stood at the end of that day: a record dated later is left out, "
+        "and an episode that ended later is counted as still open. A month or window outside the period a "
+        "file covers is refused by the build, unless the edition allows partial periods; then the page says "
+        "which months have no data."
+    )
+
+
+def exclusions_table(extracts, report_month, window_start, window_end, extract_date=None) -> pd.DataFrame:
     """Rows left out of some figures, by file and reason, with what happens to them."""
+    if extract_date is not None:
+        rows_after = _after_extract(extracts, extract_date)
+        extracts, _ = coverage.cut_extracts(extracts, extract_date)
+    else:
+        rows_after = []
     e = month_end(report_month)
     month = month_name(report_month)
     caf, sd, me, ind = extracts.caf, extracts.strategy, extracts.missing, extracts.indicators
@@ -109,8 +138,42 @@ def exclusions_table(extracts, report_month, window_start, window_end) -> pd.Dat
     )
     if ind is not None:
         add("indicators.csv", f"months after {month}", (ind.month > e).sum(), "not shown in this report")
+    rows += rows_after
     t = pd.DataFrame(rows).set_index("File")
     return t
+
+
+def _after_extract(extracts, extract_date) -> list[dict]:
+    """Rows dated after the extract date, and ends after it, per file."""
+    last = pd.Timestamp(extract_date).normalize() + pd.Timedelta(days=1)
+    rows = []
+    for key, dated, ended in (
+        ("caf", "start_date", "end_date"),
+        ("strategy", "held_at", None),
+        ("missing", "start", "end"),
+        ("indicators", "month", None),
+    ):
+        frame = getattr(extracts, key)
+        if frame is None:
+            continue
+        rows.append(
+            {
+                "File": FILES[key],
+                "Reason": f"dated after the extract date ({coverage.day_words(extract_date)})",
+                "Rows": int((frame[dated] >= last).sum()),
+                "What happens to them": "not in this edition: the report could not have known them",
+            }
+        )
+        if ended:
+            rows.append(
+                {
+                    "File": FILES[key],
+                    "Reason": "ended after the extract date",
+                    "Rows": int(((frame[dated] < last) & (frame[ended] >= last)).sum()),
+                    "What happens to them": "counted as still open on the extract date",
+                }
+            )
+    return rows
 
 
 def calibration_intro(synthetic: bool) -> str:
@@ -119,7 +182,7 @@ def calibration_intro(synthetic: bool) -> str:
         return ""
     return (
         "## Demo calibration\n\nThe demo extracts are synthetic. The dashboard figures below were tuned to "
-        "the values the committee report (or DfE) published; the methods page lists the record-level figures "
+        "published values (the source column names each); the methods page lists the record-level figures "
         "tuned the same way. Every other number in the demo is random, from a fixed seed."
     )
 

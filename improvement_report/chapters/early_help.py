@@ -12,7 +12,8 @@ import pandas as pd
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
-from improvement_report.inputs.loading import load_file
+from improvement_report.inputs import coverage
+from improvement_report.inputs.coverage import Coverage
 from improvement_report.measures import early_help
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style, suppression
@@ -27,27 +28,48 @@ from improvement_report.stats.proportions import wilson_interval
 
 @dataclass
 class CafChapter:
-    """The validated episodes and their monthly flow up to the report month."""
+    """The validated episodes (as at the extract date) and their monthly flow up to the report month."""
 
     episodes: pd.DataFrame
     month: pd.Period
-    flow: pd.DataFrame  # early_help.monthly_flow over the whole series to ``month``
+    flow: pd.DataFrame  # early_help.monthly_flow over the covered months from series_start to ``month``
+    coverage: Coverage | None = None
+    gap: str | None = None  # the sentence naming months asked for that have no data
 
     @property
     def months(self) -> pd.PeriodIndex:
         return self.flow.index
 
 
-def load(data_dir, report_month, series_start) -> CafChapter:
-    """Read ``early_help_episodes.csv`` and compute the monthly flow from ``series_start``."""
-    episodes = load_file(resolve(data_dir) / "early_help_episodes.csv", "caf")
-    month = pd.Period(report_month, "M")
-    months = pd.period_range(pd.Period(series_start, "M"), month, freq="M", name="month")
-    return CafChapter(episodes, month, early_help.monthly_flow(episodes, months))
+def load(data_dir, report_month, series_start, extract_date=None) -> CafChapter:
+    """Read ``early_help_episodes.csv`` as it stood on the extract date and compute the monthly flow.
+
+    Only months the extract covers are counted: from ``series_start`` (or the first month
+    covered, if later) to ``report_month`` (or the last whole month covered, if earlier; the
+    build refuses that unless the edition allows partial periods, and the page then says so).
+    """
+    episodes, cover = coverage.load_cut(resolve(data_dir), "caf", extract_date)
+    asked = pd.Period(report_month, "M")
+    first = max(pd.Period(series_start, "M"), cover.first_month or asked)
+    month = min(asked, cover.last_month)
+    months = pd.period_range(first, month, freq="M", name="month")
+    gap = coverage.gap_notice(cover, min(first, pd.Period(series_start, "M")), asked, "this chapter")
+    if month < asked:
+        gap = (gap or "") + f" The chapter reports {month_name(month)}, the last whole month with data."
+    return CafChapter(episodes, month, early_help.monthly_flow(episodes, months), cover, gap)
+
+
+def coverage_note(ch: CafChapter) -> str | None:
+    """The page's note on months asked for that have no data (None when every month has data)."""
+    return ch.gap
 
 
 def _dates(index: pd.PeriodIndex) -> pd.DatetimeIndex:
     return index.to_timestamp()
+
+
+def _cafs(n: int) -> str:
+    return f"{number(n)} CAF{'' if n == 1 else 's'}"
 
 
 def headline(ch: CafChapter) -> str:
@@ -55,15 +77,30 @@ def headline(ch: CafChapter) -> str:
     fig = early_help.headline(ch.episodes, ch.month)
     now, before = fig["open_end_of_month"], fig["open_same_month_last_year"]
     change = fig["change_over_year"]
-    rel = f" ({abs(change) / before:.1%})" if before else ""
-    direction = "fewer" if change < 0 else "more"
-    rec = narrative.record_since(ch.flow.open_end, ch.month, "lowest" if change < 0 else "highest")
-    record = narrative.record_sentence(rec, "lowest" if change < 0 else "highest", "month-end count")
+    verb = "was" if now == 1 else "were"
+    text = f"At the end of {month_name(ch.month)} **{number(now)}** CAF{'' if now == 1 else 's'} {verb} open"
+    year_ago = ch.month - 12
+    if year_ago not in ch.flow.index:
+        text += (
+            f". The extract covers {ch.coverage.describe() if ch.coverage else 'too few months'}, so there is "
+            f"no count a year earlier to compare with"
+        )
+    elif change == 0:
+        text += f", the same as at the end of {month_name(year_ago)}"
+    else:
+        rel = f" ({abs(change) / before:.1%})" if before else ""
+        direction = "fewer" if change < 0 else "more"
+        text += (
+            f", **{number(abs(change))} {direction}**{rel} than at the end of {month_name(year_ago)} ({number(before)})"
+        )
+    if len(ch.flow) > 1:
+        way = "lowest" if change < 0 else "highest"
+        rec = narrative.record_since(ch.flow.open_end, ch.month, way)
+        text += f". That is {narrative.record_sentence(rec, way, 'month-end count')}"
+    opened, closed = fig["opened_in_month"], fig["closed_in_month"]
     return (
-        f"At the end of {month_name(ch.month)} **{number(now)}** CAFs were open, "
-        f"**{number(abs(change))} {direction}**{rel} than at the end of {month_name(ch.month - 12)} "
-        f"({number(before)}). That is {record}. In {month_name(ch.month)} {number(fig['opened_in_month'])} "
-        f"CAFs were opened and {number(fig['closed_in_month'])} closed."
+        text
+        + f". In {month_name(ch.month)} {_cafs(opened)} {'was' if opened == 1 else 'were'} opened and {number(closed)} closed."
     )
 
 
@@ -186,27 +223,43 @@ def fall_sentence(ch: CafChapter, t: pd.DataFrame) -> str:
             f"{month_name(ch.month)}; the series here starts in {month_name(ch.months[0])}."
         )
     d = t["Difference"]
-    fewer_openings, more_closures = -d["Opened"], d["Closed"]
-    swing = -d["Change in open CAFs (opened - closed)"]  # = fewer_openings + more_closures
+    opened_change, closed_change = int(d["Opened"]), int(d["Closed"])
+    swing = int(d["Change in open CAFs (opened - closed)"])  # = opened_change - closed_change
     this = t.columns[1]
-    net = t.loc["Change in open CAFs (opened - closed)", this]
+    net = int(t.loc["Change in open CAFs (opened - closed)", this])
+    moved = "did not change" if net == 0 else f"{'rose' if net > 0 else 'fell'} by {number(abs(net))}"
     head = (
-        f"In the 12 months {this}, {number(t.loc['Opened', this])} CAFs were opened and "
-        f"{number(t.loc['Closed', this])} closed, so the number open changed by {int(net):+,}. "
+        f"In the 12 months {this}, {_cafs(int(t.loc['Opened', this]))} {'was' if t.loc['Opened', this] == 1 else 'were'} "
+        f"opened and {number(t.loc['Closed', this])} closed, so the number open {moved}. "
     )
-    if swing <= 0:
-        return head + "The net flow was no lower than in the previous 12 months, so there is no fall to explain."
-    share_open = fewer_openings / swing
-    return head + (
-        f"Against the previous 12 months the net flow is {number(swing)} lower: "
-        f"{number(fewer_openings)} from fewer openings ({share_open:.0%}) and {number(more_closures)} from more "
-        f"closures ({1 - share_open:.0%}). "
-        + (
-            "Most of the fall comes from fewer CAFs being opened."
-            if share_open > 0.5
-            else "Most of the fall comes from more CAFs being closed."
+    if swing == 0:
+        return head + "The net flow was the same as in the previous 12 months."
+    lower = swing < 0  # the net flow fell: fewer openings and more closures both push it down
+    parts = {
+        "openings": (opened_change, "fewer" if opened_change < 0 else "more"),
+        "closures": (closed_change, "more" if closed_change > 0 else "fewer"),
+    }
+    # Each part's push on the net flow, in the direction of the swing (negative when it pushed the other way).
+    push = {
+        "openings": -opened_change if lower else opened_change,
+        "closures": closed_change if lower else -closed_change,
+    }
+    text = (
+        head + f"Against the previous 12 months the net flow is {number(abs(swing))} {'lower' if lower else 'higher'}"
+    )
+    if all(v >= 0 for v in push.values()):
+        main = max(push, key=push.get)
+        text += (
+            f": {number(push['openings'])} from {parts['openings'][1]} openings ({push['openings'] / abs(swing):.0%}) and "
+            f"{number(push['closures'])} from {parts['closures'][1]} closures ({push['closures'] / abs(swing):.0%}). "
+            f"Most of the change comes from {parts[main][1]} CAFs being {'opened' if main == 'openings' else 'closed'}."
         )
-    )
+    else:
+        text += (
+            f": openings changed by {opened_change:+,} and closures by {closed_change:+,}, so the two point in "
+            f"opposite directions and the change cannot be shared between them."
+        )
+    return text
 
 
 def closures_sentence(ch: CafChapter) -> str:
@@ -325,9 +378,10 @@ def locality_table(ch: CafChapter, suppress_small: bool = True) -> pd.DataFrame:
     """Open CAFs now and a year ago, flows and long-open share, by locality (small counts suppressed)."""
     eps = early_help.with_locality(ch.episodes)
     m = ch.month
-    rows = {}
+    rows, long_open = {}, {}
     for loc, g in eps.groupby("locality", sort=True):
         flow = early_help.monthly_flow(g, pd.period_range(m - 12, m, freq="M"))
+        long_open[loc] = int(flow.open_over_12m[m])
         d = early_help.closed_durations(g, m - 11, m)
         rows[loc] = {
             f"Open {m.strftime('%b %Y')}": int(flow.open_end[m]),
@@ -347,7 +401,17 @@ def locality_table(ch: CafChapter, suppress_small: bool = True) -> pd.DataFrame:
         "Open over 12 months (%)": [now],
         "Median days open (closed)": ["Closed in 12 months"],
     }
-    return suppression.suppress(t, counts, derived, enabled=suppress_small)
+    if m - 12 not in ch.flow.index or len(t) == 0:
+        # A year earlier, or part of the last 12 months, lies before the extract's coverage: not shown.
+        dropped = [before, "Change", "Opened in 12 months", "Closed in 12 months", "Median days open (closed)"]
+        t = t.drop(columns=[c for c in dropped if c in t.columns])
+        counts = [c for c in counts if c in t.columns]
+        derived = {k: v for k, v in derived.items() if k in t.columns}
+    out = suppression.suppress(t, counts, derived, enabled=suppress_small)
+    if suppress_small:
+        # The long-open share also discloses its numerator: 2 of 6 shown as 33.3% reveals 2 children.
+        out = suppression.suppress_derived(out, "Open over 12 months (%)", long_open)
+    return out
 
 
 def locality_chart(ch: CafChapter, suppress_small: bool = True):

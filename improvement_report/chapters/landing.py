@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from improvement_report.core.periods import month_name
-from improvement_report.measures.headline import headline_figures
+from improvement_report.measures.headline import edition_figures
 from improvement_report.render.headline_table import figures_table  # noqa: F401 (used by the page)
 
 
@@ -22,9 +22,10 @@ def introduction(local_authority, report_month, window_start, window_end) -> str
     )
 
 
-def figures(extracts, report_month, window_start, window_end) -> dict:
-    """The headline figures, exactly as the ``figures`` command prints them."""
-    return headline_figures(extracts, report_month, window_start, window_end)
+def figures(extracts, report_month, window_start, window_end, extract_date=None) -> dict:
+    """The headline figures, as the ``figures`` command prints them, from the extracts as they
+    stood on the extract date (and only for months they cover)."""
+    return edition_figures(extracts, report_month, window_start, window_end, extract_date)
 
 
 def save_figures(figs: dict, path="downloads/headline_figures.json") -> Path:

@@ -17,8 +17,7 @@ import pandas as pd
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
-from improvement_report.inputs import published
-from improvement_report.inputs.loading import load_file
+from improvement_report.inputs import coverage, published
 from improvement_report.measures import missing_episodes as me
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
@@ -63,10 +62,14 @@ class MissingChapter:
     series: pd.DataFrame
     window: pd.DataFrame
     year: pd.DataFrame
+    gap: str | None = None  # the sentence naming days asked for that have no data
+    year_floor: pd.Timestamp | None = None  # first day covered: "the year" never reaches before it
 
     @property
     def year_start(self) -> pd.Timestamp:
-        return self.end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+        """First day of the 12 months to the window end, or of the coverage if that is later."""
+        full = self.end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+        return full if self.year_floor is None else max(full, self.year_floor)
 
     @property
     def months(self) -> pd.PeriodIndex:
@@ -75,26 +78,47 @@ class MissingChapter:
         return pd.period_range(self.series_start.to_period("M"), self.end.to_period("M"), freq="M", name="month")
 
 
-def load(data_dir, window_start, window_end, series_start) -> MissingChapter:
-    """Read ``missing_episodes.csv`` and cut the series, the window and the year to the window end."""
-    episodes = load_file(resolve(data_dir) / "missing_episodes.csv", "missing")
-    return load_frames(episodes, window_start, window_end, series_start)
+def load(data_dir, window_start, window_end, series_start, extract_date=None) -> MissingChapter:
+    """Read ``missing_episodes.csv`` as it stood on the extract date and cut the series, the window
+    and the year to the window end (and to the days the extract covers; ``gap`` says what was cut)."""
+    episodes, cover = coverage.load_cut(resolve(data_dir), "missing", extract_date)
+    start, end, gap = coverage.clamp_window(cover, window_start, window_end, "the window")
+    first = coverage.clamp_series_start(cover, series_start)
+    # Episodes still open on the extract date are censored at its end, when the extract was taken.
+    as_at = None if extract_date is None else pd.Timestamp(extract_date).normalize() + pd.Timedelta(days=1)
+    chapter = load_frames(episodes, start, end, first, as_at=as_at, year_floor=cover.first_day)
+    chapter.gap = gap
+    return chapter
 
 
-def load_frames(episodes: pd.DataFrame, window_start, window_end, series_start) -> MissingChapter:
-    """The chapter's periods cut from already validated episodes (see :func:`load`)."""
+def coverage_note(ch: "MissingChapter") -> str | None:
+    """The page's note on days asked for that have no data (None when every day has data)."""
+    return ch.gap
+
+
+def load_frames(
+    episodes: pd.DataFrame, window_start, window_end, series_start, as_at=None, year_floor=None
+) -> MissingChapter:
+    """The chapter's periods cut from already validated episodes (see :func:`load`).
+
+    ``year_floor``: the first day the extract covers; the 12 months to the window end never
+    reach before it (a year that would is cut short and labelled by its dates).
+    """
     start, end = pd.Timestamp(window_start), pd.Timestamp(window_end)
     first = pd.Period(series_start, "M").start_time
     year_start = end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    if year_floor is not None:
+        year_start = max(year_start, pd.Timestamp(year_floor))
     return MissingChapter(
         episodes=episodes,
-        as_at=me.extract_time(episodes),
+        as_at=me.extract_time(episodes) if as_at is None else as_at,
         start=start,
         end=end,
         series_start=first,
         series=me.in_window(episodes, first, end),
         window=me.in_window(episodes, start, end),
         year=me.in_window(episodes, year_start, end),
+        year_floor=None if year_floor is None else pd.Timestamp(year_floor),
     )
 
 

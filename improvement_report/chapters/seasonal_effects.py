@@ -25,8 +25,8 @@ import pandas as pd
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
-from improvement_report.inputs import school_calendar
-from improvement_report.inputs.loading import FILES, load_file
+from improvement_report.inputs import coverage, school_calendar
+from improvement_report.inputs.loading import FILES
 from improvement_report.measures import early_help
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
@@ -144,11 +144,10 @@ def _trailing_run(values: pd.Series) -> pd.Series:
     return values.iloc[gaps[-1] + 1 :] if len(gaps) else values
 
 
-def _caf_series(data_dir, months) -> list[Series]:
-    episodes = load_file(data_dir / FILES["caf"], "caf")
+def _caf_series(data_dir, months, extract_date=None) -> list[Series]:
+    episodes, cover = coverage.load_cut(data_dir, "caf", extract_date)
     flow = early_help.monthly_flow(episodes, months)
-    first = episodes.start_date.min().to_period("M") if len(episodes) else months[-1] + 1
-    flow = flow.loc[flow.index >= first]
+    flow = flow.loc[flow.index.isin(cover.months())]  # months before the extract's coverage are not data
     return [
         Series("caf_opened", "CAFs opened", "flow", "working days", flow.opened),
         Series("caf_closed", "CAFs closed", "flow", "working days", flow.closed),
@@ -156,12 +155,12 @@ def _caf_series(data_dir, months) -> list[Series]:
     ]
 
 
-def _dashboard_series(data_dir, months) -> tuple[list[Series], str | None]:
+def _dashboard_series(data_dir, months, extract_date=None) -> tuple[list[Series], str | None]:
     """Contacts and referrals from the dashboard, when ``indicators.csv`` carries them."""
     path = data_dir / FILES["indicators"]
     if not path.is_file():
         return [], "The data folder has no dashboard file (indicators.csv), so contacts and referrals are not shown."
-    ind = load_file(path, "indicators")
+    ind, _ = coverage.load_cut(data_dir, "indicators", extract_date)
     rows = ind[ind.indicator == CONTACTS_INDICATOR].assign(month=lambda d: d.month.dt.to_period("M"))
     rows = rows.set_index("month").reindex(months)
     out = []
@@ -180,7 +179,7 @@ def _dashboard_series(data_dir, months) -> tuple[list[Series], str | None]:
     return out, note
 
 
-def load(data_dir, report_month, series_start, terms_path=None) -> SeasonalChapter:
+def load(data_dir, report_month, series_start, terms_path=None, extract_date=None) -> SeasonalChapter:
     """Read the extracts and the term dates, and analyse every series.
 
     Parameters
@@ -193,6 +192,8 @@ def load(data_dir, report_month, series_start, terms_path=None) -> SeasonalChapt
         First month analysed.
     terms_path : str or Path, optional
         School term dates; by default ``data/reference/school_terms.csv``.
+    extract_date : str, optional
+        The edition's extract date: the extracts as they stood then (default: their latest date).
 
     Returns
     -------
@@ -201,9 +202,14 @@ def load(data_dir, report_month, series_start, terms_path=None) -> SeasonalChapt
     data_dir = resolve(data_dir)
     terms = school_calendar.load_terms(None if terms_path is None else resolve(terms_path))
     month = pd.Period(report_month, "M")
+    _, caf_cover = coverage.load_cut(data_dir, "caf", extract_date)
+    clamped = None
+    if month > caf_cover.last_month:  # allowed only with allow_partial; the note says so
+        clamped = coverage.gap_notice(caf_cover, caf_cover.last_month + 1, month, "this chapter")
+        month = caf_cover.last_month
     asked = pd.period_range(pd.Period(series_start, "M"), month, freq="M", name="month")
     months = school_calendar.covered(asked, terms)
-    notes = []
+    notes = [clamped] if clamped else []
     first, last = school_calendar.coverage(terms)
     if len(months) < len(asked):
         notes.append(
@@ -213,11 +219,11 @@ def load(data_dir, report_month, series_start, terms_path=None) -> SeasonalChapt
     calendar = school_calendar.monthly_calendar(months, terms)
     if len(months) == 0:
         return SeasonalChapter(month, months, calendar, (first, last), [], notes)
-    series = _caf_series(data_dir, months)
-    dashboard, note = _dashboard_series(data_dir, months)
+    series = _caf_series(data_dir, months, extract_date)
+    dashboard, note = _dashboard_series(data_dir, months, extract_date)
     series += dashboard
     notes += [note] if note else []
-    discussions = load_file(data_dir / FILES["strategy"], "strategy")
+    discussions, _ = coverage.load_cut(data_dir, "strategy", extract_date)
     series.append(
         Series(
             "strategy",
@@ -227,7 +233,7 @@ def load(data_dir, report_month, series_start, terms_path=None) -> SeasonalChapt
             _monthly_counts(discussions.held_at, months),
         )
     )
-    missing = load_file(data_dir / FILES["missing"], "missing")
+    missing, _ = coverage.load_cut(data_dir, "missing", extract_date)
     for flag, key, label in (
         (False, "missing_home", "Missing episodes from home"),
         (True, "missing_care", "Missing episodes from care"),

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
-from improvement_report.inputs.loading import load_file
+from improvement_report.inputs import coverage
 from improvement_report.measures import strategy_discussions as sd
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
@@ -51,6 +51,7 @@ class StrategyChapter:
     start: pd.Timestamp
     end: pd.Timestamp
     months: pd.PeriodIndex  # series_start to the window's last month (may be empty)
+    gap: str | None = None  # the sentence naming days asked for that have no data
 
     @property
     def window(self) -> pd.DataFrame:
@@ -84,10 +85,23 @@ def from_frame(discussions: pd.DataFrame, window_start, window_end, series_start
     return StrategyChapter(prepare(discussions), start, end, months)
 
 
-def load(data_dir, window_start, window_end, series_start) -> StrategyChapter:
-    """Read ``strategy_discussions.csv`` from ``data_dir`` and build the chapter."""
-    discussions = load_file(resolve(data_dir) / "strategy_discussions.csv", "strategy")
-    return from_frame(discussions, window_start, window_end, series_start)
+def load(data_dir, window_start, window_end, series_start, extract_date=None) -> StrategyChapter:
+    """Read ``strategy_discussions.csv`` as it stood on the extract date and build the chapter.
+
+    The window and the series are cut to the days the extract covers (the build refuses a
+    window outside them unless the edition allows partial periods; ``gap`` then says so).
+    """
+    discussions, cover = coverage.load_cut(resolve(data_dir), "strategy", extract_date)
+    start, end, gap = coverage.clamp_window(cover, window_start, window_end, "the window")
+    first = coverage.clamp_series_start(cover, series_start)
+    chapter = from_frame(discussions, start, end, first)
+    chapter.gap = gap
+    return chapter
+
+
+def coverage_note(ch: StrategyChapter) -> str | None:
+    """The page's note on days asked for that have no data (None when every day has data)."""
+    return ch.gap
 
 
 def _share(k: int, n: int) -> str:

@@ -25,7 +25,7 @@ import pandas as pd
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
 from improvement_report.inputs.loading import load_extracts
-from improvement_report.measures.headline import headline_figures
+from improvement_report.measures.headline import edition_figures
 from improvement_report.measures.judgements import Analysis
 from improvement_report.render import icons
 from improvement_report.render.headline_table import figures_table
@@ -239,7 +239,7 @@ def agreement_sentence(table: pd.DataFrame, report_month=None, published_month=N
     return text
 
 
-def headline_table(data_dir, report_month, window_start, window_end) -> pd.DataFrame:
+def headline_table(data_dir, report_month, window_start, window_end, extract_date=None) -> pd.DataFrame:
     """The headline figures of the landing page (same definitions), for the summary's first table."""
     extracts = load_extracts(resolve(data_dir))
-    return figures_table(headline_figures(extracts, report_month, window_start, window_end))
+    return figures_table(edition_figures(extracts, report_month, window_start, window_end, extract_date))

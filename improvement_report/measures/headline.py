@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 
+from improvement_report.inputs import coverage
 from improvement_report.inputs.loading import load_extracts
 from improvement_report.measures import early_help, missing_episodes, strategy_discussions
 
@@ -38,3 +39,23 @@ def figures_json(data_dir, month, window_start, window_end) -> str:
     """Load the three record-level files from ``data_dir`` and return the figures as JSON text."""
     extracts = load_extracts(data_dir, required=("caf", "strategy", "missing"), optional=())
     return json.dumps(headline_figures(extracts, month, window_start, window_end), indent=2)
+
+
+def edition_figures(extracts, month, window_start, window_end, extract_date=None) -> dict:
+    """The headline figures of an edition: the extracts as they stood on the extract date.
+
+    Unlike :func:`headline_figures` (the contract's interface), a month or window beyond what
+    the extracts cover is cut to it (the build refuses that unless the edition allows partial
+    periods), and the year-earlier count is None when that month lies before the coverage.
+    """
+    extracts, covered = coverage.cut_extracts(extracts, extract_date)
+    month = pd.Period(month, "M")
+    if len(covered["caf"]) and month > covered["caf"][-1]:
+        month = covered["caf"][-1]
+    last_day = extract_date or coverage.latest_date(extracts)
+    end = min(pd.Timestamp(window_end), pd.Timestamp(last_day)) if last_day is not None else pd.Timestamp(window_end)
+    start = min(pd.Timestamp(window_start), end)
+    figs = headline_figures(extracts, str(month), start, end)
+    if month - 12 not in covered["caf"]:
+        figs["caf"].update(open_same_month_last_year=None, change_over_year=None)
+    return figs

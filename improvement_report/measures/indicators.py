@@ -12,6 +12,7 @@ import pandas as pd
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import pct
+from improvement_report.inputs import coverage
 from improvement_report.inputs.catalogue import COLUMNS, OPTIONAL, load_catalogue
 from improvement_report.inputs.loading import load_extracts
 from improvement_report.measures import early_help, missing_episodes, strategy_discussions
@@ -211,7 +212,9 @@ def record_frame(extracts, months: pd.PeriodIndex) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["code", "month", "value"])
 
 
-def load(data_dir, series_start, report_month, targets: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load(
+    data_dir, series_start, report_month, targets: dict | None = None, extract_date=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every indicator from ``series_start`` to ``report_month``, and the catalogue that describes them.
 
     Parameters
@@ -222,6 +225,9 @@ def load(data_dir, series_start, report_month, targets: dict | None = None) -> t
         First and last month, ``YYYY-MM``.
     targets : dict, optional
         The configuration's local targets (see :func:`full_catalogue`).
+    extract_date : str, optional
+        The edition's extract date: every extract is read as it stood then, and a record-level
+        measure is computed only for the months its extract covers (never as zero before it).
 
     Returns
     -------
@@ -235,9 +241,15 @@ def load(data_dir, series_start, report_month, targets: dict | None = None) -> t
     catalogue = full_catalogue(targets=targets)
     extracts = load_extracts(resolve(data_dir), indicator_codes=set(catalogue.index[catalogue.source == "dashboard"]))
     months = pd.period_range(pd.Period(series_start, "M"), pd.Period(report_month, "M"), freq="M", name="month")
-    parts = [record_frame(extracts, months)]
+    extracts, covered = coverage.cut_extracts(extracts, extract_date)
+    parts = []
+    for key, measure in (("caf", caf_measures), ("strategy", strategy_measures), ("missing", missing_measures)):
+        frame = getattr(extracts, key)
+        if frame is not None:
+            parts.append(measure(frame, months[months.isin(covered[key])]))
     if extracts.indicators is not None:
         parts.insert(0, dashboard_frame(extracts.indicators))
+    parts = parts or [pd.DataFrame(columns=["code", "month", "value"])]
     frame = pd.concat(parts, ignore_index=True)
     frame = frame[frame.month.isin(months)]
     frame = frame.join(catalogue[[c for c in (*COLUMNS[1:], *OPTIONAL, "source")]], on="code")

@@ -93,6 +93,7 @@ def load(
     baseline_end=None,
     rebase=None,
     min_points=MIN_BASELINE_POINTS,
+    extract_date=None,
 ) -> ThemeData:
     """Read every indicator (dashboard and record-level) up to the report month.
 
@@ -102,8 +103,10 @@ def load(
         The report configuration's values.
     baseline_start, baseline_end, rebase, min_points
         See :class:`Settings`.
+    extract_date : str, optional
+        The edition's extract date (see :func:`improvement_report.measures.indicators.load`).
     """
-    frame, catalogue = indicators.load(data_dir, series_start, report_month, targets)
+    frame, catalogue = indicators.load(data_dir, series_start, report_month, targets, extract_date)
     settings = Settings(baseline_start, baseline_end, dict(rebase or {}), int(min_points))
     return ThemeData(frame, catalogue, pd.Period(report_month, "M"), settings)
 

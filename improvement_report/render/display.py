@@ -22,12 +22,17 @@ DOWNLOADS = Path(DOWNLOADS_DIRNAME)
 PNG_METADATA = {"Software": None}
 
 
-def say(text: str) -> Markdown:
-    """Markdown for the reader (MyST, so roles and directives work)."""
-    return Markdown(text)
+def say(text: str | None) -> Markdown | None:
+    """Markdown for the reader (MyST, so roles and directives work); nothing at all for None or ""."""
+    return Markdown(text) if text else None
 
 
-def figure(chart: Chart, name: str, caption: str, when_empty: str = "") -> Markdown:
+def coverage_note(text: str | None) -> Markdown | None:
+    """A note naming the months asked for that have no data; nothing when every month has data."""
+    return Markdown(f"```{{note}}\n{text}\n```\n") if text else None
+
+
+def figure(chart: Chart, name: str, caption: str, when_empty: str = "") -> Markdown | None:
     """Save the chart as ``figures/<name>.png`` and return it as a MyST figure with its alt text.
 
     The one way a page shows a chart.
@@ -43,8 +48,8 @@ def figure(chart: Chart, name: str, caption: str, when_empty: str = "") -> Markd
     when_empty : str, default ""
         Markdown shown instead when there is no chart (the surrounding text says why).
     """
-    if not chart.drawn:
-        return Markdown(when_empty)
+    if not chart.drawn:  # the surrounding text says why; None shows nothing, never an object repr
+        return Markdown(when_empty) if when_empty else None
     fig = chart.figure
     FIGURES.mkdir(exist_ok=True)
     path = FIGURES / f"{name}.png"
@@ -94,7 +99,7 @@ def table(
     """
     if df.empty:
         text = f"{caption}: nothing to show for this period." if when_empty is None else when_empty
-        return HTML(f"<p><em>{html.escape(text)}</em></p>" if text else "")
+        return HTML(f"<p><em>{html.escape(text)}</em></p>") if text else None  # None: no object repr on the page
     head = ([html.escape(str(df.index.name or ""))] if index else []) + [html.escape(str(c)) for c in df.columns]
     rows = []
     for label, values in zip(df.index, df.itertuples(index=False)):
@@ -120,13 +125,12 @@ def download(df: pd.DataFrame, name: str) -> Path:
     return path
 
 
-def synthetic_notice(synthetic: bool) -> Markdown:
-    """The notice every page carries when the report is built on the demo data."""
+def synthetic_notice(synthetic: bool) -> Markdown | None:
+    """The notice every page carries when the report is built on the demo data (nothing otherwise)."""
     if not synthetic:
-        return Markdown("")
+        return None
     return Markdown(
         "```{important}\nThese figures come from **synthetic demo data**, not from any child's record. "
-        "The demo was generated to be realistic and was calibrated so that the report reproduces the "
-        "figures published in Barnet's committee report for November-December 2017; where a figure "
-        "was tuned to the published one, the methods page says so.\n```\n"
+        "The demo was generated to be realistic and was calibrated so that the report reproduces a set of "
+        "published figures; where a figure was tuned to a published one, the methods page says so.\n```\n"
     )

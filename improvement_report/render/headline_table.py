@@ -20,7 +20,9 @@ def figures_table(figs: dict) -> pd.DataFrame:
         (
             "Early help",
             "Change on a year earlier",
-            f"{caf['change_over_year']:+,} (from {n(caf['open_same_month_last_year'])})",
+            "- (no data a year earlier)"
+            if caf["change_over_year"] is None
+            else f"{caf['change_over_year']:+,} (from {n(caf['open_same_month_last_year'])})",
         ),
         ("Early help", f"Opened / closed in {month}", f"{n(caf['opened_in_month'])} / {n(caf['closed_in_month'])}"),
         ("Early help", "Open more than 12 months", percent(caf["open_over_12_months_pct"])),

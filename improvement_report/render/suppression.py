@@ -85,3 +85,26 @@ def suppress(
         hidden = mask[sources].any(axis=1)
         out.loc[hidden, col] = SUPPRESSED
     return out
+
+
+def suppress_derived(table: pd.DataFrame, column, numerators, high: int = 5) -> pd.DataFrame:
+    """Hide a derived value (a percentage, a rate) wherever the count it was computed from is 1 to ``high``.
+
+    A share discloses its numerator as surely as the count does (2 of 6 shown as 33.3%), even when
+    the numerator is not a column of the table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The (already suppressed) breakdown.
+    column
+        The derived column.
+    numerators : mapping or pandas.Series
+        Row label -> the count the value was computed from.
+    """
+    small = pd.Series(numerators).reindex(table.index).between(1, high)
+    if not small.any():
+        return table
+    out = table.astype(object).copy()
+    out.loc[small.to_numpy(), column] = SUPPRESSED
+    return out

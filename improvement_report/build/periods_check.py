@@ -1,0 +1,81 @@
+"""Before anything runs: the edition's extract date, and whether its periods lie inside the data.
+
+A report month, window or comparison period that the extracts do not cover is refused in one
+line naming the file and its coverage, unless the edition sets ``allow_partial: true``; then the
+pages say which months have no data and leave them out (never counting them as zero).
+"""
+
+import pandas as pd
+
+from improvement_report.build.config import ReportConfig, book_notebooks
+from improvement_report.inputs import coverage as cov
+from improvement_report.inputs.loading import Extracts
+
+
+def resolve_extract_date(cfg: ReportConfig, extracts: Extracts) -> str:
+    """The edition's ``extract_date``, or the latest date in the data when it sets none."""
+    if cfg.extract_date is not None:
+        return cfg.extract_date
+    latest = cov.latest_date(extracts)
+    return (latest or pd.Timestamp(cfg.window_end)).strftime("%Y-%m-%d")
+
+
+def coverages(extracts: Extracts, extract_date) -> dict[str, cov.Coverage]:
+    """Each extract's coverage, keyed as in ``loading.FILES`` (absent optional files left out)."""
+    out = {}
+    for key in ("caf", "strategy", "missing", "indicators"):
+        frame = getattr(extracts, key)
+        if frame is not None:
+            out[key] = cov.coverage(cov.cut(frame, key, extract_date), key, extract_date)
+    return out
+
+
+def _comparison_periods(cfg: ReportConfig) -> list[tuple[str, str, str]]:
+    """(setting, start, end) of every comparison period a page is given."""
+    found = []
+    for page in book_notebooks():
+        params = cfg.parameters(page)
+        start, end = params.get("comparison_start"), params.get("comparison_end")
+        if start and end and (start, end) not in [(s, e) for _, s, e in found]:
+            found.append((f"notebooks.{page}.comparison_start/end", str(start), str(end)))
+    return found
+
+
+def period_problems(cfg: ReportConfig, extract_date: str, covers: dict[str, cov.Coverage]) -> list[str]:
+    """Every period of the edition outside its extracts' coverage, one line each (empty: all inside)."""
+    problems = []
+    extract = pd.Timestamp(extract_date)
+    if pd.Timestamp(cfg.window_start) > extract:
+        problems.append(f"window starts {cfg.window_start}, after the extract date {extract_date}")
+    month = pd.Period(cfg.report_month, "M")
+    for key in ("caf", "indicators"):
+        if key in covers and not covers[key].covers_month(month):
+            c = covers[key]
+            problems.append(
+                f"report_month {cfg.report_month} is outside {c.file}'s coverage ({c.describe()}; "
+                f"whole months {_months(c)})"
+            )
+    for key in ("strategy", "missing"):
+        c = covers[key]
+        if not c.covers_days(cfg.window_start, cfg.window_end):
+            problems.append(
+                f"window {cfg.window_start} to {cfg.window_end} is outside {c.file}'s coverage ({c.describe()})"
+            )
+    for setting, start, end in _comparison_periods(cfg):
+        c = covers["strategy"]
+        if not c.covers_days(start, end):
+            problems.append(f"{setting} {start} to {end} is outside {c.file}'s coverage ({c.describe()})")
+    return problems
+
+
+def _months(c: cov.Coverage) -> str:
+    months = c.months()
+    return "none" if len(months) == 0 else f"{months[0].strftime('%Y-%m')} to {months[-1].strftime('%Y-%m')}"
+
+
+def refusal(cfg: ReportConfig, problems: list[str]) -> str:
+    """The one line the build prints when it refuses the edition's periods."""
+    return (
+        f"{cfg.path.name}: {'; '.join(problems)}. Choose periods inside the data, or set allow_partial: true "
+        f"to publish with the months that have data (the pages then say which have none)"
+    )
