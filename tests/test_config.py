@@ -114,7 +114,7 @@ def test_shared_keys_are_accepted_with_their_types(tmp_path):
             tmp_path,
             GOOD + "short_name: Test\ndfe_la_code: 302\nneighbour_model: nearest\nedition_date: 2018-01-15\n"
             "contact: someone@example.org\nextract_date: 2018-01-05\nallow_partial: true\n"
-            "school_terms: data/reference/school_terms.csv\nedition_content: content/test\n"
+            "school_terms: data/reference/school_terms.csv\nedition_content: data/reference\n"
             "indicators: {cic_health_checks_pct: {target: 90}}\nreason_categories: [police unavailable]\n",
         )
     )

@@ -87,13 +87,31 @@ def test_a_month_past_the_extract_date_is_refused_in_one_line_and_nothing_is_pub
     )
     assert out.returncode == 2 and "Traceback" not in out.stderr
     refusal = [line for line in out.stderr.splitlines() if "outside" in line]
-    assert len(refusal) == 1  # one line names every period outside, with the file and its coverage
-    assert (
-        "report_month 2018-06 is outside early_help_episodes.csv's coverage (April 2015 to 31 March 2018"
-        in (refusal[0])
-    )
-    assert "window 2018-03-01 to 2018-05-31 is outside missing_episodes.csv's coverage" in refusal[0]
+    assert len(refusal) == 1  # one line names the period outside, the file and its coverage
+    assert "report_month 2018-06 is outside early_help_episodes.csv (whole months 2015-04 to 2018-03)" in refusal[0]
+    assert "nothing published" in refusal[0]
     assert not out_dir.exists()
+
+
+def test_a_window_past_the_extract_date_is_refused_naming_the_file_and_its_coverage(tmp_path):
+    config = tmp_path / "late.yml"
+    config.write_text(
+        "local_authority: Test\ndata_dir: data/demo\nreport_month: 2018-03\nextract_date: 2018-03-31\n"
+        f"window: {{start: 2018-03-01, end: 2018-05-31}}\noutput_dir: {tmp_path / 'out'}\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "improvement_report", "build", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    assert out.returncode == 2
+    (refusal,) = [line for line in out.stderr.splitlines() if "outside" in line]
+    assert "window 2018-03-01 to 2018-05-31 is outside strategy_discussions.csv (April 2015 to 31 March 2018)" in (
+        refusal
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_validated_file_is_unchanged_by_a_cut_at_its_latest_date(make_folder):

@@ -48,19 +48,17 @@ def period_problems(cfg: ReportConfig, extract_date: str, covers: dict[str, cov.
     if pd.Timestamp(cfg.window_start) > extract:
         problems.append(f"window starts {cfg.window_start}, after the extract date {extract_date}")
     month = pd.Period(cfg.report_month, "M")
+    # One problem per period (the first file that does not cover it), so the line stays short.
     for key in ("caf", "indicators"):
         if key in covers and not covers[key].covers_month(month):
             c = covers[key]
-            problems.append(
-                f"report_month {cfg.report_month} is outside {c.file}'s coverage ({c.describe()}; "
-                f"whole months {_months(c)})"
-            )
+            problems.append(f"report_month {cfg.report_month} is outside {c.file} (whole months {_months(c)})")
+            break
     for key in ("strategy", "missing"):
         c = covers[key]
         if not c.covers_days(cfg.window_start, cfg.window_end):
-            problems.append(
-                f"window {cfg.window_start} to {cfg.window_end} is outside {c.file}'s coverage ({c.describe()})"
-            )
+            problems.append(f"window {cfg.window_start} to {cfg.window_end} is outside {c.file} ({c.describe()})")
+            break
     for setting, start, end in _comparison_periods(cfg):
         c = covers["strategy"]
         if not c.covers_days(start, end):
@@ -75,7 +73,4 @@ def _months(c: cov.Coverage) -> str:
 
 def refusal(cfg: ReportConfig, problems: list[str]) -> str:
     """The one line the build prints when it refuses the edition's periods."""
-    return (
-        f"{cfg.path.name}: {'; '.join(problems)}. Choose periods inside the data, or set allow_partial: true "
-        f"to publish with the months that have data (the pages then say which have none)"
-    )
+    return f"{cfg.path.name}: {'; '.join(problems)} (allow_partial: true publishes what has data)"
