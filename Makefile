@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CONFIG ?= config/default.yml
 
 # Lint first: a broken layer or a lint finding fails fast, before the slow steps.
-.PHONY: help setup book test lint unit nbval build-check many-reports browser browser-deps reproducible bench demo-data figures validate clean
+.PHONY: help setup book test lint unit nbval build-check many-reports browser browser-deps pdf-deps reproducible bench demo-data figures validate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -25,7 +25,7 @@ $(STAMP): $(REQUIREMENTS) pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the pinned requirements (only when they changed)
 
-book: $(STAMP) ## Validate the data, execute the notebooks (in parallel; unchanged ones from the cache) and build the HTML book for CONFIG
+book: $(STAMP) pdf-deps ## Validate the data, execute the notebooks (in parallel; unchanged ones from the cache), build the HTML book and its PDF for CONFIG
 	$(PY) -m improvement_report build --config $(CONFIG)
 
 test: lint unit nbval build-check many-reports browser reproducible ## Unit tests, nbval on book/, a strict rebuild, many reports at once, browser checks, reproducibility
@@ -41,15 +41,19 @@ unit: $(STAMP) ## Unit tests of the package
 nbval: $(STAMP) ## Re-run the executed edition in book/ and compare every output
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider book/*.ipynb
 
-build-check: $(STAMP) ## Rebuild the default report from scratch, every page executed (warnings fail)
+build-check: $(STAMP) pdf-deps ## Rebuild the default report from scratch, every page executed (warnings fail)
 	$(PY) -m improvement_report build --config config/default.yml --no-cache
 
-many-reports: $(STAMP) ## Build three reports at once locally (one failing) and two on a local Dask cluster
+many-reports: $(STAMP) pdf-deps ## Build three reports at once locally (one failing) and two on a local Dask cluster
 	$(PY) -m pytest -p no:cacheprovider tests_build
 
-browser-deps: ## Install Debian's Chromium and chromedriver, and the pinned axe-core, when missing
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+pdf-deps: ## Install Debian's Chromium (prints the PDF) and poppler-utils (reads it in the tests), when missing
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; fi
+
+browser-deps: pdf-deps ## Install Debian's Chromium and chromedriver, poppler-utils, and the pinned axe-core, when missing
+	@if [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-driver >/dev/null; fi
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
 browser: $(STAMP) browser-deps ## Drive the built book in headless Chromium: pages, images, links, search, axe-core, identifiers

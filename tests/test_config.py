@@ -35,6 +35,7 @@ def test_month_override(tmp_path):
         (("data_dir: data/demo", "data_dir: data/nowhere"), "not a folder"),
         (("local_authority: Test\n", ""), "missing setting"),
         (("start: 2017-09-01", "start: 2017-02-30"), "window.start"),
+        (("data_dir: data/demo", "data_dir: data/demo\nedition_date: 11/01/2018"), "edition_date"),
     ],
 )
 def test_bad_settings_raise_one_line(tmp_path, change, message):

@@ -270,6 +270,19 @@ def test_matrix_places_each_indicator_in_its_cell():
     assert "Special cause improvement" not in text  # empty rows are left out
 
 
+def test_matrix_list_groups_indicators_by_variation_for_phones_and_paper():
+    a, b = judged("concern_low", "fail"), judged("common_cause", "none")
+    b.info["name"] = "Visits"
+    text = summary.matrix_list_markdown([b, a], "2017-11")
+    lines = text.splitlines()
+    assert lines[0] == "````{container} matrix-list" and lines[-1] == "````"
+    concern = lines.index("- **Special cause concern** (1 indicator):")
+    common = lines.index("- **Common cause** (1 indicator):")
+    assert concern < common  # the matrix's row order, not the order given
+    assert "Test indicator" in lines[concern + 1] and "consistently fails the target" in lines[concern + 1]
+    assert "Visits" in lines[common + 1] and "no target to judge against" in lines[common + 1]
+
+
 # --- icons ------------------------------------------------------------------------------------------------
 
 

@@ -9,3 +9,15 @@ document.addEventListener("DOMContentLoaded", () => {
     i.setAttribute("aria-hidden", "true");
   });
 });
+
+// On a phone a chart is scaled down to the screen's width and its text gets small: a link under
+// each chart opens the image at full size (shown by report.css on narrow screens only).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("article figure img").forEach((img) => {
+    const link = document.createElement("a");
+    link.href = img.getAttribute("src");
+    link.className = "chart-enlarge";
+    link.textContent = "Open this chart full size";
+    img.insertAdjacentElement("afterend", link);
+  });
+});

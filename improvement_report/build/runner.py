@@ -27,6 +27,7 @@ from improvement_report.build import cache as page_cache
 from improvement_report.build import page_check, periods_check
 from improvement_report.build.config import ReportConfig, book_notebooks, page_template
 from improvement_report.build.execution import PageResult, PageTask, execute_page
+from improvement_report.build.pdf import PdfError, edition_pdf, pdf_name
 from improvement_report.core.errors import plain
 from improvement_report.core.paths import (
     BOOK_DIR,
@@ -126,6 +127,7 @@ def _stage(staging: Path, cfg: ReportConfig) -> None:
 def _book_config(cfg: ReportConfig) -> str:
     book_cfg = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     book_cfg["title"] = f"{cfg.local_authority}: children's services improvement report, {month_name(cfg.report_month)}"
+    book_cfg["sphinx"]["config"]["report_pdf"] = pdf_name(cfg)  # every page links the edition's PDF
     return yaml.safe_dump(book_cfg, sort_keys=False)
 
 
@@ -380,6 +382,13 @@ class Builder:
                 html = build_html(report.staging)
                 report.timings["book"] = time.perf_counter() - started
                 report.say(f"book built in {report.timings['book']:.1f} s")
+                started = time.perf_counter()
+                try:  # printed inside the staged HTML, so it is published with it or not at all
+                    pdf = edition_pdf(html, report.cfg)
+                except PdfError as err:
+                    raise BuildError(str(err)) from None
+                report.timings["pdf"] = time.perf_counter() - started
+                report.say(f"PDF printed in {report.timings['pdf']:.1f} s: {pdf.name}")
                 report.index = publish(report.staging, html, report.edition)
                 report.records["edition"] = {"key": key, "html": str(report.edition.html_dir)}
         except BuildError as err:

@@ -150,7 +150,28 @@ def matrix_markdown(analyses: list[Analysis], month) -> str:
         f"Every indicator in {month_name(month)} by its variation icon (rows; the icon shown is one "
         f"example of the row) and its assurance icon (columns)"
     )
-    return f"```{{table}} {caption}\n" + "\n".join(rows) + "\n```\n"
+    # Two forms of the same matrix: the table on a wide screen, a list grouped by variation on a
+    # phone and on paper (report.css and print.css show one and hide the other).
+    table = f"```{{table}} {caption}\n" + "\n".join(rows) + "\n```"
+    return f"````{{container}} matrix-table\n{table}\n````\n\n" + matrix_list_markdown(analyses, month)
+
+
+def matrix_list_markdown(analyses: list[Analysis], month) -> str:
+    """The matrix as a list grouped by variation, each indicator with its assurance in words."""
+    groups: dict[str, list[Analysis]] = {}
+    for a in analyses:
+        groups.setdefault(a.variation.split("_")[0], []).append(a)
+    lines = [f"Every indicator in {month_name(month)}, grouped by what its latest month shows:", ""]
+    for kind, label in MATRIX_ROWS.items():
+        members = groups.get(kind, [])
+        if not members:
+            continue
+        count = f"{len(members)} indicator{'s' if len(members) != 1 else ''}"
+        lines.append(f"- **{label}** ({count}):")
+        for a in members:
+            name = chart_link(a, a.name) if a.chart is not None else a.name
+            lines.append(f"  - {name}: {icons.ASSURANCE_WORDS[a.assurance]}")
+    return "````{container} matrix-list\n" + "\n".join(lines) + "\n````\n"
 
 
 def counts_sentence(analyses: list[Analysis], month) -> str:

@@ -111,9 +111,13 @@ def table(
             cells.append(f"<td{align}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     header = "".join(f'<th scope="col">{h}</th>' for h in head)
+    # A wide table scrolls inside its own box on a phone; the box takes keyboard focus so it can be
+    # scrolled without a mouse, and is named by the caption for screen readers.
+    label = html.escape(caption, quote=True)
     return HTML(
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
         f'<table class="report-table"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

@@ -1,0 +1,55 @@
+"""The edition's PDF document: its order, its cover and its links (the printed PDF itself is
+checked in a real browser build by tests_browser/test_committee.py)."""
+
+import pytest
+
+from improvement_report.build import pdf
+from improvement_report.build.config import load_config
+
+PAGE = """<html><body><nav>menu</nav><article class="bd-article"><p class="edition-pdf-link">PDF</p>
+<section id="intro"><h1>Early help<a class="headerlink" href="#intro">#</a></h1>
+<p>See <a href="#fig-a">the chart</a>, <a href="theme_3.html#fig-b">theme 3</a>, <a href="methods.html">methods</a>,
+<a href="../_downloads/0abc/caf_monthly.csv">caf_monthly.csv</a> and <a href="https://www.gov.uk/x">GOV.UK</a>.</p>
+<figure id="fig-a"><img src="../_images/a.png" alt="A chart"></figure></section></article></body></html>"""
+
+
+def test_summary_first_and_methods_glossary_data_as_appendices():
+    chapters, appendices = pdf.book_order()
+    assert chapters[0] == "summary" and "index" not in chapters
+    assert appendices == ["methods", "glossary", "data"]
+    assert chapters[1:5] == ["caf_decline", "seasonal_effects", "strategy_discussions", "missing_episodes"]
+
+
+def test_article_links_point_inside_the_document_and_files_become_text():
+    body, title = pdf._article(PAGE, "caf_decline", "Appendix A")
+    assert title == "Appendix A: Early help"
+    assert 'id="caf_decline--intro"' in body and 'id="caf_decline--fig-a"' in body
+    assert 'href="#caf_decline--fig-a"' in body and 'href="#theme_3--fig-b"' in body and 'href="#methods"' in body
+    assert "caf_monthly.csv (a file in the online edition)" in body and "_downloads" not in body
+    assert 'class="print-url"' in body and "menu" not in body and "edition-pdf-link" not in body
+    assert "headerlink" not in body and 'src="../_images/a.png"' in body
+
+
+def test_cover_escapes_configuration_text_and_says_when_data_are_synthetic(tmp_path):
+    path = tmp_path / "c.yml"
+    path.write_text(
+        "local_authority: A & <B>\ndata_dir: data/demo\nreport_month: 2017-11\n"
+        "window: {start: 2017-09-01, end: 2017-12-31}\nsynthetic_data: true\n"
+        "edition_date: 2018-01-11\ncontact: <script>x</script>\n",
+        encoding="utf-8",
+    )
+    cfg = load_config(path)
+    cover = pdf.cover_html(cfg)
+    assert "A &amp; &lt;B&gt;" in cover and "<script>" not in cover and "&lt;script&gt;" in cover
+    assert "11 January 2018" in cover and "November 2017" in cover and "Synthetic demo data" in cover
+    cfg.synthetic_data = False
+    assert "Synthetic" not in pdf.cover_html(cfg)
+    assert pdf.pdf_name(cfg) == "a-b-2017-11-improvement-report.pdf"
+
+
+def test_missing_chromium_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "CHROMIUM", tmp_path / "no-chromium")
+    cfg = load_config("config/default.yml")
+    with pytest.raises(pdf.PdfError) as err:
+        pdf.edition_pdf(tmp_path, cfg)
+    assert "make browser-deps" in str(err.value) and "\n" not in str(err.value)
