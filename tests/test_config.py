@@ -146,3 +146,10 @@ def test_bad_config_exits_2_with_one_plain_line(tmp_path):
     assert out.returncode == 2
     assert len(out.stderr.splitlines()) == 1 and "\x1b" not in out.stderr and len(out.stderr) < 400
     assert "Traceback" not in out.stderr and "timeout_seconds" in out.stderr and "full log:" in out.stderr
+
+
+def test_published_config_text_may_not_hold_six_digits(tmp_path):
+    with pytest.raises(ConfigError, match="reason_categories is shown on the pages"):
+        load_config(write(tmp_path, GOOD + "reason_categories: [see child 1667806]\n"))
+    with pytest.raises(ConfigError, match="local_authority is shown on the pages"):
+        load_config(write(tmp_path, GOOD.replace("Test", "Test 1234567")))

@@ -35,4 +35,34 @@ def test_figure_shows_a_chart_with_its_alt_text_or_the_empty_note(tmp_path, monk
     ax.plot([1, 2], [3, 4])
     text = display.figure(Chart(fig, "Two points,\n rising."), "rising", "A caption").data
     assert (tmp_path / "figures" / "rising.png").read_bytes().startswith(b"\x89PNG")
-    assert ":alt: Two points, rising.\n" in text and ":name: fig-rising" in text and "A caption" in text
+    assert ":alt: 'Two points, rising.'\n" in text and ":name: fig-rising" in text and "A caption" in text
+
+
+def test_downloads_neutralise_formulas_but_keep_negative_numbers(tmp_path, monkeypatch):
+    import csv
+
+    monkeypatch.chdir(tmp_path)
+    df = pd.DataFrame(
+        {
+            "team": ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)"],
+            "other": ["\tTAB", "\rCR", "-3.5", "plain - text"],
+            "change": [-2, -1, 0, 3],
+            "rate": [-2.5, 1.0, -0.25, 0.0],
+        },
+        index=pd.Index(["=1+1", "a", "b", "-7"], name="@where"),
+    )
+    path = display.download(df, "formulas")
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["'@where", "team", "other", "change", "rate"]
+    # Written out by hand: a quote before each text cell a spreadsheet would run; numbers untouched.
+    assert [r[1] for r in rows[1:]] == [
+        '\'=HYPERLINK("http://x","y")',
+        "'+cmd|' /C calc'!A0",
+        "'-2+3+cmd|' /C calc'!A0",
+        "'@SUM(1+1)",
+    ]
+    assert [r[2] for r in rows[1:]] == ["'\tTAB", "'\nCR", "-3.5", "plain - text"]
+    assert [r[3] for r in rows[1:]] == ["-2", "-1", "0", "3"]
+    assert [r[4] for r in rows[1:]] == ["-2.5", "1.0", "-0.25", "0.0"]
+    assert [r[0] for r in rows[1:]] == ["'=1+1", "a", "b", "-7"]

@@ -428,3 +428,21 @@ def test_control_characters_in_text_fields_are_errors_with_row_numbers(tmp_path)
     # A quoted line break stays inside its cell (one spreadsheet row): S6 is on row 7.
     assert only(problems, "non_compliance_reason").rows == [4, 5, 7]
     assert "control character" in only(problems, "team").rule
+
+
+def test_published_names_may_not_hold_an_identifier_or_six_digits(tmp_path):
+    write(tmp_path, "caf", CAF + "E1,C1667806,2017-01-05,,West\nE2,C2,2017-03-01,,Team C1667806\n")
+    write(
+        tmp_path, "strategy", STRATEGY + "S1,2017-11-06 10:00,MASH,2,Y,Y,Y,N,\nS2,2017-11-06,Team 123456,1,Y,Y,Y,N,\n"
+    )
+    write(tmp_path, "missing", MISSING + "M1,C1,2017-11-01 20:00,,N,,Y,\n")
+    with pytest.raises(DataContractError) as caught:
+        load_extracts(tmp_path)
+    problems = caught.value.problems
+    assert (only(problems, "locality").file, only(problems, "locality").rows) == ("early_help_episodes.csv", [3])
+    assert (only(problems, "team").file, only(problems, "team").rows) == ("strategy_discussions.csv", [3])
+    assert "identifier" in only(problems, "team").rule and "C1667806" not in str(caught.value)
+    # The same six digits inside a reason are not published as text, so they pass the contract.
+    write(tmp_path, "caf", CAF + "E1,C1,2017-01-05,,West\n")
+    write(tmp_path, "strategy", STRATEGY + "S1,2017-11-06 10:00,MASH,2,Y,Y,N,N,see child 1667806 case\n")
+    assert load_extracts(tmp_path).strategy.non_compliance_reason.iloc[0] == "see child 1667806 case"

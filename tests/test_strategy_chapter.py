@@ -189,19 +189,37 @@ def test_default_window_reproduces_the_published_figures():
 # ------------------------------------------------------------------ reasons, model, empty windows
 
 
-def test_rare_free_text_reasons_are_grouped_never_printed(tmp_path):
-    rows = [line(i, "2017-11-14 10:00", health="N", reason="Agency not available") for i in range(3)]
+def test_reasons_are_counted_in_configured_categories_never_printed(tmp_path):
+    rows = [line(i, "2017-11-14 10:00", health="N", reason="agency  NOT available") for i in range(3)]
+    rows += [line(20 + i, "2017-11-14 19:00", health="N", reason="see child 1667806 case") for i in range(4)]
     rows += [
-        line(10, "2017-11-14 10:00", health="N", reason="Spoke to J Smith re child 12345"),
+        line(10, "2017-11-14 10:00", health="N", reason="Police unavailable"),
         line(11, "2017-11-14 10:00", health="N"),
         line(12, "2017-11-14 10:00", reason="ignored: compliant"),
     ]
     ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
-    t = sc.reasons_table(ch)
-    assert t.loc["Agency not available", "Discussions"] == 3
-    assert t.loc[sc.OTHER_REASONS, "Discussions"] == 1 and t.loc[sc.NO_REASON, "Discussions"] == 1
-    assert not any("Smith" in r or "ignored" in r for r in t.index)
-    assert t.Discussions.sum() == 5  # the non-compliant discussions only
+    t = sc.reasons_table(ch, ["Agency not available", "Police unavailable", "Out of hours cover"])
+    # By hand: 3 match "Agency not available" (case and spaces aside), 1 the police category,
+    # 4 free-text notes are "other", 1 is blank; the compliant discussion is not counted.
+    assert t.Discussions.to_dict() == {
+        "Agency not available": 3,
+        "Police unavailable": 1,
+        sc.OTHER_REASONS: 4,
+        sc.NO_REASON: 1,
+    }
+    assert t.loc[sc.OTHER_REASONS, "Out of hours"] == 4
+    shown = t.to_csv() + sc.reasons_sentence(ch, t) + sc.what_this_means(ch, None, sc.team_table(ch), None, t)
+    assert "1667806" not in shown and "see child" not in shown and "ignored" not in shown
+    assert "Other reason recorded" in t.index
+
+
+def test_team_names_reach_sentences_escaped(tmp_path):
+    rows = [line(i, "2017-11-14 10:00", team="<b>EDT</b>", health="N") for i in range(30)]
+    rows += [line(100 + i, "2017-11-14 10:00", team="MASH") for i in range(30)]
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
+    teams = sc.team_table(ch)
+    sentence = sc.funnel_sentence(ch, teams)
+    assert "<b>" not in sentence and "&#60;b&#62;EDT&#60;&#47;b&#62;" in sentence
 
 
 def test_health_model_finds_the_out_of_hours_effect(tmp_path):

@@ -6,6 +6,8 @@ merged with the notebook's own section under ``notebooks:``.
 
 import copy
 import difflib
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,7 @@ import pandas as pd
 import yaml
 
 from improvement_report.core.paths import DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT, resolve
+from improvement_report.measures.strategy_discussions import DEFAULT_REASON_CATEGORIES
 
 
 def page_template(page: str) -> tuple[str, dict] | None:
@@ -54,6 +57,19 @@ def book_notebooks() -> list[str]:
     return [n for n in names if page_template(n) is not None]
 
 
+@functools.cache
+def declared_parameters(template: str) -> frozenset[str]:
+    """The names a template's ``parameters`` cell assigns (``name = value`` lines)."""
+    path = NOTEBOOKS_DIR / f"{template}.ipynb"
+    if not path.is_file():
+        return frozenset()
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    source = "".join(
+        "".join(c.get("source", "")) for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])
+    )
+    return frozenset(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=", source, flags=re.MULTILINE))
+
+
 class _DatesAsText(yaml.SafeLoader):
     """YAML loader that leaves dates as text, so impossible dates get our own clear message."""
 
@@ -89,21 +105,11 @@ class Setting:
     default: object = None
     keys: dict | None = None
     nullable: bool = True  # an explicit null means "use the default" (unless required)
+    published: bool = False  # text shown on the pages: no run of six or more digits (an identifier?)
 
-
-# Non-compliance reasons are published only as counts of these categories (issue 13); a
-# recorded reason that is none of them is counted as "other reason recorded".
-DEFAULT_REASON_CATEGORIES = (
-    "police unavailable",
-    "health unavailable",
-    "education unavailable",
-    "social worker unavailable",
-    "strategy held by telephone",
-    "out of hours",
-)
 
 SETTINGS: dict[str, Setting] = {
-    "local_authority": Setting("text", required=True),
+    "local_authority": Setting("text", required=True, published=True),
     "data_dir": Setting("path", required=True),
     "report_month": Setting("month", required=True),
     "window": Setting(
@@ -119,7 +125,7 @@ SETTINGS: dict[str, Setting] = {
     "targets": Setting("targets", default={}),
     "notebooks": Setting("notebooks", default={}),
     # Shared keys of the 0.2.0 editions (HELPERS.md); accepted and typed here, used by their issues.
-    "short_name": Setting("text"),
+    "short_name": Setting("text", published=True),
     "dfe_la_code": Setting("positive_int"),
     "neighbour_model": Setting("text", default="nearest"),
     "edition_date": Setting("date"),
@@ -129,7 +135,9 @@ SETTINGS: dict[str, Setting] = {
     "school_terms": Setting("path"),
     "edition_content": Setting("path"),
     "indicators": Setting("mapping", default={}),
-    "reason_categories": Setting("list_of_text", default=list(DEFAULT_REASON_CATEGORIES)),
+    # Non-compliance reasons are published only as counts of these categories; a recorded reason
+    # that is none of them is counted as "other reason recorded" (issue 13).
+    "reason_categories": Setting("list_of_text", default=list(DEFAULT_REASON_CATEGORIES), published=True),
 }
 
 # A section under ``notebooks:`` (for one page, or for every page of a template) may set these.
@@ -140,7 +148,7 @@ NOTEBOOK_SETTINGS: dict[str, Setting] = {
     "published_lists_month": Setting("month"),
     "comparison_start": Setting("date_or_empty"),
     "comparison_end": Setting("date_or_empty"),
-    "comparison_label": Setting("text"),
+    "comparison_label": Setting("text", published=True),
     "school_terms": Setting("path"),
     "suppress_small_numbers": Setting("bool"),
     "targets": Setting("targets"),
@@ -205,6 +213,10 @@ def _check_mapping(value, where: str) -> dict:
 def _check_value(setting: Setting, value, where: str):
     """Check one value against its setting; return it in the form the report uses."""
     kind = setting.kind
+    if setting.published:
+        texts = value if isinstance(value, list) else [value]
+        if any(re.search(r"[0-9]{6,}", str(t)) for t in texts):
+            raise ConfigError(f"{where} is shown on the pages, so it may not hold a run of six or more digits")
     if kind in ("text", "path"):
         return _check_text(value, where, required=True)
     if kind in ("int", "positive_int"):
@@ -335,6 +347,10 @@ class ReportConfig:
         """Per-indicator target and comparator overrides (``indicators``)."""
         return dict(self.settings.get("indicators") or {})
 
+    def page_settings(self) -> dict:
+        """The settings beyond the shared parameters that a template may declare and receive."""
+        return {**self.settings, "reason_categories": self.reason_categories}
+
     @property
     def reason_categories(self) -> list[str]:
         """The categories non-compliance reasons are counted in (the rest: "other reason recorded")."""
@@ -346,9 +362,12 @@ class ReportConfig:
         return resolve(self.data_dir)
 
     def parameters(self, notebook: str) -> dict:
-        """Papermill parameters for one notebook: the shared values and its own section."""
+        """Papermill parameters for one notebook: the shared values and its own section.
+
+        The configuration's file name is not among them: two configurations with the same content
+        give the same parameters, so they share the execution cache's entries.
+        """
         params = {
-            "config_name": self.path.stem,
             "local_authority": self.local_authority,
             "data_dir": self.data_dir,
             "report_month": self.report_month,
@@ -366,6 +385,9 @@ class ReportConfig:
             "indicator_overrides": self.indicator_overrides,
         }
         template, page_params = page_template(notebook) or (notebook, {})
+        # Settings of the 0.2.0 editions reach only the templates that declare them as parameters.
+        declared = declared_parameters(template)
+        params.update({k: v for k, v in self.page_settings().items() if k in declared and k not in params})
         # A template's section applies to every page made from it; a page's own section wins.
         if template != notebook:
             params.update(self.notebooks.get(template) or {})

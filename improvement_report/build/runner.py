@@ -8,6 +8,7 @@ Dask distributed cluster; a page whose template, parameters, input files and cod
 unchanged is taken from the execution cache (:mod:`improvement_report.cache`).
 """
 
+import html
 import logging
 import os
 import shutil
@@ -42,6 +43,7 @@ from improvement_report.core.paths import (
 from improvement_report.core.periods import month_name
 from improvement_report.inputs.catalogue import load_catalogue
 from improvement_report.inputs.loading import DataContractError, load_extracts
+from improvement_report.render.escape import one_line
 
 log = logging.getLogger("improvement_report")
 REPORTS_DIR = BUILD_DIR / "reports"  # where each of several reports is published by default
@@ -126,7 +128,10 @@ def _stage(staging: Path, cfg: ReportConfig) -> None:
 
 def _book_config(cfg: ReportConfig) -> str:
     book_cfg = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    book_cfg["title"] = f"{cfg.local_authority}: children's services improvement report, {month_name(cfg.report_month)}"
+    # The themes put the title into HTML unescaped (the navbar) and escaped (the <title>): escaped
+    # once here, it is inert in both and reads right where readers see it.
+    title = f"{one_line(cfg.local_authority)}: children's services improvement report, {month_name(cfg.report_month)}"
+    book_cfg["title"] = html.escape(title)
     book_cfg["sphinx"]["config"]["report_pdf"] = pdf_name(cfg)  # every page links the edition's PDF
     return yaml.safe_dump(book_cfg, sort_keys=False)
 

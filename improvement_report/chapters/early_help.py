@@ -19,6 +19,7 @@ from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style, suppression
 from improvement_report.render import wording as narrative
 from improvement_report.render.chart import NO_CHART, Chart
+from improvement_report.render.escape import chart_text
 from improvement_report.render.spc_words import MIN_SPC_POINTS, icon_words, spc_reading  # noqa: F401 (spc_reading: used by the page)
 from improvement_report.render.wording import number, percent
 from improvement_report.stats import count_models as models
@@ -436,7 +437,7 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
             marker=markers[i % len(markers)],
             markersize=3,
             color=(style.PALETTE + [style.GREY])[i % 5],
-            label=f"{loc} ({latest[loc]})",
+            label=f"{chart_text(loc)} ({latest[loc]})",
         )
     ax.set_ylabel("Open CAFs at month end")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
@@ -445,7 +446,7 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
         plt.close(fig)
         return NO_CHART
     biggest = max(latest, key=latest.get)
-    ax.set_title(f"Open CAFs by locality: {biggest} holds the most ({latest[biggest]})")
+    ax.set_title(f"Open CAFs by locality: {chart_text(biggest)} holds the most ({latest[biggest]})")
     fig.tight_layout()
     alt = (
         "Line chart of open CAFs at each month end by locality, "

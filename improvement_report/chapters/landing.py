@@ -7,6 +7,7 @@ import pandas as pd
 
 from improvement_report.core.periods import month_name
 from improvement_report.measures.headline import edition_figures
+from improvement_report.render.escape import escape
 from improvement_report.render.headline_table import figures_table  # noqa: F401 (used by the page)
 
 
@@ -14,7 +15,7 @@ def introduction(local_authority, report_month, window_start, window_end) -> str
     """The opening paragraph for the period."""
     ws, we = pd.Timestamp(window_start), pd.Timestamp(window_end)
     return (
-        f"This report covers **{local_authority}**'s children's services for **{month_name(report_month)}**. "
+        f"This report covers **{escape(local_authority)}**'s children's services for **{month_name(report_month)}**. "
         f"Early help figures are for the month; strategy discussions and missing episodes are for the window "
         f"from {ws:%-d %B %Y} to {we:%-d %B %Y}. Every number is computed from the data extracts by the "
         f"`improvement_report` package; the methods page gives each definition and the data page lists the "

@@ -23,6 +23,7 @@ from improvement_report.measures import strategy_discussions as sd
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
 from improvement_report.render.chart import NO_CHART, Chart
+from improvement_report.render.escape import chart_text, escape
 from improvement_report.render.wording import number, percent
 from improvement_report.stats import funnel, spc
 from improvement_report.stats.proportions import wilson_interval
@@ -37,8 +38,9 @@ MIN_MODEL_DISCUSSIONS = 40  # fewer discussions with a known time: no regression
 MIN_MODEL_TEAM = 15  # teams with fewer discussions in the window are pooled in the model
 OTHER_TEAMS = "Other teams (pooled)"
 SMALL_TEAM = 6  # teams with fewer discussions in the window are pooled (counts of 1-5 are never shown)
-MIN_REASON_COUNT = 3  # rarer free-text reasons are grouped, so a one-off note is never shown
-OTHER_REASONS = f"Other reasons (each recorded fewer than {MIN_REASON_COUNT} times)"
+# Free text is never published: a recorded reason is counted under the configured category it
+# names (``reason_categories``), or as "other reason recorded".
+OTHER_REASONS = "Other reason recorded"
 NO_REASON = "No reason recorded"
 TIMES = (sd.IN_HOURS, sd.OUT_OF_HOURS, sd.TIME_UNKNOWN)
 
@@ -212,7 +214,7 @@ def comparison_sentence(ch: StrategyChapter, start, end, label: str = "") -> str
     if not start or not end:
         return ""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    name = label or f"{_day(start)} to {_day(end)}"
+    name = escape(label) or f"{_day(start)} to {_day(end)}"
     before = sd.in_window(ch.discussions, start, end)
     w = ch.window
     if before.empty:
@@ -480,7 +482,11 @@ def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
             )
     for team, row in teams[below | above].iterrows():
         ax.annotate(
-            team, (row.Discussions, row["Compliant (%)"]), textcoords="offset points", xytext=(8, -3), fontsize=9
+            chart_text(team),
+            (row.Discussions, row["Compliant (%)"]),
+            textcoords="offset points",
+            xytext=(8, -3),
+            fontsize=9,
         )
     ax.set_xlim(0, grid[-1])
     ax.set_ylim(0, 100)
@@ -489,7 +495,7 @@ def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
     ax.set_xlabel(f"Strategy discussions held by the team, {ch.label}")
     ax.set_ylabel("Fully compliant discussions")
     outside = list(teams.index[below])
-    ax.set_title(_funnel_title(outside, list(teams.index[above])), loc="left")
+    ax.set_title(chart_text(_funnel_title(outside, list(teams.index[above]))), loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize="small")
     fig.tight_layout()
     alt = (
@@ -538,7 +544,8 @@ def funnel_sentence(ch: StrategyChapter, teams: pd.DataFrame) -> str:
         if len(rows):
             parts.append(
                 "; ".join(
-                    f"{t} ({row['Compliant (%)']:.1f}% of {number(row.Discussions)})" for t, row in rows.iterrows()
+                    f"{escape(t)} ({row['Compliant (%)']:.1f}% of {number(row.Discussions)})"
+                    for t, row in rows.iterrows()
                 )
                 + f" {'is' if len(rows) == 1 else 'are'} {words}"
             )
@@ -711,13 +718,13 @@ def model_sentence(model: HealthModel | None, reason: str) -> str:
         return reason
     ratio, low, high = model.ooh
     pooled = (
-        f" Teams with fewer than {MIN_MODEL_TEAM} discussions ({', '.join(model.pooled)}) are pooled."
+        f" Teams with fewer than {MIN_MODEL_TEAM} discussions ({', '.join(escape(t) for t in model.pooled)}) are pooled."
         if model.pooled
         else ""
     )
     text = (
         f"A logistic regression of whether health took part, on the {number(model.n)} discussions with a "
-        f"recorded time, allowing for team (compared with {model.reference_team}) and month: the odds of health "
+        f"recorded time, allowing for team (compared with {escape(model.reference_team)}) and month: the odds of health "
         f"taking part out of hours were **{ratio:.2f} times** those in hours (95% interval {low:.2f} to "
         f"{high:.2f}).{pooled} "
     )
@@ -741,24 +748,28 @@ def model_sentence(model: HealthModel | None, reason: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def reasons_table(ch: StrategyChapter) -> pd.DataFrame:
-    """Recorded reasons for the window's non-compliant discussions, by time of day.
+def reasons_table(ch: StrategyChapter, categories=sd.DEFAULT_REASON_CATEGORIES) -> pd.DataFrame:
+    """Recorded reasons for the window's non-compliant discussions, by category and time of day.
 
-    Free text recorded fewer than :data:`MIN_REASON_COUNT` times is grouped, so a one-off note
-    (which might name someone) is never printed.
+    The recorded text is never shown: each reason is counted under the configured category it
+    names (compared without regard to case or spacing), anything else as "other reason recorded",
+    and an empty cell as "no reason recorded".
+
+    Parameters
+    ----------
+    ch : StrategyChapter
+    categories : sequence of str
+        The configuration's ``reason_categories``.
     """
     non = ch.window[~ch.window.compliant]
     columns = ["Discussions", "Out of hours", "% of non-compliant"]
     if non.empty:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="Recorded reason"))
-    text = non.non_compliance_reason.fillna("").astype(str).str.strip()
-    counts = text[text != ""].value_counts()
-    rare = counts.index[counts < MIN_REASON_COUNT]
-    reason = text.where(~text.isin(rare), OTHER_REASONS).where(text != "", NO_REASON)
+    reason = sd.reason_category(non.non_compliance_reason, categories, OTHER_REASONS, NO_REASON)
     ooh = non.time_of_day == sd.OUT_OF_HOURS
     t = pd.DataFrame({"Discussions": reason.value_counts(), "Out of hours": reason[ooh].value_counts()}).fillna(0)
     t = t.astype("int64")
-    # Named reasons largest first, then the grouped and the blank rows at the foot.
+    # Categories largest first, then the other and the blank rows at the foot.
     order = [
         r
         for r in t.sort_index().sort_values("Discussions", ascending=False, kind="stable").index
@@ -781,7 +792,7 @@ def reasons_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
     total = int(t.Discussions.sum())
     text = f"A reason was recorded for {number(total - blank)} of the {number(total)} non-compliant discussions."
     if len(named):
-        top = named.index[0]
+        top = escape(named.index[0])
         row = named.iloc[0]
         text += (
             f' The commonest is "{top}" ({number(row.Discussions)}, of which {number(row["Out of hours"])} '
@@ -846,7 +857,7 @@ def what_this_means(
     below = list(teams.index[teams.Position.str.startswith("below")]) if not teams.empty else []
     if below:
         parts.append(
-            f"{' and '.join(below) if len(below) <= 3 else f'{len(below)} teams'} "
+            f"{' and '.join(escape(b) for b in below) if len(below) <= 3 else f'{len(below)} teams'} "
             f"{'is' if len(below) == 1 else 'are'} below the funnel limits and would repay a closer look."
         )
     if chart is not None:
@@ -865,5 +876,5 @@ def what_this_means(
             )
     recorded = reasons.drop(index=[OTHER_REASONS, NO_REASON], errors="ignore") if not reasons.empty else reasons
     if len(recorded):
-        parts.append(f'The commonest recorded reason is "{recorded.index[0]}".')
+        parts.append(f'The commonest recorded reason is "{escape(recorded.index[0])}".')
     return " ".join(parts)

@@ -28,6 +28,7 @@ from improvement_report.inputs.loading import load_extracts
 from improvement_report.measures.headline import edition_figures
 from improvement_report.measures.judgements import Analysis
 from improvement_report.render import icons
+from improvement_report.render.escape import escape, role_title
 from improvement_report.render.headline_table import figures_table
 from improvement_report.render.indicator_words import assurance_words, fmt, signal_words
 
@@ -95,7 +96,7 @@ def item(a: Analysis, rule: str) -> str:
     unit = a.info["unit"]
     latest = f"{fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}"
     target = f", target {fmt(a.target, unit)}" if a.target is not None else ""
-    text = f"**{a.name}**: {latest}{target}. {signal_words(a).capitalize()}"
+    text = f"**{escape(a.name)}**: {latest}{target}. {signal_words(a).capitalize()}"
     if rule == "W2":
         text += f"; the catalogue reads {'a rise' if a.info['watch'] == 'high' else 'a fall'} as pressure on services"
     # The assurance always follows: it confirms the list or says what is still to do.
@@ -126,7 +127,9 @@ def matrix_markdown(analyses: list[Analysis], month) -> str:
     cells: dict = {}
     for a in analyses:
         kind = a.variation.split("_")[0]
-        cells.setdefault((kind, a.assurance), []).append(chart_link(a, a.name) if a.chart is not None else a.name)
+        cells.setdefault((kind, a.assurance), []).append(
+            chart_link(a, role_title(a.name)) if a.chart is not None else escape(a.name)
+        )
     header = (
         "| Variation | "
         + " | ".join(f"{icons.assurance_markdown(k)} {label}" for k, label in MATRIX_COLUMNS.items())

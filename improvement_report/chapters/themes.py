@@ -30,6 +30,7 @@ from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_
 from improvement_report.render import display, icons
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
+from improvement_report.render.escape import chart_text, escape, role_title
 from improvement_report.render.indicator_words import change_sentence, fmt, reading, target_sentence
 from improvement_report.stats import spc
 
@@ -97,7 +98,7 @@ def chart(a: Analysis):
     unit = a.info["unit"]
     value_format = "{:.0f}%" if unit == "percent" else "{:,.0f}" if unit == "count" else "{:,.1f}"
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    title = f"{a.name}: {fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}, {icons.VARIATION_WORDS[a.variation]}"
+    title = f"{chart_text(a.name)}: {fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}, {icons.VARIATION_WORDS[a.variation]}"
     spc_plot.plot_spc(
         a.chart,
         ax,
@@ -168,14 +169,14 @@ def icons_line(a: Analysis) -> str:
 def indicator_markdown(a: Analysis) -> str:
     """Heading, icons, figures and reading for one indicator (the chart follows it)."""
     if a.series.empty:
-        return f"### {a.name}\n\nThere are no values for this indicator up to {month_name(a.month)}.\n"
-    return f"### {a.name}\n\n{icons_line(a)}\n\n{change_sentence(a)} {target_sentence(a)}\n\n{reading(a)}\n"
+        return f"### {escape(a.name)}\n\nThere are no values for this indicator up to {month_name(a.month)}.\n"
+    return f"### {escape(a.name)}\n\n{icons_line(a)}\n\n{change_sentence(a)} {target_sentence(a)}\n\n{reading(a)}\n"
 
 
 def caption(a: Analysis) -> str:
     """The figure caption, naming the download."""
     return (
-        f"XmR chart of {a.name.lower()[0] + a.name[1:]} each month, with Making Data Count signals"
+        f"XmR chart of {escape(a.name.lower()[0] + a.name[1:])} each month, with Making Data Count signals"
         f"{' and the target' if a.target is not None else ''}. The monthly points: "
         f"{{download}}`{a.figure_name}.csv <downloads/{a.figure_name}.csv>`."
     )
@@ -196,7 +197,7 @@ def summary_markdown(analyses: list[Analysis], caption_text: str) -> str:
     rows = ["| Indicator | Latest | Target | Variation | Assurance |", "|---|---:|---:|---|---|"]
     for a in analyses:
         latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "-"
-        link = f"{{ref}}`{a.name} <fig-{a.figure_name}>`" if a.chart is not None else a.name
+        link = f"{{ref}}`{role_title(a.name)} <fig-{a.figure_name}>`" if a.chart is not None else escape(a.name)
         rows.append(
             f"| {link} | {latest} | {fmt(a.target, a.info['unit'])} | "
             f"{icons.variation_markdown(a.variation)} {icons.VARIATION_WORDS[a.variation]} | "

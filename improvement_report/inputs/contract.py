@@ -55,6 +55,9 @@ class Column:
         For a choice: the values allowed.
     default : str or None
         For a choice: the value an empty cell stands for.
+    published : bool
+        For text: values are shown on the pages (a team's or a locality's name), so a value may
+        not hold an identifier from the extracts or a run of six or more digits.
     """
 
     name: str
@@ -67,6 +70,7 @@ class Column:
     minimum: int | None = None
     choices: tuple[str, ...] = ()
     default: str | None = None
+    published: bool = False
 
 
 C = Column  # the tables below read like the contract's tables
@@ -83,12 +87,12 @@ CONTRACT: dict[str, tuple[Column, ...]] = {
             "empty = still open; if present must be on or after start_date",
             not_before="start_date",
         ),
-        C("locality", "text", False, "e.g. East/Central, West, South"),
+        C("locality", "text", False, "e.g. East/Central, West, South; shown on the pages", published=True),
     ),
     "strategy_discussions.csv": (
         C("discussion_id", "text", True, "unique", unique=("discussion_id",)),
         C("held_at", "datetime", True, "a date alone is allowed: time unknown", date_alone=True),
-        C("team", "text", True),
+        C("team", "text", True, "shown on the pages", published=True),
         C("children", "integer", True, "number of children the discussion relates to, >= 1", minimum=1),
         C("csc", "flag", True, "children's social care took part"),
         C("police", "flag", True, "police took part"),
@@ -126,4 +130,12 @@ CONTRACT: dict[str, tuple[Column, ...]] = {
         C("numerator", "number", False),
         C("denominator", "number", False),
     ),
+}
+
+# Columns holding identifiers of children, episodes and discussions: never published, and no
+# published text may hold one of their values.
+IDENTIFIER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "early_help_episodes.csv": ("episode_id", "child_id"),
+    "strategy_discussions.csv": ("discussion_id",),
+    "missing_episodes.csv": ("episode_id", "child_id"),
 }

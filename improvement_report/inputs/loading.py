@@ -8,6 +8,7 @@ one :class:`DataContractError` lists them all, each with its file, column, sprea
 the rule broken.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from improvement_report.inputs.contract import CONTRACT, Column
+from improvement_report.inputs.contract import CONTRACT, IDENTIFIER_COLUMNS, Column
 
 FILES = {
     "caf": "early_help_episodes.csv",
@@ -145,9 +146,51 @@ def load_extracts(
         frames[key] = frame
         reports += [report] if report else []
         problems += found
+    if not problems:
+        problems += _identifying_names(frames)
     if problems:
         raise DataContractError(problems)
+    for frame in frames.values():
+        if frame is not None:
+            frame.attrs.pop("rows", None)
     return Extracts(**{key: frames.get(key) for key in FILES}, files=reports)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_SIX_DIGITS = re.compile(r"[0-9]{6,}")
+
+
+def _identifying_names(frames: dict) -> list[Problem]:
+    """Published text (team and locality names) that holds an identifier from any extract, or a
+    run of six or more digits: such a name would put an identifier on a page, so it is refused."""
+    ids: set[str] = set()
+    for key, frame in frames.items():
+        for column in IDENTIFIER_COLUMNS.get(FILES[key], ()):
+            if frame is not None:
+                ids.update(frame[column].astype(str))
+    problems = []
+    for key, frame in frames.items():
+        for c in CONTRACT[FILES[key]]:
+            if frame is None or not c.published or c.name not in frame:
+                continue
+            names = frame[c.name].fillna("").astype(str)
+            bad = {
+                name
+                for name in names.unique()
+                if _SIX_DIGITS.search(name) or ids.intersection(_TOKEN.findall(name)) or name in ids
+            }
+            if bad:
+                rows = frame.attrs.get("rows", np.arange(len(frame)) + 2)
+                problems.append(
+                    Problem(
+                        FILES[key],
+                        c.name,
+                        [int(r) for r in np.asarray(rows)[names.isin(bad).to_numpy()]],
+                        "is shown on the pages, so it may not hold an identifier from the extracts "
+                        "or a run of six or more digits",
+                    )
+                )
+    return problems
 
 
 def load_file(path, key, indicator_codes: set[str] | None = None) -> pd.DataFrame:
@@ -173,8 +216,11 @@ def load_file(path, key, indicator_codes: set[str] | None = None) -> pd.DataFram
         Listing every problem in the file.
     """
     frame, _, problems = _load(Path(path), key, indicator_codes)
+    if not problems:
+        problems = _identifying_names({key: frame})
     if problems:
         raise DataContractError(problems)
+    frame.attrs.pop("rows", None)
     return frame
 
 
@@ -291,7 +337,9 @@ def _check(name: str, header: pd.Series, body: pd.DataFrame, codes) -> tuple:
     ignored = [h for h, n in zip(header, names) if n not in known]
     if problems:
         return None, ignored, problems
-    return pd.DataFrame(typed).reset_index(drop=True), ignored, problems
+    frame = pd.DataFrame(typed).reset_index(drop=True)
+    frame.attrs["rows"] = body.index.to_numpy()  # spreadsheet rows, for problems found across files
+    return frame, ignored, problems
 
 
 def _parse(c: Column, s: pd.Series, empty: pd.Series, problem) -> pd.Series:

@@ -13,6 +13,29 @@ from improvement_report.inputs.bank_holidays import is_bank_holiday
 from improvement_report.measures.histograms import counts_by_month_and_text
 
 IN_HOURS, OUT_OF_HOURS, TIME_UNKNOWN = "In hours", "Out of hours", "Time unknown"
+# The local list of non-compliance reasons (the demo's codes); an edition sets its own with the
+# configuration's ``reason_categories``.
+DEFAULT_REASON_CATEGORIES = (
+    "Not invited - time of day",
+    "Agency not available",
+    "Recorded wrongly - agency took part",
+)
+
+
+def _normalised(text: pd.Series) -> pd.Series:
+    return text.fillna("").astype(str).str.casefold().str.split().str.join(" ")
+
+
+def reason_category(reasons: pd.Series, categories, other: str, blank: str) -> pd.Series:
+    """Each recorded reason as the configured category it names, ``other`` or ``blank``.
+
+    A reason names a category when the two are equal without regard to case or spacing; the
+    category is returned as configured, so the recorded text itself never leaves this function.
+    """
+    lookup = {" ".join(str(c).casefold().split()): str(c) for c in categories}
+    key = _normalised(reasons)
+    category = key.map(lookup)
+    return category.where(category.notna(), other).where(key != "", blank)
 
 
 def compliant(discussions: pd.DataFrame) -> pd.Series:

@@ -6,6 +6,7 @@ written relative to the notebook's folder: papermill and nbval both run kernels 
 """
 
 import html
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -15,6 +16,7 @@ from IPython.display import HTML, Markdown
 
 from improvement_report.core.paths import DOWNLOADS_DIRNAME, FIGURES_DIRNAME
 from improvement_report.render.chart import Chart
+from improvement_report.render.escape import one_line
 
 FIGURES = Path(FIGURES_DIRNAME)
 DOWNLOADS = Path(DOWNLOADS_DIRNAME)
@@ -55,8 +57,10 @@ def figure(chart: Chart, name: str, caption: str, when_empty: str = "") -> Markd
     path = FIGURES / f"{name}.png"
     fig.savefig(path, format="png", metadata=PNG_METADATA, bbox_inches="tight")
     plt.close(fig)
-    alt_line = " ".join(chart.alt.split())
-    return Markdown(f"```{{figure}} {path.as_posix()}\n:alt: {alt_line}\n:name: fig-{name}\n\n{caption}\n```\n")
+    # An option's value, read by MyST as YAML: one line (a break would start another option), and
+    # single-quoted, so "#" is not a comment and ": " not a key (a quote inside is doubled).
+    alt_line = one_line(chart.alt).replace("'", "''")
+    return Markdown(f"```{{figure}} {path.as_posix()}\n:alt: '{alt_line}'\n:name: fig-{name}\n\n{caption}\n```\n")
 
 
 def _cell(value, number_format: str) -> tuple[str, bool]:
@@ -121,11 +125,49 @@ def table(
     )
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?%?")
+
+
+def neutralise_formula(value):
+    """A text cell that a spreadsheet would run as a formula, made text with a leading quote.
+
+    Numbers are left alone, whether stored as numbers or as text such as ``-2.5`` or ``-3%``:
+    only text that is not a number and starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets the ``'`` that spreadsheets read as "this is text" (the OWASP rule).
+    """
+    if not isinstance(value, str):
+        return value
+    # A lone carriage return is not quoted by the CSV writer (its line end is "\n"), and readers
+    # take it for the end of a row: line breaks are written as "\n", which is quoted.
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not value.startswith(FORMULA_STARTS) or _NUMBER.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells, index labels and column names cannot run as formulas."""
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(neutralise_formula)
+    out.index = out.index.map(neutralise_formula) if not isinstance(out.index, pd.MultiIndex) else out.index
+    out.index.name = neutralise_formula(df.index.name)
+    out.columns = [neutralise_formula(c) for c in out.columns]
+    return out
+
+
 def download(df: pd.DataFrame, name: str) -> Path:
-    """Write the table behind a chart as ``downloads/<name>.csv`` for readers to download."""
+    """Write the table behind a chart as ``downloads/<name>.csv`` for readers to download.
+
+    Text cells that a spreadsheet would run as a formula are neutralised first
+    (:func:`safe_for_spreadsheets`).
+    """
     DOWNLOADS.mkdir(exist_ok=True)
     path = DOWNLOADS / f"{name}.csv"
-    df.to_csv(path, lineterminator="\n")
+    safe_for_spreadsheets(df).to_csv(path, lineterminator="\n")
     return path
 
 

@@ -11,8 +11,10 @@ other control characters become single spaces first, so a value can never start 
 own (a fence, a directive, a heading or a list).
 
 Where a renderer escapes by itself (an HTML table cell through ``html.escape``, a directive's
-``:alt:`` option, the book's title in ``_config.yml``), use :func:`one_line` instead: character
-references would be shown there as they are written.
+``:alt:`` option), use :func:`one_line` instead: character references would be shown there as
+they are written. Two other places read text their own way: the title of a cross-reference role
+(:func:`role_title`) and a chart's labels, which matplotlib reads as mathtext between dollar
+signs (:func:`chart_text`).
 
 Neither function makes a string safe as a URL, inside ``<script>`` or ``<style>``, or in a code
 span: data text is never put there.
@@ -80,3 +82,16 @@ def escape(value) -> str:
     'Barnet, North'
     """
     return "".join(ch if ch.isalnum() or ch in _PLAIN_PUNCTUATION else f"&#{ord(ch)};" for ch in one_line(value))
+
+
+def role_title(value) -> str:
+    """Text for the title of a MyST role such as ``{ref}`title <target>```: one line, without the
+    backticks and angle brackets that would end the role or start its target. Sphinx shows the
+    title as a text node, so nothing else in it is read as markup."""
+    return one_line(value).translate({ord("`"): "'", ord("<"): "(", ord(">"): ")"})
+
+
+def chart_text(value) -> str:
+    """Text for a matplotlib title, label or annotation: one line, with dollar signs escaped so a
+    name is never read as mathtext (a malformed formula would stop the chart being drawn)."""
+    return one_line(value).replace("$", r"\$")
