@@ -1,4 +1,4 @@
-"""Command line: ``python -m improvement_report {build,figures,validate,demo-data}``.
+"""Command line: ``python -m improvement_report {build,figures,validate,demo-data,published-refresh}``.
 
 Problems with the input or the configuration are reported in one line (no colour codes, a few
 hundred characters at most, ending with the path of a log holding the full text), with a
@@ -13,6 +13,7 @@ import traceback
 from improvement_report.build.config import ConfigError, load_config
 from improvement_report.core.errors import error_line
 from improvement_report.inputs.loading import DataContractError
+from improvement_report.inputs.published import PublishedDataError
 
 EXIT_BAD_INPUT = 2
 EXIT_BUILD_FAILED = 1
@@ -53,6 +54,19 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a data folder against the data contract")
     v.add_argument("--data", help="folder of CSV extracts (default: the configuration's)")
     v.add_argument("--config", default="config/default.yml")
+
+    r = sub.add_parser(
+        "published-refresh",
+        help="update data/published from DfE explore-education-statistics CSV files placed in a folder",
+    )
+    r.add_argument("--from", dest="folder", required=True, metavar="FOLDER", help="folder of DfE CSV files")
+    r.add_argument(
+        "--published-on",
+        metavar="YYYY-MM-DD",
+        help="the release's publication date, recorded for new years (default: estimated and marked so)",
+    )
+    r.add_argument("--target", default=None, help="published-statistics folder (default data/published)")
+    r.add_argument("--dry-run", action="store_true", help="check the files, write nothing")
 
     d = sub.add_parser("demo-data", help="regenerate the synthetic demo extracts in data/demo/")
     d.add_argument("--seed", type=int, default=None)
@@ -170,11 +184,35 @@ def _demo(args) -> int:
     return 0
 
 
+def _published_refresh(args) -> int:
+    from improvement_report.inputs.published import PUBLISHED_DIR
+    from improvement_report.inputs.published_refresh import refresh
+
+    report = refresh(
+        args.folder, target=args.target or PUBLISHED_DIR, published_on=args.published_on, dry_run=args.dry_run
+    )
+    for name in report.files_ignored:
+        print(f"ignored {name}: no measure the book uses comes from it")
+    print(
+        f"{'checked' if args.dry_run else 'refreshed'} from {', '.join(report.files_used)}: "
+        f"{report.replaced} values replaced, {report.added} added"
+    )
+    for series, year, date, status in report.new_release_dates:
+        print(f"{series} {year}: first published {date} ({status})")
+    return 0
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    commands = {"build": _build, "figures": _figures, "validate": _validate, "demo-data": _demo}
+    commands = {
+        "build": _build,
+        "figures": _figures,
+        "validate": _validate,
+        "demo-data": _demo,
+        "published-refresh": _published_refresh,
+    }
     try:
         return commands[args.command](args)
     except DataContractError as err:
@@ -185,6 +223,9 @@ def main(argv=None) -> int:
         return EXIT_BAD_INPUT
     except ConfigError as err:
         print(error_line(f"configuration error: {err}", name=args.command), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PublishedDataError as err:  # RefreshError is one too
+        print(error_line(f"published statistics: {err}", name=args.command), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as err:  # never a traceback on the terminal: one line, the traceback in the log
         print(

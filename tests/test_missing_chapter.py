@@ -167,7 +167,8 @@ def test_published_table_loads_and_matches_the_publication():
     away = data[(data.geography_name == "Barnet") & (data.measure == "cla_away_incidents")].set_index("year").value
     assert away[2021] == 142 and (away.loc[2022:] == 0).all()  # the recording change DfE warns about
     assert {"Barnet", "England", "London", "Outer London"} <= set(data.geography_name)
-    assert set(published.load_neighbours().la_name) <= set(data.geography_name)
+    for model in ("sn_model_2025", "sn_groupings_april_2021"):
+        assert set(published.load_neighbours(302, model).la_name) <= set(data.geography_name)
     assert (data.source_file != "").all() and (data.source_commit.str.len() == 40).all()
 
 
@@ -175,23 +176,35 @@ def test_published_table_loads_and_matches_the_publication():
     "change, message",
     [
         (lambda d: d.drop(columns="source_file"), "missing columns"),
-        (lambda d: d.assign(value=d.value.where(d.index != 0, "eighty")), "not numbers"),
+        (lambda d: d.assign(value=d.value.where(d.index != 0, "eighty")), "rows 2: value is not a number"),
         (lambda d: d.assign(measure=d.measure.where(d.index != 0, "cla_unknown")), "unknown measures"),
         (lambda d: pd.concat([d, d.iloc[[0]]]), "more than one row"),
     ],
 )
 def test_published_schema_check_rejects_a_broken_file(tmp_path, change, message):
-    d = pd.read_csv(published.MISSING_FILE, dtype=str, keep_default_na=False)
+    d = pd.read_csv(published.INDICATORS_FILE, dtype=str, keep_default_na=False)
     path = tmp_path / "broken.csv"
     change(d).to_csv(path, index=False)
     with pytest.raises(published.PublishedDataError, match=message):
         published.load_missing_from_care(path)
 
 
-def test_national_picture_names_the_caveat():
-    nat = mc.national("London Borough of Barnet")
-    assert nat.la == "Barnet" and len(nat.neighbours) == 10
-    assert "no away incidents since 2022" in mc.national_sentence(nat)
+def test_national_picture_of_a_2017_edition_stops_at_2016_17_with_the_2021_model():
+    nat = mc.national("London Borough of Barnet", 302, "2018-01-02")
+    assert nat.latest == 2017 and int(nat.data.year.max()) == 2017
+    assert nat.neighbours[:2] == ["Merton", "Kingston upon Thames"]  # April 2021 groupings, not 2025
     t = mc.national_table(nat)
-    assert t.loc["Barnet", "Children who went missing"] == 87  # year to 31 March 2024
-    assert mc.national("Somewhere Else").la is None
+    assert t.loc["Barnet", "Children who went missing"] == 82  # SFR50/2017, Miss_Miss_DuringYear
+    assert t.loc["Barnet", "Children looked after at 31 March"] == 344  # SFR50/2017, CLA_Mar2017
+    # 82 of 344 in care at 31 March, and 493 incidents over 82 children, worked by hand:
+    assert t.loc["Barnet", mc.PER_100] == 23.8 and t.loc["Barnet", mc.PER_CHILD] == 6.0
+    sentence = mc.national_sentence(nat)
+    assert "year to 31 March 2017" in sentence and "April 2021" in sentence and "2024" not in sentence
+
+
+def test_national_picture_of_a_later_edition_names_the_caveat():
+    nat = mc.national("London Borough of Barnet", 302, "2025-12-01")
+    assert nat.latest == 2024 and nat.neighbours[0] == "Waltham Forest"  # the 2025 model, in force
+    assert "no away incidents since 2022" in mc.national_sentence(nat)
+    assert mc.national_table(nat).loc["Barnet", "Children who went missing"] == 87  # year to 31 March 2024
+    assert mc.national("Somewhere Else").la is None  # no DfE code: no national picture

@@ -129,6 +129,7 @@ SETTINGS: dict[str, Setting] = {
     "dfe_la_code": Setting("positive_int"),
     "neighbour_model": Setting("text", default="nearest"),
     "edition_date": Setting("date"),
+    "dfe_later_context": Setting("bool", default=False),
     "contact": Setting("text"),
     "extract_date": Setting("date"),
     "allow_partial": Setting("bool", default=False),
@@ -356,6 +357,27 @@ class ReportConfig:
         """The categories non-compliance reasons are counted in (the rest: "other reason recorded")."""
         return list(self.settings.get("reason_categories") or DEFAULT_REASON_CATEGORIES)
 
+    # DfE comparators (data/published): whose, which neighbours, of which vintage (issue 17).
+    @property
+    def dfe_la_code(self) -> int | None:
+        """DfE's three-digit code for the council, or None (then no DfE comparators are shown)."""
+        return self.settings.get("dfe_la_code")
+
+    @property
+    def neighbour_model(self) -> str:
+        """``nearest`` (the model in force nearest the edition's date) or a model's name."""
+        return self.settings.get("neighbour_model") or "nearest"
+
+    @property
+    def edition_date(self) -> str:
+        """The date the edition is published (YYYY-MM-DD): DfE figures published later are not shown."""
+        return self.settings.get("edition_date") or default_edition_date(self.report_month)
+
+    @property
+    def dfe_later_context(self) -> bool:
+        """Whether to chart DfE years published after the edition's date, labelled as later context."""
+        return bool(self.settings.get("dfe_later_context"))
+
     @property
     def data_path(self) -> Path:
         """The data folder as an absolute path."""
@@ -383,6 +405,10 @@ class ReportConfig:
             "school_terms": self.school_terms,
             "edition_content": self.edition_content,
             "indicator_overrides": self.indicator_overrides,
+            "dfe_la_code": self.dfe_la_code,
+            "neighbour_model": self.neighbour_model,
+            "edition_date": self.edition_date,
+            "dfe_later_context": self.dfe_later_context,
         }
         template, page_params = page_template(notebook) or (notebook, {})
         # Settings of the 0.2.0 editions reach only the templates that declare them as parameters.
@@ -394,6 +420,11 @@ class ReportConfig:
         params.update(self.notebooks.get(notebook) or {})
         params.update(page_params)
         return params
+
+
+def default_edition_date(report_month: str) -> str:
+    """The last day of the month after the report month: when a monthly report is published."""
+    return str((pd.Period(report_month, "M") + 1).end_time.date())
 
 
 def _forbidden_output(output: Path) -> str | None:
@@ -471,6 +502,14 @@ def load_config(
         settings={k: v for k, v in settings.items() if k not in named},
         extract_date=settings.get("extract_date"),
     )
+    # A month given on the command line is another edition: its date follows from the month.
+    if month is not None:
+        cfg.settings["edition_date"] = None
+    code = cfg.dfe_la_code
+    if code is not None and not 100 <= code <= 999:
+        raise ConfigError(f"{path.name}: dfe_la_code must be DfE's three-digit local authority code, not {code}")
+    if cfg.edition_date < cfg.report_month:
+        raise ConfigError(f"{path.name}: edition_date {cfg.edition_date} is before report_month {cfg.report_month}")
     if cfg.window_start > cfg.window_end:
         raise ConfigError(f"{path.name}: window.start {cfg.window_start} is after window.end {cfg.window_end}")
     if cfg.series_start > cfg.report_month:

@@ -1004,52 +1004,123 @@ def rhi_association_sentence(t: pd.DataFrame) -> str:
 # The national picture: real published DfE figures
 # --------------------------------------------------------------------------------------
 
+#: The published counts the chapter reads, and the rates it derives from them. DfE publishes
+#: the share of children who went missing and the incidents per missing child only from the
+#: year to March 2018; for earlier years (and to keep one series) the book calculates them
+#: from DfE's own counts, and says so.
+NATIONAL_COUNTS = {
+    "cla_children_missing": "Children who went missing",
+    "cla_missing_incidents": "Missing incidents",
+    "cla_31mar": "Children looked after at 31 March",
+}
+PER_100 = "Children who went missing per 100 looked after at 31 March (calculated)"
+PER_CHILD = "Missing incidents per child who went missing (calculated)"
+
 
 @dataclass
 class National:
-    data: pd.DataFrame
-    la: str | None  # the council's name in the published table, if it is there
-    neighbours: list
-    latest: int
+    data: pd.DataFrame  # the edition's vintage only
+    la: str | None  # the council's name in the published table (None: no DfE code given)
+    la_code: str | None
+    neighbours: list  # names, in the model's rank order
+    neighbour_codes: list
+    latest: int | None
+    model_title: str = ""
+    model_in_force: bool = True
+    edition_date: pd.Timestamp | None = None
 
 
-def national(local_authority: str) -> National:
-    """Load the published figures (schema checked) and find the council and its neighbours."""
-    data = published.load_missing_from_care()
-    names = sorted(data[data.geography_level == "local_authority"].geography_name.unique(), key=len, reverse=True)
-    la = next((n for n in names if n.lower() in local_authority.lower()), None)
-    neighbours = published.load_neighbours().la_name.tolist() if la == "Barnet" else []
-    latest = int(data[data.measure == "cla_missing_pct"].dropna(subset=["value"]).year.max())
-    return National(data, la, neighbours, latest)
+def national(
+    local_authority: str, dfe_la_code=None, edition_date: str | None = None, neighbour_model: str = "nearest"
+) -> National:
+    """The published missing-from-care figures of the edition's vintage, its council and neighbours.
+
+    Only years DfE had published by ``edition_date`` are kept, and the neighbours are those of
+    the model in force nearest that date (the same as on every other page).
+    """
+    from improvement_report.measures import comparators as cm
+
+    if dfe_la_code is None:
+        return National(pd.DataFrame(), None, None, [], [], None)
+    when = pd.Timestamp(edition_date) if edition_date else pd.Timestamp.today().normalize()
+    pub = cm.load_published(cm.Edition(int(dfe_la_code), when, neighbour_model))
+    data = pub.data[pub.data.measure.isin([*published.MISSING_MEASURES, "cla_31mar"])]
+    years = data[(data.geography_code == pub.council_code) & (data.measure == "cla_children_missing")].year
+    return National(
+        data=data,
+        la=pub.council_name,
+        la_code=pub.council_code,
+        neighbours=pub.neighbours.la_name.tolist(),
+        neighbour_codes=pub.neighbour_codes,
+        latest=int(years.max()) if len(years) else None,
+        model_title=pub.model_title,
+        model_in_force=pub.model_in_force_at_edition,
+        edition_date=when,
+    )
 
 
 def _year_label(year: int) -> str:
     return f"year to 31 March {year}"
 
 
+def _by_place(nat: National, measure: str) -> pd.DataFrame:
+    """One measure as a table: a row per place code, a column per year (NaN where DfE printed a symbol)."""
+    one = nat.data[nat.data.measure == measure]
+    return one.pivot_table(index="geography_code", columns="year", values="value", aggfunc="first", dropna=False)
+
+
+def national_rates(nat: National) -> dict[str, pd.DataFrame]:
+    """The two rates the chapter compares, per place and year, calculated from DfE's counts.
+
+    A rate is missing (NaN) wherever a count it needs was suppressed or not published.
+    """
+    missing = _by_place(nat, "cla_children_missing")
+    incidents = _by_place(nat, "cla_missing_incidents").reindex_like(missing)
+    in_care = _by_place(nat, "cla_31mar").reindex_like(missing)
+    per_100 = (100 * missing / in_care.where(in_care > 0)).round(1)
+    per_child = (incidents / missing.where(missing > 0)).round(1)
+    return {PER_100: per_100, PER_CHILD: per_child}
+
+
+def _names(nat: National) -> dict:
+    places = nat.data.drop_duplicates("geography_code").set_index("geography_code").geography_name
+    return places.to_dict()
+
+
+def model_words(nat: National) -> str:
+    """Which neighbour model, and why that one (named on the page)."""
+    if nat.model_in_force:
+        return f"Statistical neighbours are {nat.model_title}, the model in force at this edition's date."
+    return (
+        f"Statistical neighbours are {nat.model_title}: the groupings in force at this edition's date "
+        f"({nat.edition_date:%B %Y}) are not held, and this is the model held nearest to it."
+    )
+
+
 def national_table(nat: National) -> pd.DataFrame:
-    """The latest year: the council, each neighbour, their mean, Outer London, London and England."""
-    if nat.la is None:
+    """The latest year of the vintage: the council, each neighbour, their mean, Outer London, London, England."""
+    if nat.la is None or nat.latest is None:
         return pd.DataFrame()
-    measures = {
-        "cla_missing_pct": "Children who went missing (% of looked after)",
-        "cla_missing_incidents_per_missing_child": "Missing incidents per missing child",
-        "cla_children_missing": "Children who went missing",
-        "cla_missing_incidents": "Missing incidents",
-        "cla_away_pct": "Children away without authorisation (%)",
-    }
-    d = nat.data[(nat.data.year == nat.latest) & nat.data.measure.isin(measures)]
-    wide = d.pivot_table(index="geography_name", columns="measure", values="value", aggfunc="first", dropna=False)
-    order = [nat.la] + nat.neighbours
+    y = nat.latest
+    cols = {label: _by_place(nat, m).get(y) for m, label in NATIONAL_COUNTS.items()}
+    cols.update({label: table.get(y) for label, table in national_rates(nat).items()})
+    wide = pd.DataFrame(cols)
+    names = _names(nat)
+    order = [nat.la_code, *nat.neighbour_codes]
     t = wide.reindex(order)
-    if nat.neighbours:
-        t.loc["Statistical neighbours (mean of 10)"] = wide.reindex(nat.neighbours).mean().round(1)
-    for place in ("Outer London", "London", "England"):
-        t.loc[place] = wide.loc[place]
-    t = t[list(measures)].rename(columns=measures)
-    t.columns.name = None
-    t.index.name = f"Year to 31 March {nat.latest}"
-    # Whole numbers as int so the table shows "87", not "87.0"; object columns keep them so.
+    t.index = [names.get(c, c) for c in order]
+    sn = wide.reindex(nat.neighbour_codes)
+    with_value = sn.notna().sum()
+    counted = (
+        f"{int(with_value.iloc[0])} of {len(nat.neighbour_codes)} with a figure"
+        if with_value.nunique() == 1
+        else "of those with a figure"
+    )
+    t.loc[f"Neighbours' mean ({counted})"] = sn.mean().round(1)
+    for code, place in (("E13000002", "Outer London"), ("E12000007", "London"), ("E92000001", "England")):
+        if code in wide.index:
+            t.loc[place] = wide.loc[code]
+    t.index.name = f"Year to 31 March {y}"
     out = pd.DataFrame(index=t.index, columns=t.columns, dtype=object)
     for c in t.columns:
         out[c] = pd.Series(
@@ -1062,63 +1133,57 @@ def national_table(nat: National) -> pd.DataFrame:
 
 
 def national_chart(nat: National):
-    """Trend of the share missing and incidents per missing child: the council, neighbours, England."""
-    if nat.la is None:
+    """Trend of the two rates: the council, its neighbours' range and mean, England."""
+    if nat.la is None or nat.latest is None:
         return NO_CHART
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     parts = []
-    for ax, measure, ylabel in (
-        (axes[0], "cla_missing_pct", "Looked-after children who went missing (%)"),
-        (axes[1], "cla_missing_incidents_per_missing_child", "Missing incidents per missing child"),
-    ):
-        w = published.wide(nat.data, measure)
-        years = [y for y in w.columns if w[y].notna().any()]
-        w = w[years]
-        if nat.neighbours:
-            sn = w.reindex(nat.neighbours)
+    rates = national_rates(nat)
+    for ax, (label, table) in zip(axes, rates.items(), strict=True):
+        years = [y for y in table.columns if table[y].notna().any()]
+        w = table[years]
+        sn = w.reindex(nat.neighbour_codes)
+        if len(nat.neighbour_codes):
             ax.fill_between(years, sn.min(), sn.max(), color=style.LIGHT_GREY, label="Neighbours' range")
             ax.plot(years, sn.mean(), color=style.GREY, linestyle="--", marker="^", label="Neighbours' mean")
-        ax.plot(years, w.loc["England"], color=style.ORANGE, linestyle=":", marker="s", label="England")
-        ax.plot(years, w.loc[nat.la], color=style.DARK_BLUE, marker="o", linewidth=2, label=nat.la)
-        ax.axvline(2021.5, color=style.DARK_PINK, linewidth=1, linestyle="-.")
-        ax.annotate(
-            f"{nat.la} records\nno 'away' from 2022",
-            (2021.6, ax.get_ylim()[1]),
-            va="top",
-            fontsize=8,
-            color=style.DARK_PINK,
-        )
-        ax.set_ylabel(ylabel)
+        if "E92000001" in w.index:
+            ax.plot(years, w.loc["E92000001"], color=style.ORANGE, linestyle=":", marker="s", label="England")
+        ax.plot(years, w.loc[nat.la_code], color=style.DARK_BLUE, marker="o", linewidth=2, label=nat.la)
+        ax.set_ylabel(label.replace(" (calculated)", "").replace(" who went missing", "\nwho went missing"))
         ax.set_xlabel("Year to 31 March")
         ax.set_xticks(years)
         ax.set_xticklabels([str(y) for y in years], fontsize=8)
+        last = years[-1]
         parts.append(
-            f"{ylabel}: {nat.la} {w.loc[nat.la, years[-1]]:g} in {years[-1]}, England "
-            f"{w.loc['England', years[-1]]:g}"
-            + (f", neighbours' mean {w.reindex(nat.neighbours)[years[-1]].mean():.1f}" if nat.neighbours else "")
+            f"{label}: {nat.la} {_g(w.loc[nat.la_code, last])} in {last}, England {_g(w.get(last, {}).get('E92000001'))}, "
+            f"neighbours' mean {_g(round(sn[last].mean(), 1))} ({int(sn[last].notna().sum())} of {len(nat.neighbour_codes)} with a figure)"
         )
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize="small", bbox_to_anchor=(0.5, -0.06))
-    la_pct = published.wide(nat.data, "cla_missing_pct").loc[nat.la, nat.latest]
-    eng_pct = published.wide(nat.data, "cla_missing_pct").loc["England", nat.latest]
+    per_100 = rates[PER_100]
+    la_v, eng_v = per_100.loc[nat.la_code, nat.latest], per_100.get(nat.latest, {}).get("E92000001")
     fig.suptitle(
-        f"A larger share of looked-after children go missing in {nat.la} ({la_pct:g}%) than in England "
-        f"({eng_pct:g}%) in the year to March {nat.latest}"
-        if la_pct > eng_pct
-        else f"{nat.la}: {la_pct:g}% of looked-after children went missing in the year to March {nat.latest}, "
-        f"England {eng_pct:g}%",
+        f"{nat.la}: {_g(la_v)} children went missing per 100 looked after in the year to March {nat.latest}, "
+        f"England {_g(eng_v)}",
         x=0.01,
         ha="left",
         fontweight="bold",
     )
     fig.tight_layout()
-    alt = "Two line charts from DfE published statistics, years to 31 March. " + "; ".join(parts) + "."
+    alt = (
+        "Two line charts calculated from DfE published counts, years to 31 March, as published by this "
+        "edition's date. " + "; ".join(parts) + "."
+    )
     return Chart(fig, alt)
+
+
+def _g(value) -> str:
+    return "not available" if value is None or pd.isna(value) else f"{value:g}"
 
 
 def missing_and_away_table(nat: National) -> pd.DataFrame:
     """The council's missing and away counts by year, read together (DfE's recording caveat)."""
-    if nat.la is None:
+    if nat.la is None or nat.latest is None:
         return pd.DataFrame()
     measures = {
         "cla_children_missing": "Children missing",
@@ -1126,9 +1191,9 @@ def missing_and_away_table(nat: National) -> pd.DataFrame:
         "cla_children_away": "Children away",
         "cla_away_incidents": "Away incidents",
     }
-    d = nat.data[(nat.data.geography_name == nat.la) & nat.data.measure.isin(measures)]
-    t = d.pivot_table(index="year", columns="measure", values="value", aggfunc="first")[list(measures)]
-    t = t.rename(columns=measures)
+    d = nat.data[(nat.data.geography_code == nat.la_code) & nat.data.measure.isin(measures)]
+    t = d.pivot_table(index="year", columns="measure", values="value", aggfunc="first", dropna=False)
+    t = t.reindex(columns=list(measures)).rename(columns=measures)
     t.columns.name = None
     t["Missing and away incidents"] = t["Missing incidents"] + t["Away incidents"]
     t.index.name = "Year to 31 March"
@@ -1136,61 +1201,64 @@ def missing_and_away_table(nat: National) -> pd.DataFrame:
 
 
 def national_sentence(nat: National) -> str:
-    """The council against its neighbours and England, with DfE's caveat about "away"."""
+    """The council against its neighbours and England, with the vintage and DfE's caveat about "away"."""
     if nat.la is None:
         return (
-            "The published comparator table holds Barnet, its statistical neighbours and England only; this "
-            "council is not in it, so there is no national picture here."
+            "This edition names no DfE local authority code (`dfe_la_code`), so its published figures cannot be "
+            "found and there is no national picture here."
         )
-    pct = published.wide(nat.data, "cla_missing_pct")
-    per = published.wide(nat.data, "cla_missing_incidents_per_missing_child")
+    if nat.latest is None:
+        return f"DfE had published no missing-from-care figures for {nat.la} by this edition's date."
     y = nat.latest
-    sn_pct = pct.reindex(nat.neighbours)[y].mean() if nat.neighbours else None
-    sn_per = per.reindex(nat.neighbours)[y].mean() if nat.neighbours else None
-    away = published.wide(nat.data, "cla_away_incidents").loc[nat.la]
-    zero_from = next(
-        (yr for yr in sorted(away.index) if (away.loc[yr:] == 0).all() and away.loc[yr:].notna().all()), None
-    )
+    rates = national_rates(nat)
+    per_100, per_child = rates[PER_100], rates[PER_CHILD]
+    sn100 = per_100.reindex(nat.neighbour_codes)[y]
+    snc = per_child.reindex(nat.neighbour_codes)[y]
+    n = len(nat.neighbour_codes)
     text = (
-        f"In the {_year_label(y)}, {pct.loc[nat.la, y]:g}% of the children {nat.la} looked after went missing at "
-        f"least once"
-        + (f", against a mean of {sn_pct:.1f}% for its ten statistical neighbours" if sn_pct is not None else "")
-        + f" and {pct.loc['England', y]:g}% in England; each missing child had {per.loc[nat.la, y]:g} missing "
-        f"incidents on average"
-        + (f" (neighbours {sn_per:.1f}" if sn_per is not None else " (")
-        + f"{', ' if sn_per is not None else ''}England {per.loc['England', y]:g}). "
+        f"In the {_year_label(y)}, the latest year DfE had published by this edition's date, "
+        f"{_g(per_100.loc[nat.la_code, y])} children went missing for every 100 {nat.la} looked after at 31 March, "
+        f"against a mean of {_g(round(sn100.mean(), 1))} for its statistical neighbours ({int(sn100.notna().sum())} "
+        f"of {n} with a figure) and {_g(per_100[y].get('E92000001'))} in England; each child who went missing had "
+        f"{_g(per_child.loc[nat.la_code, y])} missing incidents on average (neighbours {_g(round(snc.mean(), 1))}, "
+        f"England {_g(per_child[y].get('E92000001'))}). These rates are calculated from DfE's published counts: DfE "
+        "published its own percentage (of children looked after during the year) only from the year to March 2018. "
+        + model_words(nat)
     )
-    if zero_from is not None:
-        last_away = away.loc[zero_from - 1] if zero_from - 1 in away.index else None
-        text += (
-            f"DfE warns that since 2017 a growing number of councils record every incident as missing rather "
-            f"than away from placement, which overstates missing incidents by up to 8-13% a year nationally. "
-            f"{nat.la} has reported no away incidents since {zero_from}"
-            + (f" ({number(last_away)} in {zero_from - 1})" if last_away is not None and not pd.isna(last_away) else "")
-            + ", so its missing figures from then are not comparable with earlier years or with councils that "
-            "still record away; the table below shows the two together."
-        )
+    away = _by_place(nat, "cla_away_incidents")
+    if nat.la_code in away.index:
+        a = away.loc[nat.la_code].dropna()
+        zero_from = next((yr for yr in a.index if (a.loc[yr:] == 0).all()), None)
+        if zero_from is not None and zero_from > a.index.min():
+            text += (
+                f" DfE warns that a growing number of councils record every incident as missing rather than away from "
+                f"placement; {nat.la} has reported no away incidents since {zero_from} "
+                f"({number(a.loc[zero_from - 1])} in {zero_from - 1}), so its missing figures from then are not "
+                "comparable with earlier years; the table below shows the two together."
+            )
     return text
 
 
 def demo_against_published(ch: MissingChapter, nat: National) -> pd.DataFrame:
     """Children in care and their episodes per year in the extract beside DfE's published counts.
 
-    Only full years to 31 March inside the extract are shown. DfE counts missing (M) and away
-    (A) separately, so the extract's care episodes are split the same way.
+    Only full years to 31 March inside the extract and the edition's vintage are shown. DfE
+    counts missing (M) and away (A) separately, so the extract's care episodes are split the
+    same way.
     """
-    if nat.la is None or ch.as_at is None:
+    if nat.la is None or ch.as_at is None or nat.latest is None:
         return pd.DataFrame()
     care = group(ch.episodes, "care")
     kind = me.missing_type(care)
     rows = {}
     first = care.start.min().normalize()
-    for year in range(2015, 2025):
+    mine = nat.data[nat.data.geography_code == nat.la_code]
+    for year in sorted(mine.year.unique()):
         start, end = pd.Timestamp(f"{year - 1}-04-01"), pd.Timestamp(f"{year}-03-31")
         if first > start or ch.as_at < end:
             continue
         m = me.in_window(care[kind == "M"], start, end)
-        pub = nat.data[(nat.data.geography_name == nat.la) & (nat.data.year == year)].set_index("measure").value
+        pub = mine[mine.year == year].set_index("measure").value
         rows[year] = {
             "Children missing (extract)": int(m.child_id.nunique()),
             "Children missing (DfE)": pub.get("cla_children_missing"),

@@ -30,6 +30,13 @@ COLUMNS = ("code", "name", "theme", "unit", "polarity", *NUMERIC, "comparator_so
 #: committee report put the indicator in ("worried" or "working_well"), so the summary can
 #: show where its rules and the report differ.
 OPTIONAL = {"watch": ("high", "low"), "published_list": ("worried", "working_well")}
+#: Optional mapping to DfE's published statistics (``data/published/measures.csv``).
+#: ``dfe_measure``: the DfE measure shown beside the indicator; ``dfe_relation``: ``same`` (the
+#: same definition), ``near`` (the same thing measured differently, e.g. a year or a rate per
+#: 10,000 children instead of a month's count) or ``context`` (a related DfE figure, shown for
+#: context, not as a like-for-like benchmark); ``dfe_note``: what differs, required unless same.
+DFE_RELATIONS = ("same", "near", "context")
+DFE_COLUMNS = ("dfe_measure", "dfe_relation", "dfe_note")
 _CODE = r"[a-z][a-z0-9_]*"
 
 
@@ -69,10 +76,10 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise DataContractError([Problem(name, c, [], "required column is missing") for c in missing])
-    for column in OPTIONAL:
+    for column in (*OPTIONAL, *DFE_COLUMNS):
         if column not in frame.columns:
             frame[column] = ""
-    frame = frame.loc[:, [*COLUMNS, *OPTIONAL]].apply(lambda col: col.str.strip())
+    frame = frame.loc[:, [*COLUMNS, *OPTIONAL, *DFE_COLUMNS]].apply(lambda col: col.str.strip())
     frame.index = frame.index + 2  # spreadsheet rows: the header is row 1
 
     problems = []
@@ -95,6 +102,7 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
         frame["watch"].ne("") & frame["polarity"].ne("neutral"),
         "is only for neutral indicators (polarity already says which way is worse)",
     )
+    _check_dfe(frame, check)
     numbers = {}
     for column in NUMERIC:
         numbers[column] = pd.to_numeric(frame[column].where(frame[column].ne("")), errors="coerce")
@@ -104,3 +112,27 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
 
     out = frame.assign(theme=frame["theme"].astype(int), **numbers)
     return out.set_index("code")
+
+
+def _check_dfe(frame: pd.DataFrame, check) -> None:
+    """The DfE mapping columns: a known measure, a relation with it, a note unless the same."""
+    from improvement_report.inputs.published import PublishedDataError, load_measures
+
+    measure, relation = frame["dfe_measure"], frame["dfe_relation"]
+    if measure.ne("").any():
+        try:
+            known = set(load_measures().index)
+        except PublishedDataError:
+            known = set()
+        check("dfe_measure", measure.ne("") & ~measure.isin(known), "must be a measure in data/published/measures.csv")
+    check(
+        "dfe_relation",
+        measure.ne("") & ~relation.isin(DFE_RELATIONS),
+        f"must be one of {', '.join(DFE_RELATIONS)} when dfe_measure is set",
+    )
+    check("dfe_relation", measure.eq("") & relation.ne(""), "must be empty when dfe_measure is empty")
+    check(
+        "dfe_note",
+        measure.ne("") & relation.ne("same") & frame["dfe_note"].eq(""),
+        "must say what differs when dfe_relation is near or context",
+    )
