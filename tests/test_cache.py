@@ -30,6 +30,8 @@ def sandbox(tmp_path, monkeypatch):
     for module in (runner, config):
         monkeypatch.setattr(module, "NOTEBOOKS_DIR", templates)
     monkeypatch.setattr(runner, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(runner, "BUILD_DIR", tmp_path / "build")  # staging folders, never the repository's
+    monkeypatch.setattr(runner, "REPORTS_DIR", tmp_path / "build" / "reports")
     executed, books = [], []
 
     def fake_execute(task):

@@ -1,8 +1,11 @@
 """Accessible tables: captions, header scopes, right-aligned numbers with each measure's precision."""
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from improvement_report.render import display
+from improvement_report.render.chart import NO_CHART, Chart
+from improvement_report.render.output import PageOutput
 
 
 def test_table_row_formats_keep_each_measure_precision():
@@ -23,25 +26,22 @@ def test_empty_table_says_so_or_nothing():
     assert display.table(pd.DataFrame(), "Teams", when_empty="") is None  # nothing shown, not an object repr
 
 
-def test_figure_shows_a_chart_with_its_alt_text_or_the_empty_note(tmp_path, monkeypatch):
-    import matplotlib.pyplot as plt
-
-    from improvement_report.render.chart import NO_CHART, Chart
-
-    monkeypatch.chdir(tmp_path)
-    assert display.figure(NO_CHART, "x", "Caption") is None
-    assert display.figure(NO_CHART, "x", "Caption", when_empty="*No chart.*").data == "*No chart.*"
+def test_figure_shows_a_chart_with_its_alt_text_or_the_empty_note(tmp_path):
+    page = PageOutput(tmp_path)
+    assert display.figure(page, NO_CHART, "x", "Caption") is None
+    assert display.figure(page, NO_CHART, "x", "Caption", when_empty="*No chart.*").data == "*No chart.*"
+    assert not (tmp_path / "figures").exists()
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
-    text = display.figure(Chart(fig, "Two points,\n rising."), "rising", "A caption").data
+    text = display.figure(page, Chart(fig, "Two points,\n rising."), "rising", "A caption").data
     assert (tmp_path / "figures" / "rising.png").read_bytes().startswith(b"\x89PNG")
+    assert "```{figure} figures/rising.png\n" in text  # linked relative to the page
     assert ":alt: 'Two points, rising.'\n" in text and ":name: fig-rising" in text and "A caption" in text
 
 
-def test_downloads_neutralise_formulas_but_keep_negative_numbers(tmp_path, monkeypatch):
+def test_downloads_neutralise_formulas_but_keep_negative_numbers(tmp_path):
     import csv
 
-    monkeypatch.chdir(tmp_path)
     df = pd.DataFrame(
         {
             "team": ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)"],
@@ -51,7 +51,7 @@ def test_downloads_neutralise_formulas_but_keep_negative_numbers(tmp_path, monke
         },
         index=pd.Index(["=1+1", "a", "b", "-7"], name="@where"),
     )
-    path = display.download(df, "formulas")
+    path = display.download(PageOutput(tmp_path), df, "formulas")
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     assert rows[0] == ["'@where", "team", "other", "change", "rate"]
@@ -66,3 +66,9 @@ def test_downloads_neutralise_formulas_but_keep_negative_numbers(tmp_path, monke
     assert [r[3] for r in rows[1:]] == ["-2", "-1", "0", "3"]
     assert [r[4] for r in rows[1:]] == ["-2.5", "1.0", "-0.25", "0.0"]
     assert [r[0] for r in rows[1:]] == ["'=1+1", "a", "b", "-7"]
+
+
+def test_download_writes_the_csv_in_the_page_folder(tmp_path):
+    path = display.download(PageOutput(tmp_path), pd.DataFrame({"Open": [614]}, index=["West"]), "open")
+    assert path == tmp_path / "downloads" / "open.csv"
+    assert path.read_text() == ",Open\nWest,614\n"

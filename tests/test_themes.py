@@ -13,6 +13,7 @@ from improvement_report.inputs.catalogue import load_catalogue
 from improvement_report.inputs.loading import DataContractError
 from improvement_report.measures import indicators, judgements
 from improvement_report.render import icons, indicator_words
+from improvement_report.render.output import PageOutput
 
 MONTHS = pd.period_range("2016-01", periods=30, freq="M")
 
@@ -261,9 +262,9 @@ def test_reconciliation_explains_a_disagreement_from_the_numbers():
     assert "the rules put 1 of them on the same side" in summary.agreement_sentence(table)
 
 
-def test_matrix_places_each_indicator_in_its_cell():
+def test_matrix_places_each_indicator_in_its_cell(tmp_path):
     a = judged("concern_low", "fail")
-    text = summary.matrix_markdown([a], "2017-11")
+    text = summary.matrix_markdown([a], "2017-11", PageOutput(tmp_path))
     concern_row = [line for line in text.splitlines() if "Special cause concern" in line][0]
     cells = concern_row.strip("|").split(" | ")
     assert "Test indicator" in cells[3] and cells[1] == "-"  # columns: pass, hit and miss, fail, none
@@ -294,13 +295,13 @@ def test_icons_differ_by_shape_and_letter_not_colour_alone():
     assert len(set(assurance.values())) == len(assurance)
 
 
-def test_icon_markdown_writes_a_png_with_alt_text(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    text = icons.assurance_markdown("fail")
+def test_icon_markdown_writes_a_png_with_alt_text(tmp_path):
+    page = PageOutput(tmp_path)
+    text = icons.assurance_markdown("fail", page)
     assert text == "![Assurance: consistently fails the target](figures/mdc_assurance_fail.png)"
     first = (tmp_path / "figures" / "mdc_assurance_fail.png").read_bytes()
     assert first[:4] == b"\x89PNG"
-    icons.assurance_markdown("fail")
+    icons.assurance_markdown("fail", page)
     assert (tmp_path / "figures" / "mdc_assurance_fail.png").read_bytes() == first  # deterministic
 
 

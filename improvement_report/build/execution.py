@@ -15,13 +15,15 @@ from pathlib import Path
 import nbformat
 import papermill
 
+from improvement_report.core.paths import DOWNLOADS_DIRNAME, FIGURES_DIRNAME
+
 log = logging.getLogger("improvement_report")
 
 # Cell and notebook metadata that changes from run to run and says nothing about the report.
 VOLATILE_CELL_KEYS = ("execution", "papermill")
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
-# Folders a notebook writes beside itself (``display.FIGURES``, ``display.DOWNLOADS``).
-OUTPUT_FOLDERS = ("figures", "downloads")
+# Folders a page writes into its own folder (see ``render.output.PageOutput``).
+OUTPUT_FOLDERS = (FIGURES_DIRNAME, DOWNLOADS_DIRNAME)
 
 
 @dataclass(frozen=True)

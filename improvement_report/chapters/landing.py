@@ -9,6 +9,7 @@ from improvement_report.core.periods import month_name
 from improvement_report.measures.headline import edition_figures
 from improvement_report.render.escape import escape
 from improvement_report.render.headline_table import figures_table  # noqa: F401 (used by the page)
+from improvement_report.render.output import PageOutput
 
 
 def introduction(local_authority, report_month, window_start, window_end) -> str:
@@ -29,9 +30,8 @@ def figures(extracts, report_month, window_start, window_end, extract_date=None)
     return edition_figures(extracts, report_month, window_start, window_end, extract_date)
 
 
-def save_figures(figs: dict, path="downloads/headline_figures.json") -> Path:
-    """Write the headline figures JSON for download."""
-    path = Path(path)
-    path.parent.mkdir(exist_ok=True)
+def save_figures(figs: dict, page: PageOutput) -> Path:
+    """Write the headline figures as ``downloads/headline_figures.json`` in the page's folder."""
+    path, _link = page.download_file("headline_figures.json")
     path.write_text(json.dumps(figs, indent=2) + "\n", encoding="utf-8")
     return path

@@ -31,6 +31,7 @@ from improvement_report.render import icons
 from improvement_report.render.escape import escape, role_title
 from improvement_report.render.headline_table import figures_table
 from improvement_report.render.indicator_words import assurance_words, fmt, signal_words
+from improvement_report.render.output import PageOutput
 
 WORRIED, WORKING = "worried", "working_well"
 LIST_TITLES = {WORRIED: "What are we worried about", WORKING: "What is working well"}
@@ -122,7 +123,7 @@ def list_markdown(chosen: list[tuple[Analysis, str]], which: str, month) -> str:
     return "\n".join(item(a, rule) for a, rule in chosen) + "\n"
 
 
-def matrix_markdown(analyses: list[Analysis], month) -> str:
+def matrix_markdown(analyses: list[Analysis], month, page: PageOutput) -> str:
     """The icon matrix: variation (rows) by assurance (columns), indicators linked in each cell."""
     cells: dict = {}
     for a in analyses:
@@ -132,7 +133,7 @@ def matrix_markdown(analyses: list[Analysis], month) -> str:
         )
     header = (
         "| Variation | "
-        + " | ".join(f"{icons.assurance_markdown(k)} {label}" for k, label in MATRIX_COLUMNS.items())
+        + " | ".join(f"{icons.assurance_markdown(k, page)} {label}" for k, label in MATRIX_COLUMNS.items())
         + " |"
     )
     rows = [header, "|---" * (len(MATRIX_COLUMNS) + 1) + "|"]
@@ -146,7 +147,7 @@ def matrix_markdown(analyses: list[Analysis], month) -> str:
             "common": "common_cause",
             "none": "none",
         }[kind]
-        row = [f"{icons.variation_markdown(icon)} {label}"]
+        row = [f"{icons.variation_markdown(icon, page)} {label}"]
         row += ["; ".join(cells.get((kind, col), [])) or "-" for col in MATRIX_COLUMNS]
         rows.append("| " + " | ".join(row) + " |")
     caption = (

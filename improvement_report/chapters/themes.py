@@ -32,6 +32,7 @@ from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text, escape, role_title
 from improvement_report.render.indicator_words import change_sentence, fmt, reading, target_sentence
+from improvement_report.render.output import PageOutput
 from improvement_report.stats import spc
 
 UNIT_LABEL = {"percent": "Per cent", "count": "Number", "rate": "Rate", "days": "Days"}
@@ -158,19 +159,21 @@ def chart_table(a: Analysis) -> pd.DataFrame:
     return t
 
 
-def icons_line(a: Analysis) -> str:
+def icons_line(a: Analysis, page: PageOutput) -> str:
     """The two icons with their meaning in words beside them."""
     return (
-        f"{icons.variation_markdown(a.variation)} {icons.assurance_markdown(a.assurance)} "
+        f"{icons.variation_markdown(a.variation, page)} {icons.assurance_markdown(a.assurance, page)} "
         f"Variation: **{icons.VARIATION_WORDS[a.variation]}**. Assurance: **{icons.ASSURANCE_WORDS[a.assurance]}**."
     )
 
 
-def indicator_markdown(a: Analysis) -> str:
+def indicator_markdown(a: Analysis, page: PageOutput) -> str:
     """Heading, icons, figures and reading for one indicator (the chart follows it)."""
     if a.series.empty:
         return f"### {escape(a.name)}\n\nThere are no values for this indicator up to {month_name(a.month)}.\n"
-    return f"### {escape(a.name)}\n\n{icons_line(a)}\n\n{change_sentence(a)} {target_sentence(a)}\n\n{reading(a)}\n"
+    return (
+        f"### {escape(a.name)}\n\n{icons_line(a, page)}\n\n{change_sentence(a)} {target_sentence(a)}\n\n{reading(a)}\n"
+    )
 
 
 def caption(a: Analysis) -> str:
@@ -190,7 +193,7 @@ def table_caption(data: ThemeData, theme: int) -> str:
     )
 
 
-def summary_markdown(analyses: list[Analysis], caption_text: str) -> str:
+def summary_markdown(analyses: list[Analysis], caption_text: str, page: PageOutput) -> str:
     """A MyST table, one row per indicator: latest value, target, the two icons and the reading."""
     if not analyses:
         return ""
@@ -200,22 +203,22 @@ def summary_markdown(analyses: list[Analysis], caption_text: str) -> str:
         link = f"{{ref}}`{role_title(a.name)} <fig-{a.figure_name}>`" if a.chart is not None else escape(a.name)
         rows.append(
             f"| {link} | {latest} | {fmt(a.target, a.info['unit'])} | "
-            f"{icons.variation_markdown(a.variation)} {icons.VARIATION_WORDS[a.variation]} | "
-            f"{icons.assurance_markdown(a.assurance)} {icons.ASSURANCE_WORDS[a.assurance]} |"
+            f"{icons.variation_markdown(a.variation, page)} {icons.VARIATION_WORDS[a.variation]} | "
+            f"{icons.assurance_markdown(a.assurance, page)} {icons.ASSURANCE_WORDS[a.assurance]} |"
         )
     return f"```{{table}} {caption_text}\n" + "\n".join(rows) + "\n```\n"
 
 
-def indicator_sections(analyses: list[Analysis]) -> str:
+def indicator_sections(analyses: list[Analysis], page: PageOutput) -> str:
     """Every indicator's section as one MyST text, saving each chart and its CSV on the way.
 
     The notebook shows the result with one call, so the template needs no loop.
     """
     parts = []
     for a in analyses:
-        parts.append(indicator_markdown(a))
+        parts.append(indicator_markdown(a, page))
         drawn = chart(a)
         if drawn.drawn:
-            display.download(chart_table(a), a.figure_name)
-            parts.append(display.figure(drawn, a.figure_name, caption(a)).data)
+            display.download(page, chart_table(a), a.figure_name)
+            parts.append(display.figure(page, drawn, a.figure_name, caption(a)).data)
     return "\n".join(parts)

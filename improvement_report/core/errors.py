@@ -14,6 +14,8 @@ from pathlib import Path
 from improvement_report.core.paths import BUILD_DIR
 
 LOG_DIR = BUILD_DIR / "logs"
+# Set to write the logs elsewhere (the tests point it at a temporary folder).
+LOG_DIR_VARIABLE = "IMPROVEMENT_REPORT_LOG_DIR"
 MAX_LINE = 300
 # ANSI/VT100 control sequences (colours, cursor moves) and the other C0/C1 control characters.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
@@ -26,10 +28,11 @@ def plain(text: str) -> str:
 
 
 def write_log(text: str, name: str = "error") -> Path | None:
-    """Write the full text of a problem to ``_build/logs/`` (or the temporary folder when that
-    cannot be written, e.g. a full disk); return the file, or None when no log could be written."""
+    """Write the full text of a problem to ``_build/logs/`` (or the folder named by the environment
+    variable ``IMPROVEMENT_REPORT_LOG_DIR``; or the temporary folder when that cannot be written,
+    e.g. a full disk); return the file, or None when no log could be written."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    for folder in (LOG_DIR, Path(tempfile.gettempdir())):
+    for folder in (Path(os.environ.get(LOG_DIR_VARIABLE) or LOG_DIR), Path(tempfile.gettempdir())):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"improvement-report-{name}-{stamp}-{os.getpid()}.log"

@@ -1,8 +1,9 @@
 """What notebooks show: sentences, accessible tables, charts with alt text, downloads.
 
-Charts are saved as PNG under ``figures/`` beside the executed notebook and shown through a
-MyST figure directive, so each carries its alt text and caption into the HTML. Files are
-written relative to the notebook's folder: papermill and nbval both run kernels there.
+Charts are saved as PNG under ``figures/`` in the page's folder and shown through a MyST figure
+directive, so each carries its alt text and caption into the HTML. Every writer takes the page's
+:class:`~improvement_report.render.output.PageOutput` from its caller (the template creates it
+once); nothing is written relative to the working directory.
 """
 
 import html
@@ -14,14 +15,9 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from improvement_report.core.paths import DOWNLOADS_DIRNAME, FIGURES_DIRNAME
 from improvement_report.render.chart import Chart
 from improvement_report.render.escape import one_line
-
-FIGURES = Path(FIGURES_DIRNAME)
-DOWNLOADS = Path(DOWNLOADS_DIRNAME)
-# No software version or date inside the PNG: identical bytes on every rebuild.
-PNG_METADATA = {"Software": None}
+from improvement_report.render.output import PNG_METADATA, PageOutput
 
 
 def say(text: str | None) -> Markdown | None:
@@ -34,13 +30,15 @@ def coverage_note(text: str | None) -> Markdown | None:
     return Markdown(f"```{{note}}\n{text}\n```\n") if text else None
 
 
-def figure(chart: Chart, name: str, caption: str, when_empty: str = "") -> Markdown | None:
-    """Save the chart as ``figures/<name>.png`` and return it as a MyST figure with its alt text.
+def figure(page: PageOutput, chart: Chart, name: str, caption: str, when_empty: str = "") -> Markdown | None:
+    """Save the chart as ``figures/<name>.png`` in the page's folder; return it as a MyST figure with its alt text.
 
     The one way a page shows a chart.
 
     Parameters
     ----------
+    page : PageOutput
+        The page's folder.
     chart : Chart
         From a chapter's chart function; its alt text says what the chart shows.
     name : str
@@ -53,14 +51,13 @@ def figure(chart: Chart, name: str, caption: str, when_empty: str = "") -> Markd
     if not chart.drawn:  # the surrounding text says why; None shows nothing, never an object repr
         return Markdown(when_empty) if when_empty else None
     fig = chart.figure
-    FIGURES.mkdir(exist_ok=True)
-    path = FIGURES / f"{name}.png"
+    path, link = page.figure_file(name)
     fig.savefig(path, format="png", metadata=PNG_METADATA, bbox_inches="tight")
     plt.close(fig)
     # An option's value, read by MyST as YAML: one line (a break would start another option), and
     # single-quoted, so "#" is not a comment and ": " not a key (a quote inside is doubled).
     alt_line = one_line(chart.alt).replace("'", "''")
-    return Markdown(f"```{{figure}} {path.as_posix()}\n:alt: '{alt_line}'\n:name: fig-{name}\n\n{caption}\n```\n")
+    return Markdown(f"```{{figure}} {link}\n:alt: '{alt_line}'\n:name: fig-{name}\n\n{caption}\n```\n")
 
 
 def _cell(value, number_format: str) -> tuple[str, bool]:
@@ -159,14 +156,13 @@ def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def download(df: pd.DataFrame, name: str) -> Path:
-    """Write the table behind a chart as ``downloads/<name>.csv`` for readers to download.
+def download(page: PageOutput, df: pd.DataFrame, name: str) -> Path:
+    """Write the table behind a chart as ``downloads/<name>.csv`` in the page's folder for readers to download.
 
     Text cells that a spreadsheet would run as a formula are neutralised first
     (:func:`safe_for_spreadsheets`).
     """
-    DOWNLOADS.mkdir(exist_ok=True)
-    path = DOWNLOADS / f"{name}.csv"
+    path, _link = page.download_file(f"{name}.csv")
     safe_for_spreadsheets(df).to_csv(path, lineterminator="\n")
     return path
 

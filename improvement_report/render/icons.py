@@ -24,13 +24,11 @@ No target                           dashed circle    -       light grey
 =================================  ===============  ======  ============
 """
 
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, Polygon, RegularPolygon
 
 from improvement_report.render import style
-from improvement_report.render.display import FIGURES, PNG_METADATA
+from improvement_report.render.output import PNG_METADATA, PageOutput
 
 SIZE_PX = 44  # drawn at this many pixels square: big enough for the letter, small enough for a table cell
 DPI = 100
@@ -121,47 +119,44 @@ def draw(shape: str, colour: str, letter: str):
     return fig
 
 
-def _save(fig, name: str) -> Path:
-    FIGURES.mkdir(exist_ok=True)
-    path = FIGURES / f"{name}.png"
+def _save(fig, page: PageOutput, name: str) -> str:
+    path, link = page.figure_file(name)
     fig.savefig(path, format="png", dpi=DPI, metadata=PNG_METADATA)
     plt.close(fig)
-    return path
+    return link
 
 
-def variation_png(icon: str) -> Path:
-    """Write ``figures/mdc_variation_<icon>.png`` and return its path."""
+def variation_png(icon: str, page: PageOutput) -> str:
+    """Write ``figures/mdc_variation_<icon>.png`` in the page's folder and return the page's link to it."""
     kind = icon if icon in ("common_cause", "none") else icon.split("_")[0]
     return _save(
-        draw(variation_shape(icon), _VARIATION_STYLE[kind][1], variation_letter(icon)), f"mdc_variation_{icon}"
+        draw(variation_shape(icon), _VARIATION_STYLE[kind][1], variation_letter(icon)), page, f"mdc_variation_{icon}"
     )
 
 
-def assurance_png(icon: str) -> Path:
-    """Write ``figures/mdc_assurance_<icon>.png`` and return its path."""
+def assurance_png(icon: str, page: PageOutput) -> str:
+    """Write ``figures/mdc_assurance_<icon>.png`` in the page's folder and return the page's link to it."""
     shape, colour, letter = _ASSURANCE_STYLE[icon]
-    return _save(draw(shape, colour, letter), f"mdc_assurance_{icon}")
+    return _save(draw(shape, colour, letter), page, f"mdc_assurance_{icon}")
 
 
-def variation_markdown(icon: str) -> str:
-    """The variation icon as an inline MyST image with its alt text (the PNG is written too)."""
-    path = variation_png(icon)
-    return f"![Variation: {VARIATION_WORDS[icon]}]({path.as_posix()})"
+def variation_markdown(icon: str, page: PageOutput) -> str:
+    """The variation icon as an inline MyST image with its alt text (the PNG is written to the page's folder)."""
+    return f"![Variation: {VARIATION_WORDS[icon]}]({variation_png(icon, page)})"
 
 
-def assurance_markdown(icon: str) -> str:
-    """The assurance icon as an inline MyST image with its alt text (the PNG is written too)."""
-    path = assurance_png(icon)
-    return f"![Assurance: {ASSURANCE_WORDS[icon]}]({path.as_posix()})"
+def assurance_markdown(icon: str, page: PageOutput) -> str:
+    """The assurance icon as an inline MyST image with its alt text (the PNG is written to the page's folder)."""
+    return f"![Assurance: {ASSURANCE_WORDS[icon]}]({assurance_png(icon, page)})"
 
 
-def legend_markdown() -> str:
+def legend_markdown(page: PageOutput) -> str:
     """A MyST table of every icon with its shape, letter and meaning, for the pages' keys."""
     rows = ["| Icon | Shape and letter | Meaning |", "|---|---|---|"]
     for icon, words in VARIATION_WORDS.items():
         shape = variation_shape(icon).replace("_", " ")
-        rows.append(f"| {variation_markdown(icon)} | {shape}, {variation_letter(icon)} | Variation: {words} |")
+        rows.append(f"| {variation_markdown(icon, page)} | {shape}, {variation_letter(icon)} | Variation: {words} |")
     for icon, words in ASSURANCE_WORDS.items():
         shape, _, letter = _ASSURANCE_STYLE[icon]
-        rows.append(f"| {assurance_markdown(icon)} | {shape}, {letter} | Assurance: {words} |")
+        rows.append(f"| {assurance_markdown(icon, page)} | {shape}, {letter} | Assurance: {words} |")
     return "```{table} The Making Data Count icons used on these pages\n" + "\n".join(rows) + "\n```\n"
