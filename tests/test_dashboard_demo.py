@@ -10,7 +10,7 @@ import pytest
 
 from improvement_report.core import paths
 from improvement_report.demo.dashboard import anchor_table, generate_indicators
-from improvement_report.inputs.catalogue import THEMES, load_catalogue
+from improvement_report.inputs.catalogue import THEME_NUMBERS, load_catalogue
 from improvement_report.inputs.loading import DataContractError
 
 MONTHS = [str(p) for p in pd.period_range("2015-04", "2018-03", freq="M")]
@@ -240,13 +240,26 @@ def test_anchors_hold_for_other_seeds(seed):
 
 def test_catalogue_contents(catalogue):
     assert catalogue.index.name == "code" and catalogue.index.is_unique
-    assert set(catalogue["theme"]) == set(THEMES)
+    assert set(catalogue["theme"]) == set(THEME_NUMBERS)
     assert all((catalogue["theme"] == t).sum() >= 2 for t in (1, 2, 3, 7))
-    rr = catalogue.loc["repeat_referrals_pct"]
+    # Targets, comparators and report paragraphs are a council's: none is in the shared catalogue.
+    assert catalogue["target"].isna().all() and catalogue["comparator_england"].isna().all()
+    assert (catalogue["published_paragraph"] == "").all() and (catalogue["published_list"] == "").all()
+
+
+def test_the_default_edition_brings_its_own_targets_and_comparators():
+    from improvement_report.measures.indicators import full_catalogue
+
+    edition = full_catalogue(edition_content="editions/barnet")
+    rr = edition.loc["repeat_referrals_pct"]
     assert (rr["target"], rr["comparator_statistical_neighbours"], rr["comparator_previous_year"]) == (18, 18.2, 19.2)
     assert rr["comparator_england"] == 21.9
-    assert catalogue.loc["assessments_45wd_pct", "target"] == 90
-    assert catalogue["published_paragraph"].dtype == "str"  # "1.80", not 1.8
+    assert edition.loc["assessments_45wd_pct", "target"] == 90
+    assert edition.loc["repeat_referrals_pct", "published_paragraph"] == "1.80"  # text, not 1.8
+    overridden = full_catalogue(
+        edition_content="editions/barnet", indicator_overrides={"repeat_referrals_pct": {"target": 15}}
+    )
+    assert overridden.loc["repeat_referrals_pct", "target"] == 15  # the configuration's indicators win
 
 
 def broken_catalogue(tmp_path, edit):
@@ -261,7 +274,7 @@ def spreadsheet_row(code):
 
 
 def test_catalogue_rejects_bad_polarity(tmp_path):
-    path = broken_catalogue(tmp_path, lambda t: t.replace("5,percent,higher_is_better,90", "5,percent,up,90"))
+    path = broken_catalogue(tmp_path, lambda t: t.replace("5,percent,higher_is_better,", "5,percent,up,", 1))
     with pytest.raises(DataContractError) as caught:
         load_catalogue(path)
     (problem,) = caught.value.problems
@@ -273,7 +286,7 @@ def test_catalogue_rejects_duplicate_code_and_bad_number(tmp_path):
     path = broken_catalogue(
         tmp_path,
         lambda t: t.replace("\nsw_vacancies,", "\naudits_completed,").replace(
-            "higher_is_better,90,", "higher_is_better,ninety,"
+            "5,percent,higher_is_better,,", "5,percent,higher_is_better,ninety,", 1
         ),
     )
     with pytest.raises(DataContractError) as caught:

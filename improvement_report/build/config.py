@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from improvement_report.core.paths import DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT, resolve
+from improvement_report.core.paths import CONFIG_DIR, DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT, resolve
 from improvement_report.measures.strategy_discussions import DEFAULT_REASON_CATEGORIES
 
 
@@ -117,7 +117,8 @@ SETTINGS: dict[str, Setting] = {
         required=True,
         keys={"start": Setting("date", required=True), "end": Setting("date", required=True)},
     ),
-    "series_start": Setting("month", default="2015-04"),
+    # First month of whole-series charts; by default the first month the extracts cover.
+    "series_start": Setting("month"),
     "synthetic_data": Setting("bool", default=False),
     "output_dir": Setting("path"),
     "execution": Setting("section", keys={"timeout_seconds": Setting("positive_int", default=600)}),
@@ -311,7 +312,7 @@ class ReportConfig:
     report_month: str
     window_start: str
     window_end: str
-    series_start: str
+    series_start: str | None  # None until the build resolves it from the extracts' coverage
     synthetic_data: bool
     timeout_seconds: int
     suppress_small_numbers: bool = True
@@ -512,7 +513,7 @@ def load_config(
         raise ConfigError(f"{path.name}: edition_date {cfg.edition_date} is before report_month {cfg.report_month}")
     if cfg.window_start > cfg.window_end:
         raise ConfigError(f"{path.name}: window.start {cfg.window_start} is after window.end {cfg.window_end}")
-    if cfg.series_start > cfg.report_month:
+    if cfg.series_start is not None and cfg.series_start > cfg.report_month:
         raise ConfigError(f"{path.name}: series_start {cfg.series_start} is after report_month {cfg.report_month}")
     if not cfg.data_path.is_dir():
         raise ConfigError(f"{path.name}: data_dir {cfg.data_dir} is not a folder")
@@ -525,3 +526,12 @@ def load_config(
         if why:
             raise ConfigError(f"{path.name}: output_dir {cfg.output_dir} is {why}; name a folder of its own")
     return cfg
+
+
+def default_parameters(page: str) -> dict:
+    """The default edition's parameters for one page, for running a template by hand.
+
+    The templates hold no council and no period: their parameters cell reads them from
+    ``config/default.yml`` through this function, and papermill's injected values replace them.
+    """
+    return load_config(CONFIG_DIR / "default.yml").parameters(page)

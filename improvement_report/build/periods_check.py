@@ -9,6 +9,7 @@ import pandas as pd
 
 from improvement_report.build.config import ReportConfig, book_notebooks
 from improvement_report.inputs import coverage as cov
+from improvement_report.inputs import edition_content
 from improvement_report.inputs.loading import Extracts
 
 
@@ -30,12 +31,21 @@ def coverages(extracts: Extracts, extract_date) -> dict[str, cov.Coverage]:
     return out
 
 
+def first_month(covers: dict[str, cov.Coverage], report_month: str) -> str:
+    """The earliest month any extract covers (``YYYY-MM``), the default start of whole-series charts."""
+    firsts = [c.first_month for c in covers.values() if not c.empty]
+    return (min(firsts) if firsts else pd.Period(report_month, "M")).strftime("%Y-%m")
+
+
 def _comparison_periods(cfg: ReportConfig) -> list[tuple[str, str, str]]:
     """(setting, start, end) of every comparison period a page is given."""
     found = []
+    content = edition_content.load(cfg.edition_content)
     for page in book_notebooks():
         params = cfg.parameters(page)
         start, end = params.get("comparison_start"), params.get("comparison_end")
+        if not (start and end) and content.comparison(page):
+            start, end, _ = content.comparison(page)
         if start and end and (start, end) not in [(s, e) for _, s, e in found]:
             found.append((f"notebooks.{page}.comparison_start/end", str(start), str(end)))
     return found

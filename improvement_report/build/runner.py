@@ -293,6 +293,8 @@ class Builder:
         report.timings["validation"] = time.perf_counter() - started
         cfg.extract_date = periods_check.resolve_extract_date(cfg, extracts)
         covers = periods_check.coverages(extracts, cfg.extract_date)
+        if cfg.series_start is None:  # whole-series charts start where the extracts start
+            cfg.series_start = periods_check.first_month(covers, cfg.report_month)
         outside = periods_check.period_problems(cfg, cfg.extract_date, covers)
         if outside and not cfg.allow_partial:
             report.fail(periods_check.refusal(cfg, outside), bad_input=True)

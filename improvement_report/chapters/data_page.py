@@ -177,13 +177,23 @@ def _after_extract(extracts, extract_date) -> list[dict]:
 
 
 def calibration_intro(synthetic: bool) -> str:
-    """Heading and sentence for the demo calibration table; nothing for real data."""
+    """Heading and text on what the demo was tuned to; nothing for a council's own data.
+
+    The text is the demo generator's own documentation (``improvement_report/demo/calibration.md``):
+    it names the council and the report the demo imitates, so it appears only in demo editions.
+    """
     if not synthetic:
         return ""
+    from pathlib import Path
+
+    from improvement_report import demo  # demo-only text, read only for demo editions
+
+    text = (Path(demo.__file__).parent / "calibration.md").read_text(encoding="utf-8")
+    body = text.split("\n", 1)[1].strip()  # below its own title
     return (
-        "## Demo calibration\n\nThe demo extracts are synthetic. The dashboard figures below were tuned to "
-        "published values (the source column names each); the methods page lists the record-level figures "
-        "tuned the same way. Every other number in the demo is random, from a fixed seed."
+        "## Demo calibration\n\nThe demo extracts are synthetic. Every other number in the demo is random, "
+        "from a fixed seed; the table below lists each dashboard figure tuned to a published value beside "
+        "the value the demo gives.\n\n" + body
     )
 
 

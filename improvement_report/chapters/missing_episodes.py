@@ -132,7 +132,7 @@ NO_CHART_NOTE = "*No chart for this period: there are too few data, as the text 
 
 
 def day(ts) -> str:
-    """``1 September 2017``."""
+    """``1 September YYYY``."""
     return f"{ts.day} {ts.strftime('%B %Y')}"
 
 
@@ -159,7 +159,7 @@ def flat(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def financial_year(ts: pd.Series) -> pd.Series:
-    """``"2017-18"`` for a date from April 2017 to March 2018 (DfE's year to 31 March 2018)."""
+    """``"YYYY-YY"``: DfE's year from April to the next March that a date falls in, by its two calendar years."""
     first = ts.dt.year - (ts.dt.month < 4).astype(int)
     return first.astype(str) + "-" + ((first + 1) % 100).astype(str).str.zfill(2)
 
@@ -376,7 +376,7 @@ def frequency_model(ch: MissingChapter) -> GroupRateRatio | None:
     """Episodes per child, care against home, over the 12 months (negative binomial); None without one.
 
     Only children who went missing are in the data, so the counts start at 1 and the ratio
-    compares episodes per missing child, the committee's question.
+    compares episodes per missing child, the question members ask.
     """
     home, care = (episodes_per_child(group(ch.year, g)) for g in GROUPS)
     return group_rate_ratio(home, care, min_per_group=MIN_MODEL_CHILDREN)

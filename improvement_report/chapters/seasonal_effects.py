@@ -431,7 +431,7 @@ def comparison_sentence(series: Series, c: Comparison) -> str:
 
 
 def headline(ch: SeasonalChapter) -> str:
-    """The chapter's answer for open CAFs, the series the committee asked about."""
+    """The chapter's answer for open CAFs, the series members ask about."""
     if not ch.results:
         return (
             f"The school term dates do not cover the months asked for, so there is nothing to analyse "

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
-from improvement_report.inputs import coverage
+from improvement_report.inputs import coverage, edition_content
 from improvement_report.measures import strategy_discussions as sd
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
@@ -125,7 +125,7 @@ def _no_discussions(ch: StrategyChapter) -> str:
 
 
 def headline(ch: StrategyChapter) -> str:
-    """The window's discussions, children and compliance, as the committee report counts them."""
+    """The window's discussions, children and compliance (Working Together: social care, police and health)."""
     w = ch.window
     if w.empty:
         return _no_discussions(ch)
@@ -209,12 +209,29 @@ def education_sentence(ch: StrategyChapter) -> str:
     return text
 
 
-def comparison_sentence(ch: StrategyChapter, start, end, label: str = "") -> str:
-    """Compliance in an earlier period (such as a review before the inspection) against the window."""
+def comparison_period(content_folder=None, start="", end="", label="") -> tuple[str, str, str]:
+    """The earlier period to compare the window with: the page's own settings, else the edition's, else none."""
+    if start and end:
+        return str(start), str(end), label or ""
+    found = edition_content.load(content_folder).comparison("strategy_discussions")
+    return found if found else ("", "", "")
+
+
+def comparison_sentence(ch: StrategyChapter, start, end, label: str = "") -> str | None:
+    """Compliance in an earlier period (such as a review before an inspection) against the window.
+
+    None without a period, or when the period does not end before the window starts (a
+    comparison with a later period would not be "before").
+    """
     if not start or not end:
-        return ""
+        return None
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    name = escape(label) or f"{_day(start)} to {_day(end)}"
+    if end >= ch.start:
+        return (
+            f"The edition's comparison period ({_day(start)} to {_day(end)}) does not end before the window "
+            f"starts, so the window is not compared with it."
+        )
+    name = escape(label) if label else f"{_day(start)} to {_day(end)}"
     before = sd.in_window(ch.discussions, start, end)
     w = ch.window
     if before.empty:

@@ -1,4 +1,4 @@
-"""The summary page: every indicator's icons in one matrix, and the two lists the committee reads.
+"""The summary page: every indicator's icons in one matrix, and the two lists members read.
 
 "What are we worried about" and "What is working well" are chosen by the rules in
 :func:`classify`, applied in order; the first rule that fits decides. Each item is a computed
@@ -24,6 +24,7 @@ import pandas as pd
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
+from improvement_report.inputs import edition_content
 from improvement_report.inputs.loading import load_extracts
 from improvement_report.measures.headline import edition_figures
 from improvement_report.measures.judgements import Analysis
@@ -181,24 +182,64 @@ def matrix_list_markdown(analyses: list[Analysis], month) -> str:
 def counts_sentence(analyses: list[Analysis], month) -> str:
     """How many indicators there are and how many fall in each list."""
     chosen = lists(analyses)
-    charted = sum(a.current is not None for a in analyses)
-    return (
-        f"In {month_name(month)} {len(analyses)} indicators are reported across the seven improvement "
-        f"themes; {charted} have enough months for a control chart. The rules below put "
+    with_data = [a for a in analyses if len(a.series)]
+    charted = sum(a.current is not None for a in with_data)
+    themes = len({int(a.info["theme"]) for a in with_data})
+    without = len(analyses) - len(with_data)
+
+    def n(k, one, many):
+        return f"{k} {one if k == 1 else many}"
+
+    text = (
+        f"In {month_name(month)} {n(len(with_data), 'indicator is', 'indicators are')} reported across "
+        f"{n(themes, 'improvement theme', 'improvement themes')}"
+    )
+    if without:
+        text += f" ({n(without, 'catalogue indicator has', 'catalogue indicators have')} no data in this edition)"
+    return text + (
+        f"; {n(charted, 'has', 'have')} enough months for a control chart. The rules below put "
         f"**{len(chosen[WORRIED])}** among what we are worried about and **{len(chosen[WORKING])}** among "
         f"what is working well; the others show no signal the rules act on."
     )
 
 
-def reconciliation(analyses: list[Analysis]) -> pd.DataFrame:
-    """Where the rules and the source committee report place the indicators it discussed.
+def published_lists(report_month, content_folder=None) -> dict | None:
+    """The edition's published lists (``month``, ``source``) when they are for this report's month.
+
+    Lists published for another month are never compared: the data have moved since, and the
+    comparison would attribute this period's values to that report.
+    """
+    lists = edition_content.load(content_folder).published_lists
+    if not lists or pd.Period(lists["month"], "M") != pd.Period(report_month, "M"):
+        return None
+    return lists
+
+
+def lists_heading(report_month, content_folder=None) -> str | None:
+    """The section's heading and opening, naming the edition's source; None without lists for this month."""
+    lists = published_lists(report_month, content_folder)
+    if lists is None:
+        return None
+    source = escape(lists["source"])
+    return (
+        f"## Where the rules and the published lists differ\n\nThe edition records, for the indicators "
+        f"{source} discussed, which of its two lists it put them in. The table compares that placement "
+        f"with the rules' and, where they differ, says why from the numbers, rather than moving the indicator."
+    )
+
+
+def reconciliation(analyses: list[Analysis], report_month=None, content_folder=None) -> pd.DataFrame:
+    """Where the rules and the edition's published report place the indicators it discussed.
 
     Returns
     -------
     pandas.DataFrame
-        One row per indicator with a ``published_list`` in the catalogue: the report's list,
-        the rules' list, the rule and, where they differ, why.
+        One row per indicator with a ``published_list``: the report's list, the rules' list,
+        the rule and, where they differ, why. Empty when the edition has no published lists
+        for ``report_month`` (see :func:`published_lists`).
     """
+    if report_month is not None and published_lists(report_month, content_folder) is None:
+        return pd.DataFrame()
     rows = []
     for a in analyses:
         published = a.info.get("published_list", "")
@@ -208,7 +249,7 @@ def reconciliation(analyses: list[Analysis]) -> pd.DataFrame:
         rows.append(
             {
                 "Indicator": a.name,
-                "Committee report": LIST_TITLES[published],
+                "Published report": LIST_TITLES[published],
                 "These rules": LIST_TITLES.get(where, "Neither list"),
                 "Rule": f"{rule}: {RULES[rule]}" if rule in ("W1", "W2", "W3", "G1", "G2") else RULES[rule],
                 "Why they differ": "" if where == published else difference(a, published, rule),
@@ -218,7 +259,7 @@ def reconciliation(analyses: list[Analysis]) -> pd.DataFrame:
 
 
 def difference(a: Analysis, published: str, rule: str) -> str:
-    """Why the rules put an indicator on another side from the committee report, from its numbers."""
+    """Why the rules put an indicator on another side from the published report, from its numbers."""
     latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "no value"
     if rule in ("no_chart", "no_latest"):
         return f"{RULES[rule]}, so no rule can be applied"
@@ -238,29 +279,21 @@ def difference(a: Analysis, published: str, rule: str) -> str:
     )
 
 
-def agreement_sentence(table: pd.DataFrame, report_month=None, published_month=None) -> str:
-    """How many of the committee report's placements the rules reproduce.
-
-    ``published_month`` is the month of the committee report whose lists the catalogue records;
-    when the report is for another month the sentence says so, since the data have moved since.
-    """
+def agreement_sentence(table: pd.DataFrame, report_month=None, content_folder=None) -> str | None:
+    """How many of the published report's placements the rules reproduce (None without lists for the month)."""
+    if report_month is not None and published_lists(report_month, content_folder) is None:
+        return None
     if table.empty:
-        return "The catalogue records no committee report lists to compare with."
+        return "The published lists place none of the indicators reported here."
     same = int((table["Why they differ"] == "").sum())
     differ = table.index[table["Why they differ"] != ""]
-    text = ""
-    if published_month and report_month and pd.Period(published_month, "M") != pd.Period(report_month, "M"):
-        text = (
-            f"The lists recorded in the catalogue are the committee report's for {month_name(published_month)}; "
-            f"this report is for {month_name(report_month)}, so some differences may come from the months "
-            f"between. "
-        )
-    text += (
-        f"The committee report placed {len(table)} of these indicators in one of the two lists; "
-        f"the rules put {same} of them on the same side."
+    placed = len(table)
+    text = (
+        f"The published report placed {placed} of these indicator{'s' if placed != 1 else ''} in one of the "
+        f"two lists; the rules put {same} of them on the same side."
     )
     if len(differ):
-        text += f" They differ for {len(differ)}: " + "; ".join(differ) + ". The table says why."
+        text += f" They differ for {len(differ)}: " + "; ".join(escape(d) for d in differ) + ". The table says why."
     return text
 
 

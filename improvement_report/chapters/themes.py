@@ -7,7 +7,7 @@ reading: latest value, change on the month and on the year, target, comparators 
 chart shows. Every sentence is computed here; the summary page reuses the same analysis.
 
 Limits follow the configuration: fixed on a baseline (by default every month shown; the demo
-fixes them on the months up to the July 2017 inspection judgement) and, for an indicator
+fixes them on the months up to an inspection judgement) and, for an indicator
 listed under ``rebase``, recalculated from the month a known change took effect. Icons are
 judged on the limits of the phase the latest month belongs to.
 """
@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from improvement_report.core.periods import month_name
-from improvement_report.inputs.catalogue import THEMES
+from improvement_report.inputs import edition_content
 from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_analyses: used by the page)
     Analysis,
     Settings,
@@ -30,7 +30,7 @@ from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_
 from improvement_report.render import display, icons
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
-from improvement_report.render.escape import chart_text, escape, role_title
+from improvement_report.render.escape import chart_text, escape, one_line, role_title
 from improvement_report.render.indicator_words import change_sentence, fmt, reading, target_sentence
 from improvement_report.render.output import PageOutput
 from improvement_report.stats import spc
@@ -43,9 +43,17 @@ UNIT_LABEL = {"percent": "Per cent", "count": "Number", "rate": "Rate", "days": 
 # --------------------------------------------------------------------------------------
 
 
-def theme_title(theme: int) -> str:
-    """``Theme 4: Right interventions, right time (thresholds)``."""
-    return f"Theme {theme}: {THEMES[theme]}"
+def theme_title(theme: int, content_folder=None) -> str:
+    """``Theme 4: <the edition's title for theme 4>``, or ``Theme 4: Improvement theme 4`` without one.
+
+    Plain text: the page shows it through ``glue`` as text, which the renderer escapes itself.
+    """
+    title = edition_content.load(content_folder).theme_title(theme)
+    return (
+        f"Theme {theme}: {one_line(title)}"
+        if not title.startswith("Improvement theme")
+        else f"Improvement theme {theme}"
+    )
 
 
 def theme_intro(data: ThemeData, analyses: list[Analysis], theme: int) -> str:

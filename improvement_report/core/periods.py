@@ -6,7 +6,7 @@ import pandas as pd
 
 
 def month_end(month) -> pd.Timestamp:
-    """Last day of a calendar month (midnight), from ``"2017-11"`` or a Period."""
+    """Last day of a calendar month (midnight), from ``"YYYY-MM"`` or a Period."""
     return pd.Period(month, "M").end_time.normalize()
 
 
@@ -32,5 +32,5 @@ def pct(numerator, denominator, places: int = 1):
 
 
 def month_name(month) -> str:
-    """``"November 2017"`` from ``"2017-11"`` or a Period."""
+    """``"November YYYY"`` from ``"YYYY-11"`` or a Period."""
     return pd.Period(month, "M").strftime("%B %Y")

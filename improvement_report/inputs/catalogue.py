@@ -11,24 +11,18 @@ import pandas as pd
 
 from improvement_report.core import paths
 
-THEMES: dict[int, str] = {
-    1: "Turnaround priority: drive sustainable practice improvement at pace",
-    2: "Governance, leadership and partnership",
-    3: "Embedding practice leadership",
-    4: "Right interventions, right time (thresholds)",
-    5: "Improving assessment for children",
-    6: "Improving planning for children",
-    7: "Effective communications and engagement to drive culture change",
-}
+# The book has one page per theme number (theme_1 to theme_7 in _toc.yml); the titles are the
+# edition's (edition_content), never the package's.
+THEME_NUMBERS = tuple(range(1, 8))
 UNITS = ("count", "percent", "days", "rate")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 NUMERIC = ("target", "comparator_statistical_neighbours", "comparator_england", "comparator_previous_year")
 COLUMNS = ("code", "name", "theme", "unit", "polarity", *NUMERIC, "comparator_source", "published_paragraph")
 #: Optional columns, blank when absent. ``watch``: for an indicator with no better direction,
 #: the direction ("high" or "low") that means pressure on services, which the summary's
-#: "What are we worried about" rule looks for. ``published_list``: the list the source
-#: committee report put the indicator in ("worried" or "working_well"), so the summary can
-#: show where its rules and the report differ.
+#: "What are we worried about" rule looks for. ``published_list``: the list a published report
+#: put the indicator in ("worried" or "working_well"), normally left to the edition's content,
+#: so the summary can show where its rules and that report differ.
 OPTIONAL = {"watch": ("high", "low"), "published_list": ("worried", "working_well")}
 #: Optional mapping to DfE's published statistics (``data/published/measures.csv``).
 #: ``dfe_measure``: the DfE measure shown beside the indicator; ``dfe_relation``: ``same`` (the
@@ -92,7 +86,7 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     check("code", ~code.str.fullmatch(_CODE), "must be a snake_case code: a-z, 0-9 and _")
     check("code", code.duplicated(keep=False) & code.ne(""), "must be unique in the catalogue")
     check("name", frame["name"].eq(""), "must not be empty")
-    check("theme", ~frame["theme"].isin([str(t) for t in THEMES]), "must be a theme number, 1 to 7")
+    check("theme", ~frame["theme"].isin([str(t) for t in THEME_NUMBERS]), "must be a theme number, 1 to 7")
     check("unit", ~frame["unit"].isin(UNITS), f"must be one of {', '.join(UNITS)}")
     check("polarity", ~frame["polarity"].isin(POLARITIES), f"must be one of {', '.join(POLARITIES)}")
     for column, allowed in OPTIONAL.items():

@@ -27,7 +27,7 @@ FILES = {
 }
 
 # Shapes accepted: a parser on its own is more lenient than the contract (strptime takes
-# "2017-1-5", ISO8601 takes time zones), and the contract says anything else is an error.
+# "YYYY-M-D", ISO8601 takes time zones), and the contract says anything else is an error.
 # In a layout Y, M, D, h, m and s stand for one ASCII digit of that field; any other
 # character must be there as it is. A layout both checks a cell's shape and reads it.
 _D = ("YYYY-MM-DD", "DD/MM/YYYY")
@@ -401,7 +401,7 @@ def _parse(c: Column, s: pd.Series, empty: pd.Series, problem) -> pd.Series:
         pd.Series(unreal, index=s.index),
         "is not a real month"
         if c.type == "month"
-        else "is not a real calendar date (e.g. 31/02/2017), or is out of range",
+        else "is not a real calendar date (e.g. 31 February), or is out of range",
     )
     return pd.Series(when, index=s.index)
 

@@ -33,7 +33,9 @@ TERMS_PATH = REFERENCE_DIR / TERMS_FILE
 HOLIDAYS = ("autumn half-term", "Christmas", "spring half-term", "Easter", "summer half-term", "summer")
 MAX_HOLIDAY_DAYS = 60  # the English summer holiday is about six weeks; longer is a typing error
 TERMS_SPEC = (
-    Column("academic_year", "text", True, "e.g. 2016/17"),
+    Column(
+        "academic_year", "text", True, "YYYY/YY: the calendar year it starts in, and the last two digits of the next"
+    ),
     Column("holiday", "choice", True, "one of the six holidays", choices=HOLIDAYS),
     Column("start", "date", True, "first day of the holiday"),
     Column("end", "date", True, "last day of the holiday, on or after start", not_before="start"),
@@ -87,7 +89,7 @@ def load_terms(path: str | Path | None = None) -> pd.DataFrame:
     problem(
         "academic_year",
         ~cells.academic_year.str.fullmatch(r"[0-9]{4}/[0-9]{2}") & cells.academic_year.ne(""),
-        "must be an academic year, YYYY/YY (e.g. 2016/17)",
+        "must be an academic year, YYYY/YY (the year it starts, then the last two digits of the next)",
     )
     frame = pd.DataFrame(typed)
     problem("end", frame.end < frame.start, "must be on or after start")

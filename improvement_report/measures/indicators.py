@@ -13,6 +13,7 @@ import pandas as pd
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import pct
 from improvement_report.inputs import coverage
+from improvement_report.inputs import edition_content as edition_content_module
 from improvement_report.inputs.catalogue import COLUMNS, OPTIONAL, load_catalogue
 from improvement_report.inputs.loading import load_extracts
 from improvement_report.measures import early_help, missing_episodes, strategy_discussions
@@ -29,8 +30,6 @@ RECORD_INDICATORS = pd.DataFrame(
             "unit": "count",
             "polarity": "neutral",
             "watch": "low",
-            "published_list": "worried",
-            "published_paragraph": "1.73",
         },
         {
             "code": "caf_open_over_12_months_pct",
@@ -38,7 +37,6 @@ RECORD_INDICATORS = pd.DataFrame(
             "theme": 4,
             "unit": "percent",
             "polarity": "lower_is_better",
-            "published_paragraph": "1.73",
         },
         {
             "code": "strategy_compliant_pct",
@@ -46,7 +44,6 @@ RECORD_INDICATORS = pd.DataFrame(
             "theme": 4,
             "unit": "percent",
             "polarity": "higher_is_better",
-            "published_paragraph": "1.45-1.48",
         },
         {
             "code": "missing_home_episodes",
@@ -54,7 +51,6 @@ RECORD_INDICATORS = pd.DataFrame(
             "theme": 6,
             "unit": "count",
             "polarity": "neutral",
-            "published_paragraph": "1.50",
         },
         {
             "code": "missing_care_episodes",
@@ -62,7 +58,6 @@ RECORD_INDICATORS = pd.DataFrame(
             "theme": 6,
             "unit": "count",
             "polarity": "neutral",
-            "published_paragraph": "1.50",
         },
         {
             "code": "rhi_within_72h_pct",
@@ -70,14 +65,18 @@ RECORD_INDICATORS = pd.DataFrame(
             "theme": 6,
             "unit": "percent",
             "polarity": "higher_is_better",
-            "published_paragraph": "1.50",
         },
     ]
 ).set_index("code")
 SOURCE = "computed from the records by the package"
 
 
-def full_catalogue(catalogue: pd.DataFrame | None = None, targets: dict | None = None) -> pd.DataFrame:
+def full_catalogue(
+    catalogue: pd.DataFrame | None = None,
+    targets: dict | None = None,
+    edition_content=None,
+    indicator_overrides: dict | None = None,
+) -> pd.DataFrame:
     """The indicator catalogue plus the record-level measures, with local targets applied.
 
     Parameters
@@ -87,6 +86,11 @@ def full_catalogue(catalogue: pd.DataFrame | None = None, targets: dict | None =
     targets : dict, optional
         The configuration's ``targets``: a value keyed by an indicator code sets (or replaces)
         that indicator's target; other keys are left to the chapters that use them.
+    edition_content : str or Path, optional
+        The edition's content folder: its ``indicators.csv`` replaces the catalogue's targets,
+        comparators, themes and published placements (see :mod:`improvement_report.inputs.edition_content`).
+    indicator_overrides : dict, optional
+        The configuration's ``indicators``, applied last.
 
     Returns
     -------
@@ -100,6 +104,7 @@ def full_catalogue(catalogue: pd.DataFrame | None = None, targets: dict | None =
         records[column] = records[column].astype(object).fillna("").astype("str")
     records["theme"] = records["theme"].astype(int)
     out = pd.concat([catalogue.assign(source="dashboard"), records.assign(source="records")])
+    out = edition_content_module.apply_overrides(out, edition_content_module.load(edition_content), indicator_overrides)
     for code, value in (targets or {}).items():
         if code in out.index and value is not None:
             out.loc[code, "target"] = float(value)
@@ -213,7 +218,13 @@ def record_frame(extracts, months: pd.PeriodIndex) -> pd.DataFrame:
 
 
 def load(
-    data_dir, series_start, report_month, targets: dict | None = None, extract_date=None
+    data_dir,
+    series_start,
+    report_month,
+    targets: dict | None = None,
+    extract_date=None,
+    edition_content=None,
+    indicator_overrides: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every indicator from ``series_start`` to ``report_month``, and the catalogue that describes them.
 
@@ -228,6 +239,8 @@ def load(
     extract_date : str, optional
         The edition's extract date: every extract is read as it stood then, and a record-level
         measure is computed only for the months its extract covers (never as zero before it).
+    edition_content, indicator_overrides : optional
+        The edition's local values for the catalogue (see :func:`full_catalogue`).
 
     Returns
     -------
@@ -238,7 +251,9 @@ def load(
     catalogue : pandas.DataFrame
         From :func:`full_catalogue`.
     """
-    catalogue = full_catalogue(targets=targets)
+    catalogue = full_catalogue(
+        targets=targets, edition_content=edition_content, indicator_overrides=indicator_overrides
+    )
     extracts = load_extracts(resolve(data_dir), indicator_codes=set(catalogue.index[catalogue.source == "dashboard"]))
     months = pd.period_range(pd.Period(series_start, "M"), pd.Period(report_month, "M"), freq="M", name="month")
     extracts, covered = coverage.cut_extracts(extracts, extract_date)

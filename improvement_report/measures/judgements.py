@@ -94,6 +94,8 @@ def load(
     rebase=None,
     min_points=MIN_BASELINE_POINTS,
     extract_date=None,
+    edition_content=None,
+    indicator_overrides=None,
 ) -> ThemeData:
     """Read every indicator (dashboard and record-level) up to the report month.
 
@@ -105,8 +107,12 @@ def load(
         See :class:`Settings`.
     extract_date : str, optional
         The edition's extract date (see :func:`improvement_report.measures.indicators.load`).
+    edition_content, indicator_overrides : optional
+        The edition's local catalogue values (see :func:`improvement_report.measures.indicators.full_catalogue`).
     """
-    frame, catalogue = indicators.load(data_dir, series_start, report_month, targets, extract_date)
+    frame, catalogue = indicators.load(
+        data_dir, series_start, report_month, targets, extract_date, edition_content, indicator_overrides
+    )
     settings = Settings(baseline_start, baseline_end, dict(rebase or {}), int(min_points))
     return ThemeData(frame, catalogue, pd.Period(report_month, "M"), settings)
 

@@ -25,6 +25,17 @@ def say(text: str | None) -> Markdown | None:
     return Markdown(text) if text else None
 
 
+def edition_text(content_folder, page: str) -> Markdown | None:
+    """The edition's question and local narrative for a page, escaped (nothing when it sets none)."""
+    from improvement_report.inputs import edition_content  # the edition's folder, read when a page asks
+    from improvement_report.render.escape import escape
+
+    content = edition_content.load(content_folder)
+    question, intro = content.text(page, "question"), content.text(page, "intro")
+    parts = ([f"**{escape(question)}**"] if question else []) + ([escape(intro)] if intro else [])
+    return Markdown(" ".join(parts)) if parts else None
+
+
 def coverage_note(text: str | None) -> Markdown | None:
     """A note naming the months asked for that have no data; nothing when every month has data."""
     return Markdown(f"```{{note}}\n{text}\n```\n") if text else None
