@@ -1,4 +1,4 @@
-"""One PDF of the edition, for the committee's agenda pack, printed offline by Debian's Chromium.
+"""One PDF of the edition, for the members' agenda pack, printed offline by Debian's Chromium.
 
 The built HTML pages are assembled into one print document inside the staged HTML: a cover
 (council, period, edition date, version, contact and, for demo data, the synthetic-data
@@ -50,7 +50,7 @@ class PdfError(Exception):
 
 
 def pdf_name(cfg: ReportConfig) -> str:
-    """The PDF's file name, e.g. ``london-borough-of-barnet-2017-11-improvement-report.pdf``."""
+    """The PDF's file name, e.g. ``<council>-<YYYY-MM>-improvement-report.pdf``."""
     council = re.sub(r"[^a-z0-9]+", "-", cfg.local_authority.lower()).strip("-") or "report"
     return f"{council}-{cfg.report_month}-improvement-report.pdf"
 
@@ -143,7 +143,7 @@ def cover_html(cfg: ReportConfig) -> str:
         notice = (
             "<p class='cover-notice'><strong>Synthetic demo data.</strong> Every figure in this edition "
             "comes from synthetic demo data, not from any child's record. Figures tuned to the "
-            "council's published committee report are listed on the data page (appendix).</p>"
+            "published figures are listed on the data page (appendix).</p>"
         )
     return (
         "<section class='cover' id='cover'>"
