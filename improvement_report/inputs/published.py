@@ -89,7 +89,7 @@ UNITS = {"count", "percent", "rate"}
 YEAR_BASES = {"year_to_31_march": "year to 31 March", "census_30_september": "at 30 September"}
 DATE_STATUSES = {"confirmed", "recalled", "estimated"}
 #: DfE symbols, kept as text and never turned into numbers. ``:`` and ``low`` occur in some
-#: explore-education-statistics files; in the 2015-2017 SFR files ``x`` meant suppressed; LAIT
+#: explore-education-statistics files; in the older SFR files ``x`` meant suppressed; LAIT
 #: prints ``-`` for "no figure".
 SYMBOLS = {
     "c": "suppressed",

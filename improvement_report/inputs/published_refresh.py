@@ -55,7 +55,7 @@ class RefreshReport:
 
 
 def _year(text: str) -> int | None:
-    """EES ``time_period``: ``2024`` or ``202324`` (the year ending in 2024)."""
+    """EES ``time_period``: ``YYYY`` or ``YYYYyy`` (a year to 31 March: the first year, then the last two digits of the year it ends)."""
     text = text.strip()
     if len(text) == 4 and text.isdigit():
         return int(text)
@@ -108,7 +108,7 @@ def _extract(path: Path, df: pd.DataFrame, measure: str, info: pd.Series, places
         raise RefreshError(f"{name}: no national, regional or local authority rows for {measure}")
     years = rows.time_period.map(_year)
     if years.isna().any():
-        raise RefreshError(f"{name}: column time_period, rows {_rows(years.isna())}: must be a year such as 2024")
+        raise RefreshError(f"{name}: column time_period, rows {_rows(years.isna())}: must be a year, YYYY or YYYYyy")
     out = []
     for ees_level, (book_level, code_col, name_col) in LEVELS.items():
         part = rows[rows.geographic_level.str.strip().str.lower() == ees_level]

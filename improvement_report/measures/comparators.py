@@ -202,7 +202,7 @@ class Comparison:
 
 
 def year_label(year: int, basis: str) -> str:
-    """``2016-17`` for a year to 31 March, ``September 2016`` for the workforce census."""
+    """``YYYY-YY`` for a year to 31 March, ``September YYYY`` for the workforce census."""
     if basis == "census_30_september":
         return f"30 September {year}"
     return f"{year - 1}-{str(year)[2:]}"
