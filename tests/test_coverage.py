@@ -119,3 +119,29 @@ def test_validated_file_is_unchanged_by_a_cut_at_its_latest_date(make_folder):
     whole = load_file(folder / "early_help_episodes.csv", "caf")
     frame, _ = coverage.load_cut(folder, "caf", "2017-06-20")
     pd.testing.assert_frame_equal(whole, frame)
+
+
+def test_a_report_month_outside_the_term_dates_is_a_problem_naming_the_file(tmp_path):
+    from improvement_report.build.config import load_config
+    from improvement_report.build.periods_check import term_problems
+    from improvement_report.inputs.school_calendar import load_terms
+
+    terms = tmp_path / "terms.csv"
+    terms.write_text("academic_year,holiday,start,end\n2016/17,Easter,2017-04-03,2017-04-17\n", encoding="utf-8")
+    config = tmp_path / "c.yml"
+    config.write_text(
+        f"local_authority: Test\ndata_dir: data/demo\nreport_month: 2017-11\nschool_terms: {terms}\n"
+        "window: {start: 2017-09-01, end: 2017-12-31}\n",
+        encoding="utf-8",
+    )
+    cfg = load_config(config)
+    (problem,) = term_problems(cfg, load_terms(terms))
+    assert problem == "report_month 2017-11 is outside terms.csv (term dates 2017-04 to 2017-04)"
+    assert term_problems(load_config("config/default.yml"), load_terms()) == []  # the shipped dates cover it
+
+
+def test_shipped_term_dates_cover_the_summers_of_2012_to_2027():
+    from improvement_report.inputs.school_calendar import coverage, load_terms
+
+    first, last = coverage(load_terms())
+    assert (str(first), str(last)) == ("2012-07", "2027-09")

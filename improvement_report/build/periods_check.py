@@ -5,11 +5,13 @@ line naming the file and its coverage, unless the edition sets ``allow_partial: 
 pages say which months have no data and leave them out (never counting them as zero).
 """
 
+from pathlib import Path
+
 import pandas as pd
 
 from improvement_report.build.config import ReportConfig, book_notebooks
 from improvement_report.inputs import coverage as cov
-from improvement_report.inputs import edition_content
+from improvement_report.inputs import edition_content, school_calendar
 from improvement_report.inputs.loading import Extracts
 
 
@@ -74,6 +76,18 @@ def period_problems(cfg: ReportConfig, extract_date: str, covers: dict[str, cov.
         if not c.covers_days(start, end):
             problems.append(f"{setting} {start} to {end} is outside {c.file}'s coverage ({c.describe()})")
     return problems
+
+
+def term_problems(cfg: ReportConfig, terms: pd.DataFrame) -> list[str]:
+    """The report month outside the school term dates (the seasonal chapter cannot read it), as one line."""
+    first, last = school_calendar.coverage(terms)
+    month = pd.Period(cfg.report_month, "M")
+    if first <= month <= last:
+        return []
+    name = Path(cfg.school_terms).name if cfg.school_terms else school_calendar.TERMS_FILE
+    return [
+        f"report_month {cfg.report_month} is outside {name} (term dates {first.strftime('%Y-%m')} to {last.strftime('%Y-%m')})"
+    ]
 
 
 def _months(c: cov.Coverage) -> str:

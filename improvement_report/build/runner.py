@@ -41,6 +41,7 @@ from improvement_report.core.paths import (
     resolve,
 )
 from improvement_report.core.periods import month_name
+from improvement_report.inputs import school_calendar
 from improvement_report.inputs.catalogue import load_catalogue
 from improvement_report.inputs.loading import DataContractError, load_extracts
 from improvement_report.render.escape import one_line
@@ -291,11 +292,22 @@ class Builder:
             )
             return
         report.timings["validation"] = time.perf_counter() - started
+        try:
+            terms = school_calendar.load_terms(None if cfg.school_terms is None else resolve(cfg.school_terms))
+        except DataContractError as err:
+            report.contract_error = err
+            report.fail(
+                "The school term dates do not follow their contract (data/reference/README.md):\n"
+                + "\n".join(f"  {p}" for p in err.problems),
+                bad_input=True,
+            )
+            return
         cfg.extract_date = periods_check.resolve_extract_date(cfg, extracts)
         covers = periods_check.coverages(extracts, cfg.extract_date)
         if cfg.series_start is None:  # whole-series charts start where the extracts start
             cfg.series_start = periods_check.first_month(covers, cfg.report_month)
         outside = periods_check.period_problems(cfg, cfg.extract_date, covers)
+        outside += periods_check.term_problems(cfg, terms)
         if outside and not cfg.allow_partial:
             report.fail(periods_check.refusal(cfg, outside), bad_input=True)
             return
