@@ -5,7 +5,9 @@ seconds; tests_build/ runs the real thing.
 """
 
 import json
+import os
 import shutil
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,7 @@ from improvement_report.build import config, runner
 from improvement_report.build.cache import PageCache, code_fingerprint, reason_to_execute
 from improvement_report.build.config import book_notebooks, load_config
 from improvement_report.build.execution import PageResult, strip_volatile
+from improvement_report.core.errors import error_line
 from improvement_report.core.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 
 
@@ -169,7 +172,8 @@ def test_a_failing_report_does_not_stop_the_others(sandbox):
     reports = build(good, broken, other)
     assert [r.error is None for r in reports] == [True, False, True]
     assert "failed at cell 3" in reports[1].error
-    assert not (sandbox.out / "broken").exists(), "a failed report published something"
+    broken_out = sandbox.out / "broken"  # holds only the output's lock file: nothing published, no staging
+    assert [p.name for p in broken_out.iterdir()] == [".html.lock"], "a failed report published something"
     for name in ("good", "other"):
         assert {p.stem for p in (sandbox.out / name / "book").glob("*.ipynb")} == set(book_notebooks())
         assert (sandbox.out / name / "html" / "index.html").is_file()
@@ -233,3 +237,154 @@ def test_strip_volatile_fixes_the_injected_cell_id():
     nb = strip_volatile(nb)
     assert nb.cells[0].id == "injected-parameters" and "papermill" not in nb.cells[0].metadata
     assert "remove-cell" in nb.cells[0].metadata["tags"] and "papermill" not in nb.metadata
+
+
+# ------------------------------------------------------------------ content, not time (issue 13)
+
+
+def test_same_size_same_time_tamper_is_seen(sandbox, capsys):
+    """20 police flags changed from Y to N (same size), modification time put back as `touch -r` does."""
+    cfg = sandbox.config()
+    build(cfg)
+    extract = sandbox.data / "strategy_discussions.csv"
+    before = extract.stat()
+    lines = extract.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = 0
+    for i, line in enumerate(lines[1:], start=1):
+        cells = line.split(",")
+        if changed < 20 and cells[5] == "Y":  # police
+            cells[5] = "N"
+            lines[i] = ",".join(cells)
+            changed += 1
+    extract.write_text("".join(lines), encoding="utf-8")
+    os.utime(extract, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert changed == 20 and extract.stat().st_size == before.st_size
+    assert extract.stat().st_mtime_ns == before.st_mtime_ns
+    sandbox.executed.clear()
+    capsys.readouterr()
+    (report,) = build(cfg)
+    assert report.error is None and not report.unchanged
+    assert sorted(sandbox.executed) == sorted(book_notebooks())
+    assert "input changed: " + str(extract) in capsys.readouterr().err
+
+
+def test_a_corrupt_entry_is_reported_in_one_line_and_executed_again(sandbox, capsys):
+    cfg = sandbox.config()
+    build(cfg)
+    entries = sorted(Path(runner.CACHE_DIR, "pages").glob("*/notebook.ipynb"))
+    victim = entries[0]
+    page = json.loads((victim.parent / "meta.json").read_text(encoding="utf-8"))["page"]
+    victim.write_bytes(victim.read_bytes()[:-40])  # truncated, as by a full disk or a killed copy
+    sandbox.executed.clear()
+    capsys.readouterr()
+    (report,) = build(cfg)
+    err = capsys.readouterr().err
+    assert report.error is None and sandbox.executed == [page]
+    lines = [line for line in err.splitlines() if "was corrupt" in line]
+    assert len(lines) == 1 and f"{page}:" in lines[0] and "executing it again" in lines[0]
+    sandbox.executed.clear()
+    build(cfg)
+    assert sandbox.executed == []  # stored again, sound this time
+
+
+def test_two_configurations_with_the_same_content_share_the_cache(sandbox):
+    first = sandbox.config("a")
+    build(first)
+    second = sandbox.config("b")  # same settings, another file name and output
+    sandbox.executed.clear()
+    (report,) = build(second)
+    assert report.error is None and sandbox.executed == []
+
+
+# ------------------------------------------------------------------ identifier scan, staging, locks
+
+
+def test_an_identifier_in_any_output_stops_the_publish(sandbox, monkeypatch):
+    cfg = sandbox.config()
+    build(cfg)
+    published = (sandbox.out / "a" / "book" / "data.ipynb").read_text(encoding="utf-8")
+    child = (sandbox.data / "missing_episodes.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[1]
+    real = runner.execute_page
+
+    def leaky(task):  # a page that writes a child's identifier into a download
+        result = real(task)
+        if task.page == "data":
+            result.files["downloads/reasons.csv"] = f"reason,count\nsee child {child} case,3\n".encode()
+        return result
+
+    monkeypatch.setattr(runner, "execute_page", leaky)
+    (report,) = build(cfg, month="2017-10")
+    assert report.error is not None and child not in report.error
+    assert "identifier scan" in report.error and "book/downloads/reasons.csv" in report.error
+    assert "missing_episodes.csv, column child_id" in report.error
+    assert (sandbox.out / "a" / "book" / "data.ipynb").read_text(encoding="utf-8") == published
+    assert not (sandbox.out / "a" / "book" / "downloads" / "reasons.csv").exists()
+
+
+def test_staging_is_unique_and_leftovers_of_killed_builds_go(sandbox):
+    cfg = sandbox.config()
+    out = sandbox.out / "a"
+    out.mkdir(parents=True)
+    for name in (".html.staging-killed", ".book.incoming-killed"):
+        (out / name).mkdir()
+    (report,) = build(cfg)
+    assert report.error is None
+    assert sorted(p.name for p in out.iterdir()) == [".html.lock", "book", "html"]
+
+
+def test_two_builds_of_one_output_at_once_both_finish(sandbox):
+    cfg = sandbox.config()
+    with ThreadPoolExecutor(2) as pool:
+        reports = [f.result() for f in [pool.submit(build, cfg), pool.submit(build, cfg, month="2017-10")]]
+    assert [r.error for (r,) in reports] == [None, None]
+    out = sandbox.out / "a"
+    assert sorted(p.name for p in out.iterdir()) == [".html.lock", "book", "html"]
+    assert {p.stem for p in (out / "book").glob("*.ipynb")} == set(book_notebooks())
+
+
+def test_output_dir_spelt_with_dotdots_is_the_same_output(sandbox):
+    a = sandbox.config("a")
+    b = sandbox.config("b", output_dir=str(sandbox.out / "x" / ".." / "a"))
+    with pytest.raises(runner.BuildError, match="would both publish"):
+        build(a, b)
+
+
+def _tmpfs(path: Path, size: str) -> bool:
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+def test_a_full_disk_leaves_the_published_edition_whole(sandbox, tmp_path, monkeypatch):
+    """On a small tmpfs: the first edition fits, the second (bigger) does not."""
+    mount = tmp_path / "small"
+    if not _tmpfs(mount, "3m"):
+        pytest.skip("this machine does not allow mounting a tmpfs (needs root with CAP_SYS_ADMIN)")
+    try:
+        cfg = sandbox.config("full", output_dir=str(mount / "site"))
+        (first,) = build(cfg)
+        assert first.error is None
+        published = {
+            p.relative_to(mount).as_posix(): p.read_bytes() for p in (mount / "site").rglob("*") if p.is_file()
+        }
+        real = runner.execute_page
+
+        def bigger(task):  # each page now writes a 200 KB chart: the new edition needs more than is free
+            result = real(task)
+            result.files[f"figures/{task.page}-big.png"] = os.urandom(200_000)
+            return result
+
+        monkeypatch.setattr(runner, "execute_page", bigger)
+        (second,) = build(cfg, month="2017-10")
+        assert second.error is not None and "No space left on device" in second.error
+        assert "\n" not in error_line(second.error) and len(error_line(second.error)) <= 400
+        now = {p.relative_to(mount).as_posix(): p.read_bytes() for p in (mount / "site").rglob("*") if p.is_file()}
+        assert now == published, "the published edition changed"
+        assert sorted(p.name for p in (mount / "site").iterdir()) == [".html.lock", "book", "html"]
+        # Room again: the next build publishes.
+        subprocess.run(["mount", "-o", "remount,size=20m", str(mount)], check=True)
+        (third,) = build(cfg, month="2017-10")
+        assert third.error is None
+        assert len(list((mount / "site" / "book" / "figures").glob("*-big.png"))) == len(book_notebooks())
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)

@@ -53,6 +53,8 @@ def assert_complete(out: Path, name: str, month_title: str) -> None:
     images = [p for p in (html / "_images").iterdir()]
     assert len(images) > 50 and all(p.stat().st_size > 0 for p in images)
     assert not list(REPO_ROOT.joinpath("_build").glob("staging-*")), "a staging folder was left behind"
+    assert not list((out / name).glob(".html.staging-*")), "a staging folder was left behind"
+    assert not list((out / name).glob(".*.incoming-*")), "an incoming folder was left behind"
 
 
 def test_three_configurations_locally_one_failing(tmp_path):

@@ -5,7 +5,11 @@ input files (the data folder's extracts and the reference data the package reads
 code (the package and the pinned requirements). An executed page is stored under its key in
 ``_build/cache/pages``; the last run of each page of each configuration is recorded, so the
 reason for executing a page again ("template changed", "input changed: ...") can be printed.
-``make clean`` removes the cache with the rest of ``_build``.
+Input files are known by a BLAKE2b digest of their bytes, read on every build (never by size
+and modification time, which a changed file can keep). Each stored execution carries a checksum
+of its own notebook and files; an entry that fails it is reported in one line, removed and
+executed again. Keys depend on content only, so two configurations with the same settings share
+entries whatever their file names. ``make clean`` removes the cache with the rest of ``_build``.
 """
 
 import hashlib
@@ -33,38 +37,29 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-class FileDigests:
-    """Content digests of files, remembered by path, size and modification time.
+def file_digest(path: Path) -> str:
+    """BLAKE2b of a file's bytes, read in chunks (about 1 GB/s: a million-row extract in a tenth of a second).
 
-    A large extract is read once to be hashed; later runs reuse the digest while the file's
-    size and modification time are unchanged.
+    Content only, never the size or modification time: a file changed and given back its old
+    time (``touch -r``, ``cp -p``, ``rsync -t``, unzip) still gets a new digest.
     """
+    h = hashlib.blake2b(digest_size=32)
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
 
-    def __init__(self, store: Path):
-        self.store = store
-        try:
-            self.known = json.loads(store.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.known = {}
-        self.changed = False
 
-    def __call__(self, path: Path) -> str:
-        stat = path.stat()
-        stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
-        entry = self.known.get(str(path))
-        if entry and entry[0] == stamp:
-            return entry[1]
-        h = hashlib.sha256()
-        with path.open("rb") as f:
-            while chunk := f.read(_CHUNK):
-                h.update(chunk)
-        self.known[str(path)] = [stamp, h.hexdigest()]
-        self.changed = True
-        return h.hexdigest()
+def _checksum(*parts: bytes) -> str:
+    h = hashlib.blake2b(digest_size=32)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
 
-    def save(self) -> None:
-        if self.changed:
-            _write_atomically(self.store, json.dumps(self.known, indent=0, sort_keys=True))
+
+class CorruptEntry(Exception):
+    """A stored execution failed its checksum (or could not be read); it is executed again."""
 
 
 def _name(path: Path) -> str:
@@ -127,45 +122,67 @@ class PageCache:
 
     def __init__(self, root: Path = BUILD_DIR / "cache"):
         self.root = root
-        self.digests = FileDigests(root / "file-digests.json")
 
     def _entry(self, key: str) -> Path:
         return self.root / "pages" / key
 
     def input_digests(self, data_path: Path) -> dict[str, str]:
         """Each input file's name (from the repository root where it is inside) and content digest."""
-        return {_name(p): self.digests(p) for p in input_files(data_path)}
+        return {_name(p): file_digest(p) for p in input_files(data_path)}
 
     def load(self, key: str, page: str) -> PageResult | None:
-        """The stored execution for ``key``, or None."""
+        """The stored execution for ``key``, or None when there is none.
+
+        Raises
+        ------
+        CorruptEntry
+            When the entry is there but does not match its own checksum (a truncated or altered
+            file); the entry is removed, so the page is executed and stored again.
+        """
         entry = self._entry(key)
+        if not entry.is_dir():
+            return None
         try:
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-            notebook = (entry / "notebook.ipynb").read_text(encoding="utf-8")
+            notebook = (entry / "notebook.ipynb").read_bytes()
             files = {name: (entry / "files" / name).read_bytes() for name in meta["files"]}
-        except (OSError, ValueError, KeyError):
-            return None  # absent, or half-written by a run that was stopped: execute again
-        return PageResult(page, notebook, files, meta["seconds"])
+            expected = meta["checksum"]
+            actual = _checksum(notebook, *(part for name in sorted(files) for part in (name.encode(), files[name])))
+            if actual != expected:
+                raise ValueError("checksum mismatch")
+            result = PageResult(page, notebook.decode("utf-8"), files, meta["seconds"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            shutil.rmtree(entry, ignore_errors=True)
+            reason = "checksum mismatch" if str(err) == "checksum mismatch" else f"unreadable: {type(err).__name__}"
+            raise CorruptEntry(
+                f"the cached execution of {page} ({key[:12]}) was corrupt ({reason}); executing it again"
+            ) from None
+        return result
 
     def store(self, key: str, result: PageResult) -> None:
-        """Keep a successful execution under ``key`` (written aside, then renamed into place)."""
+        """Keep a successful execution under ``key`` (written aside, then renamed into place).
+
+        The entry carries a checksum of its notebook and files, checked by :meth:`load`.
+        """
         entry = self._entry(key)
         if entry.exists():
             return
         entry.parent.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{key}-"))
-        (scratch / "notebook.ipynb").write_text(result.notebook, encoding="utf-8")
-        for name, data in result.files.items():
-            (scratch / "files" / name).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / "files" / name).write_bytes(data)
-        meta = {"page": result.page, "seconds": result.seconds, "files": sorted(result.files)}
-        (scratch / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
         try:
+            notebook = result.notebook.encode("utf-8")
+            (scratch / "notebook.ipynb").write_bytes(notebook)
+            for name, data in result.files.items():
+                (scratch / "files" / name).parent.mkdir(parents=True, exist_ok=True)
+                (scratch / "files" / name).write_bytes(data)
+            checksum = _checksum(notebook, *(p for n in sorted(result.files) for p in (n.encode(), result.files[n])))
+            meta = {"page": result.page, "seconds": result.seconds, "files": sorted(result.files), "checksum": checksum}
+            (scratch / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
             scratch.rename(entry)
-        except OSError:  # another build stored the same page first
+        except OSError:  # another build stored the same page first, or the disk is full: no entry
             shutil.rmtree(scratch, ignore_errors=True)
 
-    def _records_path(self, config: Path) -> Path:
+    def _records_path(self, config: Path) -> Path:  # the last run of each configuration, for explanations
         return self.root / "records" / f"{digest(str(config))[:16]}.json"
 
     def records(self, config: Path) -> dict:

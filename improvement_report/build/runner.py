@@ -1,8 +1,10 @@
 """Build reports: validate, execute the pages in parallel (or take them from the cache), build, publish.
 
-Each report is assembled in a staging copy of the book. Only when every page executed and
-Jupyter Book built without a warning are the executed notebooks copied into the report's
-``book/`` and the HTML moved into place; any failure leaves the previous edition as it was.
+Each report is assembled in a staging folder of its own beside its output (the same file
+system). Only when every page executed, Jupyter Book built without a warning and no identifier
+from the extracts is found in any output file are the report's ``book/`` and HTML replaced, both
+together, by renames (:mod:`improvement_report.build.publish`); any failure, a full disk or a
+kill leaves the previous edition as it was. One build publishes to an output at a time.
 Pages of every report go to one pool of workers, one per core by default, or to an existing
 Dask distributed cluster; a page whose template, parameters, input files and code are all
 unchanged is taken from the execution cache (:mod:`improvement_report.cache`).
@@ -29,6 +31,7 @@ from improvement_report.build import page_check, periods_check
 from improvement_report.build.config import ReportConfig, book_notebooks, page_template
 from improvement_report.build.execution import PageResult, PageTask, execute_page
 from improvement_report.build.pdf import PdfError, edition_pdf, pdf_name
+from improvement_report.build.publish import Edition, PublishError, new_staging, output_lock, publish_pair, recover
 from improvement_report.core.errors import plain
 from improvement_report.core.paths import (
     BOOK_DIR,
@@ -44,6 +47,7 @@ from improvement_report.core.periods import month_name
 from improvement_report.inputs import school_calendar
 from improvement_report.inputs.catalogue import load_catalogue
 from improvement_report.inputs.loading import DataContractError, load_extracts
+from improvement_report.render.disclosure import identifier_columns, scan_outputs
 from improvement_report.render.escape import one_line
 
 log = logging.getLogger("improvement_report")
@@ -56,14 +60,6 @@ class BuildError(Exception):
     """A build step failed; the message says which and why, in a line or two."""
 
 
-@dataclass(frozen=True)
-class Edition:
-    """Where one report is published: its executed notebooks and its HTML."""
-
-    book_dir: Path
-    html_dir: Path
-
-
 DEFAULT_EDITION = Edition(BOOK_DIR, HTML_DIR)
 
 
@@ -71,7 +67,7 @@ def edition_for(cfg: ReportConfig, several: bool) -> Edition:
     """The configuration's ``output_dir``; else ``book/`` for a single report, or
     ``_build/reports/<config name>/`` when several are built at once."""
     if cfg.output_dir:
-        root = resolve(cfg.output_dir)
+        root = resolve(cfg.output_dir).resolve()  # "..", links: compared and locked as the real folder
     elif several:
         root = REPORTS_DIR / cfg.path.stem
     else:
@@ -94,6 +90,7 @@ class Report:
     error: str | None = None
     bad_input: bool = False
     contract_error: DataContractError | None = None
+    identifiers: dict = field(default_factory=dict)  # identifier -> "file, column" it came from
     index: Path | None = None
     unchanged: bool = False
     timings: dict = field(default_factory=lambda: {"pages": {}})
@@ -114,8 +111,6 @@ def validate_data(cfg: ReportConfig):
 
 def _stage(staging: Path, cfg: ReportConfig) -> None:
     """Copy the hand-written pages and the book configuration into a fresh staging root."""
-    if staging.exists():
-        shutil.rmtree(staging)
     # Hand-written pages only: generated notebooks, charts and downloads come fresh from this run,
     # so nothing from an earlier period can linger in the new edition.
     shutil.copytree(
@@ -176,25 +171,11 @@ def build_html(root: Path) -> Path:
 
 
 def publish(staging: Path, html: Path, edition: Edition = DEFAULT_EDITION) -> Path:
-    """Copy executed notebooks and their files into the edition's book and swap in the new HTML."""
-    edition.book_dir.mkdir(parents=True, exist_ok=True)
-    for item in (staging / "book").iterdir():
-        dest = edition.book_dir / item.name
-        if item.is_dir():
-            if dest.exists():
-                shutil.rmtree(dest)
-            shutil.copytree(item, dest)
-        else:
-            shutil.copy2(item, dest)
-    edition.html_dir.parent.mkdir(parents=True, exist_ok=True)
-    old = edition.html_dir.with_name(edition.html_dir.name + ".previous")
-    if old.exists():
-        shutil.rmtree(old)
-    if edition.html_dir.exists():
-        edition.html_dir.rename(old)
-    shutil.move(str(html), str(edition.html_dir))
-    if old.exists():
-        shutil.rmtree(old)
+    """Publish the staged book and HTML together, all or nothing (:mod:`improvement_report.build.publish`)."""
+    try:
+        publish_pair(staging / "book", html, edition)
+    except PublishError as err:
+        raise BuildError(str(err)) from None
     return edition.html_dir / "index.html"
 
 
@@ -237,6 +218,15 @@ class Builder:
         self.futures: dict[Future, tuple[Report, str]] = {}
 
     def run(self) -> None:
+        # One build per output at a time: the lock is held from validation to publishing, and a
+        # publish a killed build left half-done is finished before anything else happens.
+        with output_lock([r.edition for r in self.reports], say=lambda m: tqdm.write(m, file=sys.stderr)):
+            for report in self.reports:
+                for line in recover(report.edition):
+                    report.say(line)
+            self._run()
+
+    def _run(self) -> None:
         books = ThreadPoolExecutor(max_workers=self.workers)  # Jupyter Book runs in a subprocess
         book_jobs = []
         try:
@@ -246,6 +236,8 @@ class Builder:
                         self._prepare(report, executor)
                     except BuildError as err:
                         report.fail(str(err))
+                    except OSError as err:  # a full disk while staging: this report stops, in one line
+                        report.fail(f"could not stage the edition: {err}")
                     if report.error is None and not report.pending:
                         book_jobs.append(books.submit(self._finish, report))
                 bar = tqdm(
@@ -268,7 +260,6 @@ class Builder:
                 job.result()
         finally:
             books.shutdown(wait=True)
-            self.cache.digests.save()
             for report in self.reports:
                 if report.staging is not None:
                     shutil.rmtree(report.staging, ignore_errors=True)
@@ -316,9 +307,10 @@ class Builder:
             + (f"; published with months that have no data left out ({'; '.join(outside)})" if outside else "")
         )
         report.say("data valid: " + ", ".join(f"{f.file} ({f.rows} rows)" for f in extracts.files))
+        report.identifiers = identifier_columns(extracts)
         inputs = self.cache.input_digests(cfg.data_path)
         report.records = self.cache.records(cfg.path)
-        report.staging = BUILD_DIR / f"staging-{os.getpid()}-{report.label.strip(' []:') or 'report'}"
+        report.staging = new_staging(report.edition)  # unique to this build, beside the output
         _stage(report.staging, cfg)
         to_run = []
         for page in book_notebooks():
@@ -327,7 +319,11 @@ class Builder:
             fp = page_cache.fingerprint(template, params, inputs, self.code)
             report.page_keys[page] = fp.key
             last = report.records["pages"].get(page)
-            stored = self.cache.load(fp.key, page) if self.use_cache else None
+            try:
+                stored = self.cache.load(fp.key, page) if self.use_cache else None
+            except page_cache.CorruptEntry as err:
+                report.say(f"  {page}: {err}")
+                stored = None
             if stored is not None:
                 report.say(f"  {page}: from the cache (template, parameters, inputs and code unchanged)")
                 _place(report, stored)
@@ -365,7 +361,12 @@ class Builder:
         self.cache.store(fp.key, result)
         report.records["pages"][page] = page_cache.page_record(fp, params, inputs, result.seconds)
         if report.error is None:
-            _place(report, result)
+            try:
+                _place(report, result)
+            except BuildError as err:
+                report.fail(str(err))
+            except OSError as err:  # a full disk while staging: this report stops, in one line
+                report.fail(f"could not stage page {page}: {err}")
 
     def _edition_key(self, report: Report) -> str:
         hand_written = sorted(
@@ -408,6 +409,18 @@ class Builder:
                     raise BuildError(str(err)) from None
                 report.timings["pdf"] = time.perf_counter() - started
                 report.say(f"PDF printed in {report.timings['pdf']:.1f} s: {pdf.name}")
+                started = time.perf_counter()
+                # Every output file is searched for every identifier in the extracts; a hit stops the publish.
+                hits, searched = scan_outputs([report.staging / "book", html], report.identifiers)
+                report.timings["identifier_scan"] = time.perf_counter() - started
+                if hits:
+                    where, column = hits[0]
+                    more = f" (and {len(hits) - 1} more file{'s' if len(hits) > 2 else ''})" if len(hits) > 1 else ""
+                    raise BuildError(
+                        f"identifier scan: {where.relative_to(report.staging)} holds a value of {column}{more}; "
+                        "nothing was published"
+                    )
+                report.say(f"identifier scan: {searched} output files, no identifier from the extracts")
                 report.index = publish(report.staging, html, report.edition)
                 report.records["edition"] = {"key": key, "html": str(report.edition.html_dir)}
         except BuildError as err:

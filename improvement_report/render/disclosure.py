@@ -10,7 +10,25 @@ import re
 from pathlib import Path
 
 TOKEN = re.compile(r"[A-Za-z0-9]+")
-TEXT_SUFFIXES = {".html", ".js", ".json", ".csv", ".ipynb", ".md", ".txt", ".xml", ".svg", ".inv"}
+TEXT_SUFFIXES = {
+    ".html",
+    ".js",
+    ".json",
+    ".csv",
+    ".ipynb",
+    ".md",
+    ".txt",
+    ".xml",
+    ".svg",
+    ".inv",
+    ".css",
+    ".yml",
+    ".yaml",
+    ".tex",
+    ".rst",
+    ".map",
+    "",
+}
 
 
 def identifiers(extracts) -> set[str]:
@@ -25,6 +43,62 @@ def identifiers(extracts) -> set[str]:
             for col in columns:
                 ids.update(frame[col].astype(str))
     return ids
+
+
+def identifier_columns(extracts) -> dict[str, str]:
+    """Every identifier value in the extracts, with the file and column it came from."""
+    found: dict[str, str] = {}
+    for frame, file, columns in (
+        (extracts.caf, "early_help_episodes.csv", ("episode_id", "child_id")),
+        (extracts.strategy, "strategy_discussions.csv", ("discussion_id",)),
+        (extracts.missing, "missing_episodes.csv", ("episode_id", "child_id")),
+    ):
+        if frame is not None:
+            for col in columns:
+                found.update(dict.fromkeys(frame[col].astype(str).unique(), f"{file}, column {col}"))
+    return found
+
+
+def _text_files(root: Path):
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    return [p for p in files if p.suffix.lower() in TEXT_SUFFIXES]
+
+
+def scan_outputs(roots, ids: dict[str, str]) -> tuple[list[tuple[Path, str]], int]:
+    """Search every text file under ``roots`` for the identifiers; say where, never which.
+
+    Parameters
+    ----------
+    roots : iterable of Path
+        Folders (searched recursively) or files: the staged notebooks, downloads and HTML.
+    ids : dict
+        Identifier -> the file and column it came from (:func:`identifier_columns`).
+
+    Returns
+    -------
+    (list of (Path, str), int)
+        Each file holding an identifier with the column of the first one found, and how many
+        files were searched.
+    """
+    tokens = {i for i in ids if TOKEN.fullmatch(i)}
+    # An identifier with punctuation ("C-0001") is looked for as text where its first part is a token.
+    punctuated: dict[str, list[str]] = {}
+    for i in ids.keys() - tokens:
+        first = TOKEN.search(i)
+        if first:
+            punctuated.setdefault(first[0], []).append(i)
+    hits, searched = [], 0
+    for root in roots:
+        for path in _text_files(Path(root)):
+            searched += 1
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            found = set(TOKEN.findall(text))
+            match = next(iter(sorted(found & tokens)), None)
+            if match is None:
+                match = next((i for t in sorted(found & punctuated.keys()) for i in punctuated[t] if i in text), None)
+            if match is not None:
+                hits.append((path, ids[match]))
+    return hits, searched
 
 
 def find_identifiers(roots, ids: set[str]) -> dict[Path, set[str]]:
