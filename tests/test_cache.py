@@ -172,8 +172,8 @@ def test_a_failing_report_does_not_stop_the_others(sandbox):
     reports = build(good, broken, other)
     assert [r.error is None for r in reports] == [True, False, True]
     assert "failed at cell 3" in reports[1].error
-    broken_out = sandbox.out / "broken"  # holds only the output's lock file: nothing published, no staging
-    assert [p.name for p in broken_out.iterdir()] == [".html.lock"], "a failed report published something"
+    broken_out = sandbox.out / "broken"  # nothing published, no staging left
+    assert not broken_out.exists() or not list(broken_out.iterdir()), "a failed report published something"
     for name in ("good", "other"):
         assert {p.stem for p in (sandbox.out / name / "book").glob("*.ipynb")} == set(book_notebooks())
         assert (sandbox.out / name / "html" / "index.html").is_file()
@@ -329,7 +329,7 @@ def test_staging_is_unique_and_leftovers_of_killed_builds_go(sandbox):
         (out / name).mkdir()
     (report,) = build(cfg)
     assert report.error is None
-    assert sorted(p.name for p in out.iterdir()) == [".html.lock", "book", "html"]
+    assert sorted(p.name for p in out.iterdir()) == ["book", "html"]
 
 
 def test_two_builds_of_one_output_at_once_both_finish(sandbox):
@@ -338,7 +338,7 @@ def test_two_builds_of_one_output_at_once_both_finish(sandbox):
         reports = [f.result() for f in [pool.submit(build, cfg), pool.submit(build, cfg, month="2017-10")]]
     assert [r.error for (r,) in reports] == [None, None]
     out = sandbox.out / "a"
-    assert sorted(p.name for p in out.iterdir()) == [".html.lock", "book", "html"]
+    assert sorted(p.name for p in out.iterdir()) == ["book", "html"]
     assert {p.stem for p in (out / "book").glob("*.ipynb")} == set(book_notebooks())
 
 
@@ -380,7 +380,7 @@ def test_a_full_disk_leaves_the_published_edition_whole(sandbox, tmp_path, monke
         assert "\n" not in error_line(second.error) and len(error_line(second.error)) <= 400
         now = {p.relative_to(mount).as_posix(): p.read_bytes() for p in (mount / "site").rglob("*") if p.is_file()}
         assert now == published, "the published edition changed"
-        assert sorted(p.name for p in (mount / "site").iterdir()) == [".html.lock", "book", "html"]
+        assert sorted(p.name for p in (mount / "site").iterdir()) == ["book", "html"]
         # Room again: the next build publishes.
         subprocess.run(["mount", "-o", "remount,size=20m", str(mount)], check=True)
         (third,) = build(cfg, month="2017-10")

@@ -23,6 +23,7 @@ old folders of this output are removed. One build publishes to an output at a ti
 import ctypes
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 JOURNAL_VERSION = 1
+LOCK_DIR = Path(tempfile.gettempdir()) / "improvement-report-locks"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 try:
@@ -65,7 +67,10 @@ class Edition:
 
     @property
     def lock_file(self) -> Path:
-        return self.control_dir / f".{self.html_dir.name}.lock"
+        """The output's lock: in the machine's temporary folder, named by the HTML folder's real
+        path, so every checkout publishing there shares it and taking it creates nothing in the output."""
+        name = hashlib.blake2b(str(self.html_dir.resolve()).encode(), digest_size=12).hexdigest()
+        return LOCK_DIR / f"{name}.lock"
 
     @property
     def journal(self) -> Path:
@@ -299,7 +304,7 @@ def output_lock(editions, say=None, wait_seconds: float | None = None):
     say = say or (lambda message: print(message, file=sys.stderr))
     with ExitStack() as stack:
         for edition in sorted(editions, key=lambda e: str(e.lock_file)):
-            edition.control_dir.mkdir(parents=True, exist_ok=True)
+            edition.lock_file.parent.mkdir(parents=True, exist_ok=True)
             handle = stack.enter_context(open(edition.lock_file, "a+b"))
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
