@@ -274,7 +274,9 @@ def spreadsheet_row(code):
 
 
 def test_catalogue_rejects_bad_polarity(tmp_path):
-    path = broken_catalogue(tmp_path, lambda t: t.replace("5,percent,higher_is_better,", "5,percent,up,", 1))
+    path = broken_catalogue(
+        tmp_path, lambda t: t.replace("5,percent,in_month,higher_is_better,", "5,percent,in_month,up,", 1)
+    )
     with pytest.raises(DataContractError) as caught:
         load_catalogue(path)
     (problem,) = caught.value.problems

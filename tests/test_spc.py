@@ -17,7 +17,8 @@ from improvement_report.stats import spc
 #   mean = (5 × 11 + 5 × 9) / 10 = 10
 #   moving ranges are all |9 - 11| = 2, so mean moving range = 2
 #   limits = 10 ± 2.66 × 2 = 10 ± 5.32 -> 4.68 to 15.32
-#   sigma = 2 / 1.128 = 1.77305; two-sigma lines = 10 ± 3.54610 -> 6.45390 to 13.54610
+#   sigma = 2 / 1.128 = 1.77305; two-sigma lines as NHSRplotthedots draws them,
+#   10 ± (2 × 2.66 / 3) × 2 = 10 ± 3.54667 -> 6.45333 to 13.54667
 BASELINE = [11, 9] * 5
 N_BASE = len(BASELINE)
 
@@ -45,7 +46,8 @@ def test_limits_on_tiny_series_by_hand():
     #   mean = 60 / 5 = 12
     #   moving ranges 2, 1, 4, 3 -> mean moving range = 10 / 4 = 2.5
     #   ucl = 12 + 2.66 × 2.5 = 18.65; lcl = 12 - 6.65 = 5.35
-    #   sigma = 2.5 / 1.128 = 2.216312; two-sigma lines = 12 ± 4.432624
+    #   sigma = 2.5 / 1.128 = 2.216312; two-sigma lines as NHSRplotthedots draws them:
+    #   12 ± (2 × 2.66 / 3) × 2.5 = 12 ± 4.433333
     result = spc.xmr(pd.Series([10, 12, 11, 15, 12], index=months(5)))
     assert result.mean == pytest.approx(12)
     assert result.mean_moving_range == pytest.approx(2.5)
@@ -54,8 +56,8 @@ def test_limits_on_tiny_series_by_hand():
     data = result.data
     assert data["ucl"].iloc[0] == pytest.approx(18.65)
     assert data["lcl"].iloc[0] == pytest.approx(5.35)
-    assert data["upper_2sigma"].iloc[0] == pytest.approx(16.432624, abs=1e-6)
-    assert data["lower_2sigma"].iloc[0] == pytest.approx(7.567376, abs=1e-6)
+    assert data["upper_2sigma"].iloc[0] == pytest.approx(16.433333, abs=1e-6)
+    assert data["lower_2sigma"].iloc[0] == pytest.approx(7.566667, abs=1e-6)
     assert np.isnan(data["moving_range"].iloc[0])
     assert list(data["moving_range"].iloc[1:]) == [2, 1, 4, 3]
     assert not data["special_cause"].any()
@@ -213,36 +215,90 @@ def test_trend_direction_when_no_side_rule_applies():
 # ------------------------------------------------------------------ rule 4: two of three
 
 
+# NHSRplotthedots (ptd_two_in_three): a window of three consecutive points qualifies when all
+# three are on the same side of the mean and at least two are "close to the limits" (beyond
+# two sigma but not beyond the limit); the close points of the window are flagged.
+LINES = dict(centre=0, upper=3, lower=-3, upper_2sigma=2, lower_2sigma=-2)
+
+
 def test_two_of_three_beyond_two_sigma_same_side():
-    high, low = spc.two_of_three_rule([0, 2.5, 0, 2.5, 0], upper_2sigma=2, lower_2sigma=-2)
+    high, low = spc.two_of_three_rule([1, 2.5, 1, 2.5, 1], **LINES)
+    # windows (1, 2.5, 1) and (2.5, 1, 2.5)...: only (2.5, 1, 2.5) has two close points.
     assert list(np.flatnonzero(high)) == [1, 3]  # only the points beyond 2 sigma
     assert not low.any()
 
 
+def test_two_of_three_needs_all_three_points_on_the_same_side():
+    # Two close points above, but the point between them is below the mean (or on it).
+    for middle in (-0.5, 0.0):
+        high, low = spc.two_of_three_rule([2.5, middle, 2.5], **LINES)
+        assert not high.any() and not low.any()
+
+
 def test_two_of_three_opposite_sides_do_not_count():
-    high, low = spc.two_of_three_rule([0, 2.5, 0, -2.5, 0], upper_2sigma=2, lower_2sigma=-2)
+    high, low = spc.two_of_three_rule([1, 2.5, 1, -2.5, 1], **LINES)
     assert not high.any() and not low.any()
 
 
+def test_a_point_beyond_the_limit_is_not_close_to_it():
+    # 3.5 is beyond the upper limit (rule 1's signal); only 2.5 is close: one close point.
+    high, _ = spc.two_of_three_rule([1, 3.5, 2.5], **LINES)
+    assert not high.any()
+    rules = spc.apply_rules([1, 3.5, 2.5], **LINES)
+    assert list(rules["beyond_limits"]) == [False, True, False]
+    assert list(rules["two_of_three"]) == [False, False, False]
+
+
 def test_two_beyond_two_sigma_but_not_within_three_points():
-    high, _ = spc.two_of_three_rule([2.5, 0, 0, 2.5], upper_2sigma=2, lower_2sigma=-2)
+    high, _ = spc.two_of_three_rule([2.5, 1, 1, 2.5], **LINES)
     assert not high.any()
 
 
 def test_point_exactly_on_two_sigma_is_not_beyond():
-    high, _ = spc.two_of_three_rule([0, 2.5, 2.0, 0], upper_2sigma=2, lower_2sigma=-2)
+    high, _ = spc.two_of_three_rule([1, 2.5, 2.0, 1], **LINES)
     assert not high.any()
 
 
 def test_two_of_three_in_xmr():
-    # Upper two-sigma line 13.546, ucl 15.32: 14 is between them.
-    result = with_baseline([14, 10, 14])
+    # Upper two-sigma line 13.547, ucl 15.32: 14 is between them, 11 above the mean of 10.
+    result = with_baseline([14, 11, 14])
     assert flags(result, "two_of_three") == [0, 2]
     assert flags(result, "beyond_limits") == []
     assert result.latest()["direction"] == "high"
-    # 14 high then 6 low (below 6.454): opposite sides, no signal.
+    # 14 high then 6 low (below 6.453): opposite sides, no signal.
     result = with_baseline([14, 10, 6])
     assert flags(result, "special_cause") == []
+
+
+def test_trend_direction_wins_over_the_side_of_the_mean():
+    # Seven points each higher than the last, all below the mean: a run below (side "low")
+    # and a rising trend; the trend's direction decides.
+    rules = spc.apply_rules([1, 2, 3, 4, 5, 6, 7], centre=10, upper=100, lower=-100, upper_2sigma=50, lower_2sigma=-50)
+    assert rules["run"].all() and rules["trend"].all()
+    assert set(rules["direction"]) == {"high"}
+
+
+def test_limits_are_kept_within_the_bounds_of_the_measure():
+    # 0, 4, 0, 4: mean 2, mean moving range 4, limits 2 ± 10.64 -> -8.64 to 12.64.
+    values = pd.Series([0, 4, 0, 4], index=months(4), dtype=float)
+    count = spc.xmr(values, floor=0)
+    assert count.lcl == 0 and count.ucl == pytest.approx(12.64)
+    percent = spc.xmr(values, floor=0, ceiling=10)
+    assert percent.ucl == 10 and percent.data["upper_2sigma"].max() <= 10
+
+
+def test_proportion_chart_by_hand():
+    # 8/10, 45/50, 9/10 -> pbar = 62 / 70 = 0.885714; se(10) = sqrt(pbar(1 - pbar)/10) = 0.100610
+    # ucl(10) = 88.5714 + 300 × 0.100612 -> above 100, so 100; lcl(10) = 88.5714 - 30.1831 = 58.3883
+    # se(50) = 0.044994 -> limits 88.5714 ± 13.4983 -> 75.0731 to 100 (102.07 clipped)
+    chart = spc.proportion_chart(pd.Series([8, 45, 9.0]), pd.Series([10, 50, 10.0]))
+    assert chart.kind == "p" and chart.mean == pytest.approx(88.5714, abs=1e-4)
+    assert list(chart.data["ucl"]) == [100, 100, 100]
+    assert chart.data["lcl"].iloc[0] == pytest.approx(58.3883, abs=1e-4)
+    assert chart.data["lcl"].iloc[1] == pytest.approx(75.0731, abs=1e-4)
+    # A baseline of the first two months only: pbar = 53 / 60.
+    based = spc.proportion_chart(pd.Series([8, 45, 9.0]), pd.Series([10, 50, 10.0]), baseline_end=1)
+    assert based.mean == pytest.approx(100 * 53 / 60) and based.baseline_points == 2
 
 
 # ---------------------------------------------------------------------------- icons
@@ -399,7 +455,7 @@ def test_describe_xmr():
     text = describe_xmr(with_baseline([11] * 7), "lower_is_better", "Referrals", value_format="{:.1f}")
     assert "11.0 in August 2021, is the latest of 7 points in a row above the mean" in text
     assert text.endswith("special cause concern.")
-    text = describe_xmr(with_baseline([14, 10, 14]), "neutral", "Referrals")
+    text = describe_xmr(with_baseline([14, 11, 14]), "neutral", "Referrals")
     assert "close to the upper limit" in text
     assert text.endswith("special cause variation, neither improvement nor concern.")
     text = describe_xmr(with_baseline([10]), "higher_is_better", "Referrals")

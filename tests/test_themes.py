@@ -83,18 +83,81 @@ def test_rebase_recalculates_limits_and_assurance_uses_the_latest_phase():
     # The chart keeps each phase's own limits: the first months still carry mean 11.
     assert a.chart.data.loc[MONTHS[0], "mean"] == pytest.approx(11)
     assert len(a.chart.data) == 26
-    # The same series without the rebase: one set of limits across both levels, so hit and miss.
-    whole = judgements.analyse(s, info(target=15), MONTHS[25], judgements.Settings(), code="x")
-    assert whole.assurance == "hit_and_miss"
-    # 14 points define the new limits: more than 12, so no warning.
+    # The recalculated limits rest on the 12 months from the change (MONTHS[12] to MONTHS[23]), a fixed
+    # number, so the month judged (MONTHS[25]) is never among them; 12 points give no warning.
+    assert a.current.baseline_start == MONTHS[12] and a.current.baseline_end == MONTHS[23]
     assert not any("fewer than" in n for n in a.notes)
+    # The same series without the rebase: one set of limits across both levels (mean 426 / 26 = 16.38),
+    # and the 14 months from MONTHS[12] all above it reach the latest month: a shift with no change date.
+    # Assurance is judged on limits from the 12 months from MONTHS[12]: 15.68 to 26.32, so pass.
+    whole = judgements.analyse(s, info(target=15), MONTHS[25], judgements.Settings(), code="x")
+    assert whole.current.mean == pytest.approx(426 / 26)
+    assert whole.shift_since == MONTHS[12] and whole.recent.baseline_end == MONTHS[23]
+    assert whole.recent.lcl == pytest.approx(15.68) and whole.assurance == "pass"
+    assert any("appears to have changed since January 2017" in n for n in whole.notes)
+
+
+def test_a_recent_shift_with_too_few_months_leaves_assurance_not_yet_judged():
+    # 20 months of 12/10 (mean 11, limits 5.68 to 16.32 fixed on them), then 8 months of 20/22: a run of 8
+    # above the mean up to the latest month. Fewer than 12 months since: assurance is not yet judged, never
+    # "consistently fails", and the page says the process appears to have changed.
+    s = pd.concat([zigzag(20, 12, 10), zigzag(8, 20, 22, start=MONTHS[20])])  # the baseline ends on 10
+    a = judgements.analyse(s, info(target=19), MONTHS[27], judgements.Settings(baseline_end=str(MONTHS[19])))
+    assert a.current.ucl == pytest.approx(16.32)  # the target of 19 is above the upper limit: "fail" before
+    assert a.shift_since == MONTHS[20] and a.assurance == "not_judged" and a.recent is None
+    assert "not yet judged against the target of 19" in indicator_words.assurance_words(a)
+    assert any("8 months since then are too few" in n and "8 of them meet the target" in n for n in a.notes)
+    assert summary.classify(a) == ("working_well", "G1")  # improvement, and 22 meets the target of 19
+
+
+def test_level_uses_target_then_floor_then_comparators():
+    s = zigzag(14)  # latest 12
+    assert judgements.analyse(s, info(target=13), MONTHS[13], judgements.Settings()).level.state == "short"
+    floor = info()
+    floor["floor"], floor["floor_source"] = 12.0, "statute"
+    level = judgements.analyse(s, floor, MONTHS[13], judgements.Settings()).level
+    assert (level.state, level.kind, level.benchmark) == ("meets", "floor", 12.0)
+    neighbours = info("lower_is_better")
+    neighbours["comparator_statistical_neighbours"], neighbours["comparator_england"] = 11.0, 20.0
+    level = judgements.analyse(s, neighbours, MONTHS[13], judgements.Settings()).level
+    assert (level.state, level.kind) == ("short", "statistical neighbours")
+    # A published comparator given for the indicator replaces the catalogue's.
+    given = judgements.analyse(
+        s, neighbours, MONTHS[13], judgements.Settings(), comparators={"statistical neighbours": 12.5}
+    ).level
+    assert (given.state, given.benchmark) == ("meets", 12.5)
+    assert judgements.analyse(s, info("neutral", target=1), MONTHS[13], judgements.Settings()).level.state == "unknown"
+
+
+@pytest.mark.parametrize(
+    "variation, level, unit, expected",
+    [
+        ("improvement_high", "short", "percent", ("worried", "W3")),  # improving but below its benchmark
+        ("improvement_high", "meets", "percent", ("working_well", "G1")),
+        ("improvement_high", "unknown", "percent", ("", "U1")),  # a low level never passes as fine
+        ("improvement_high", "unknown", "count", ("working_well", "G1")),
+        ("concern_low", "meets", "percent", ("worried", "W1")),
+    ],
+)
+def test_level_rules(variation, level, unit, expected):
+    a = judged(variation, "none", unit=unit)
+    a.level = judgements.Level(level, "target" if level != "unknown" else "", 50.0)
+    assert summary.classify(a) == expected
+
+
+def test_a_stable_process_better_than_its_published_comparator_is_working_well():
+    a = judged("common_cause", "none", unit="percent")
+    a.level = judgements.Level("meets", "England", 18.7)
+    assert summary.classify(a) == ("working_well", "G3")
+    a.level = judgements.Level("meets", "floor", 10.0)  # meeting a minimum is not enough
+    assert summary.classify(a) == ("", "")
 
 
 def test_rebase_with_one_month_after_it_is_ignored_with_a_note():
     s = zigzag(13)
     a = judgements.analyse(s, info(), MONTHS[12], judgements.Settings(rebase={"x": str(MONTHS[12])}), code="x")
     assert a.rebased_at is None and a.current.baseline_points == 13
-    assert any("only 1 month" in n for n in a.notes)
+    assert any("no month before the month judged" in n for n in a.notes)
 
 
 def test_rebase_after_the_report_month_does_nothing():
@@ -193,8 +256,9 @@ def test_trend_reading_and_record_since():
 def test_assurance_words_name_the_limits_and_the_side():
     s = zigzag(14, 0, 2)
     a = judgements.analyse(s, info(target=10, unit="percent"), MONTHS[13], judgements.Settings())
+    # Limits 1 ± 5.32: the lower, -4.32, is below what a percentage can be, so it is 0.
     assert indicator_words.assurance_words(a) == (
-        "the process limits (-4.3% to 6.3%) lie below the target of 10.0%: "
+        "the process limits (0.0% to 6.3%) lie below the target of 10.0%: "
         "it will consistently fail unless the process changes"
     )
 
@@ -215,9 +279,9 @@ def judged(variation, assurance, **kw):
         ("concern_low", "pass", "", ("worried", "W1")),  # concern outranks passing
         ("neither_high", "none", "high", ("worried", "W2")),  # a volume rising the pressure way
         ("neither_low", "none", "high", ("", "")),  # the other way: no rule
-        ("neither_low", "fail", "high", ("worried", "W3")),  # ... but assurance still counts
-        ("improvement_high", "fail", "", ("working_well", "G1")),  # improving towards a target not yet met
-        ("common_cause", "fail", "", ("worried", "W3")),
+        ("neither_low", "fail", "high", ("worried", "W4")),  # ... but assurance still counts
+        ("improvement_high", "fail", "", ("working_well", "G1")),  # a count improving, with no benchmark
+        ("common_cause", "fail", "", ("worried", "W4")),
         ("common_cause", "pass", "", ("working_well", "G2")),
         ("common_cause", "hit_and_miss", "", ("", "")),
         ("common_cause", "none", "", ("", "")),
@@ -258,7 +322,7 @@ def test_reconciliation_explains_a_disagreement_from_the_numbers():
     assert len(table) == 2
     assert table.loc["Test indicator", "Why they differ"] == ""
     why = table.loc["Visits", "Why they differ"]
-    assert "sets no target" in why and "12.0%" in why and "improvement" in why
+    assert "no target, floor or comparator" in why and "12.0%" in why and "improvement" in why
     assert "the rules put 1 of them on the same side" in summary.agreement_sentence(table)
 
 
@@ -362,8 +426,8 @@ def test_demo_frame_reads_up_to_the_report_month_only():
 def test_catalogue_rejects_watch_on_an_indicator_with_a_better_direction(tmp_path):
     text = load_catalogue.__globals__["paths"].CATALOGUE_PATH.read_text(encoding="utf-8")
     bad = text.replace(
-        "open_cin_plans,Child in need plans open at month end,6,count,neutral",
-        "open_cin_plans,Child in need plans open at month end,6,count,lower_is_better",
+        "open_cin_plans,Child in need plans open at month end,6,count,snapshot,neutral",
+        "open_cin_plans,Child in need plans open at month end,6,count,snapshot,lower_is_better",
     )
     path = tmp_path / "indicator_catalogue.csv"
     path.write_text(bad, encoding="utf-8")
@@ -374,11 +438,11 @@ def test_catalogue_rejects_watch_on_an_indicator_with_a_better_direction(tmp_pat
 
 def test_catalogue_without_the_optional_columns_still_loads(tmp_path):
     full = pd.read_csv(load_catalogue.__globals__["paths"].CATALOGUE_PATH, dtype=str, keep_default_na=False)
-    optional = ["watch", "published_list", "dfe_measure", "dfe_relation", "dfe_note"]
+    optional = ["watch", "published_list", "floor_source", "dfe_measure", "dfe_relation", "dfe_note"]
     path = tmp_path / "indicator_catalogue.csv"
-    full.drop(columns=optional).to_csv(path, index=False)
+    full.drop(columns=[*optional, "floor"]).to_csv(path, index=False)
     cat = load_catalogue(path)
-    assert (cat[optional] == "").all().all()
+    assert (cat[optional] == "").all().all() and cat["floor"].isna().all()
 
 
 def test_template_section_applies_to_each_theme_page_and_a_page_section_wins(tmp_path):
@@ -393,3 +457,62 @@ def test_template_section_applies_to_each_theme_page_and_a_page_section_wins(tmp
     assert cfg.parameters("theme_2")["theme"] == 2 and cfg.parameters("theme_2")["baseline_end"] == "2017-07"
     assert cfg.parameters("theme_3")["baseline_end"] == "2016-03"
     assert "theme" not in cfg.parameters("caf_decline")
+
+
+def test_catalogue_rejects_an_unknown_aggregation_and_a_floor_without_its_source(tmp_path):
+    full = pd.read_csv(load_catalogue.__globals__["paths"].CATALOGUE_PATH, dtype=str, keep_default_na=False)
+    bad = full.copy()
+    bad.loc[0, "aggregation"] = "rolling_1"  # one month is not a rolling window
+    bad.loc[1, "floor"] = "90"  # a floor with no source
+    path = tmp_path / "indicator_catalogue.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(DataContractError) as err:
+        load_catalogue(path)
+    assert sorted(p.column for p in err.value.problems) == ["aggregation", "floor_source"]
+    good = full.copy()
+    good.loc[0, "aggregation"] = "rolling_12"
+    good.loc[1, ["floor", "floor_source"]] = ["90", "a local standard"]
+    good.to_csv(path, index=False)
+    cat = load_catalogue(path)
+    assert cat["aggregation"].iloc[0] == "rolling_12" and cat["floor"].iloc[1] == 90
+
+
+def test_in_month_values_from_year_to_date_counts_by_hand():
+    months = pd.period_range("2017-02", periods=5, freq="M")  # Feb, Mar | Apr, May, Jun (a new year)
+    num = pd.Series([3.0, 5, 2, 6, 5], index=months)  # June's year to date falls: a revision
+    den = pd.Series([10.0, 20, 8, 20, 30], index=months)
+    n, d, dropped = judgements.in_month_from_year_to_date(num, den)
+    # February has no January to subtract: dropped. March 5-3 of 20-10; April its own; May 6-2 of 20-8.
+    assert list(n.index) == [months[1], months[2], months[3]]
+    assert list(n) == [2, 2, 4] and list(d) == [10, 8, 12]
+    assert dropped == [months[0], months[4]]
+
+
+def test_choose_chart_by_the_denominators():
+    assert judgements.choose_chart(pd.Series([100.0, 110, 95]))[0] == "xmr"
+    assert judgements.choose_chart(pd.Series([100.0, 140, 95]))[0] == "p"  # 140 is 30% above the mean 111.7
+    method, reason = judgements.choose_chart(pd.Series([60.0, 49, 55]))
+    assert method == "p" and "as few as 49" in reason
+
+
+def test_run_chart_for_a_rolling_series_has_no_limits_and_its_own_mark():
+    a = judgements.analyse(
+        zigzag(14),
+        pd.concat([info(target=20), pd.Series({"aggregation": "rolling_3"})]),
+        MONTHS[13],
+        judgements.Settings(),
+    )
+    assert a.method == "run" and a.chart is None and a.has_figure
+    assert a.variation == "not_judged" and a.assurance == "not_judged"
+    assert "each value covers 3 months, so neighbouring values share 2 of them" in indicator_words.reading(a)
+    drawn = themes.chart(a)
+    fig, alt = drawn.figure, drawn.alt
+    assert fig is not None and alt.startswith("Run chart of test indicator") and "no control limits" in alt
+    assert icons.variation_shape("not_judged") == "dashed_square" and icons.variation_letter("not_judged") == "R"
+
+
+def test_a_series_with_no_variation_says_so_without_a_chart():
+    flat = pd.Series(0.0, index=MONTHS[:10])
+    a = judgements.analyse(flat, info(), MONTHS[9], judgements.Settings())
+    assert a.method == "flat" and a.chart is None and not themes.chart(a).drawn
+    assert "The value is 0 in every month from January 2016 to October 2016" in indicator_words.reading(a)

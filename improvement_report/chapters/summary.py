@@ -2,22 +2,25 @@
 
 "What are we worried about" and "What is working well" are chosen by the rules in
 :func:`classify`, applied in order; the first rule that fits decides. Each item is a computed
-sentence with its numbers and a link to its chart on the theme page.
+sentence with its numbers and a link to its chart on the theme page. The *level* is the latest
+value against the indicator's target, else its floor, else a published comparator
+(:func:`improvement_report.measures.judgements.level_of`).
 
 Worried:
   W1  the latest point is special cause concern;
   W2  an indicator with no better direction shows special cause in its ``watch`` direction
       (the catalogue's direction of pressure on services, e.g. more open child in need plans);
+  W3  the level is worse than its target, floor or comparator (even while improving);
 Working well:
-  G1  the latest point is special cause improvement;
-Otherwise, common cause (or special cause with no better direction outside W2):
-  W3  assurance is "consistently fails" the target -> worried;
+  G1  the latest point is special cause improvement, and the level meets its benchmark (or,
+      for a count, no benchmark is recorded);
+  --  special cause improvement in a percentage with no benchmark: in neither list (U1),
+      since nothing says whether its level is good enough;
+Otherwise:
+  W4  assurance is "consistently fails" the target -> worried;
   G2  assurance is "consistently passes" the target -> working well;
-  --  hit and miss, or no target: in neither list (the matrix still shows it).
-
-Variation is read before assurance because the lists are about what is changing: an
-indicator improving towards a target it cannot yet meet reliably is working well, and its
-sentence says it still fails the target.
+  G3  common cause, no target, and a level better than the published comparator -> working well;
+  --  hit and miss, not yet judged, or no target: in neither list (the matrix still shows it).
 """
 
 import pandas as pd
@@ -31,7 +34,7 @@ from improvement_report.measures.judgements import Analysis
 from improvement_report.render import icons
 from improvement_report.render.escape import escape, role_title
 from improvement_report.render.headline_table import figures_table
-from improvement_report.render.indicator_words import assurance_words, fmt, signal_words
+from improvement_report.render.indicator_words import assurance_words, fmt, level_words, signal_words
 from improvement_report.render.output import PageOutput
 
 WORRIED, WORKING = "worried", "working_well"
@@ -39,10 +42,13 @@ LIST_TITLES = {WORRIED: "What are we worried about", WORKING: "What is working w
 RULES = {
     "W1": "special cause concern in the latest month",
     "W2": "special cause in the direction that means pressure on services",
-    "G1": "special cause improvement in the latest month",
-    "W3": "consistently fails its target",
+    "W3": "level worse than its target, floor or comparator",
+    "G1": "special cause improvement in the latest month, level not below its benchmark",
+    "U1": "special cause improvement, but no target, floor or comparator to judge the level by",
+    "W4": "consistently fails its target",
     "G2": "consistently passes its target",
-    "": "no rule applies (common cause, and hit and miss or no target)",
+    "G3": "common cause, with no target, at a level better than the published comparator",
+    "": "no rule applies (common cause, and hit and miss, not yet judged or no target)",
     "no_chart": "too few months to chart",
     "no_latest": "no value for the report month",
 }
@@ -51,25 +57,29 @@ MATRIX_ROWS = {  # variation kind: row label
     "concern": "Special cause concern",
     "neither": "Special cause, no better direction",
     "common": "Common cause",
+    "not": "Not judged by limits",
     "none": "Too few points",
 }
 MATRIX_COLUMNS = {
     "pass": "Consistently passes",
     "hit_and_miss": "Hit and miss",
     "fail": "Consistently fails",
+    "not_judged": "Not yet judged",
     "none": "No target",
 }
+#: Rule keys that place an indicator in a list, and those that explain why one is in neither.
+LIST_RULES = ("W1", "W2", "W3", "W4", "G1", "G2", "G3")
 
 
 def classify(a: Analysis) -> tuple[str, str]:
-    """Which list an indicator goes in, and the rule that put it there.
+    """Which list an indicator goes in, and the rule that put it there (or kept it out).
 
     Returns
     -------
     (str, str)
         ``("worried" | "working_well" | "", rule)`` where ``rule`` is a key of :data:`RULES`.
     """
-    if a.current is None:
+    if a.method == "none":
         return "", "no_chart"
     if not a.has_latest:
         return "", "no_latest"
@@ -79,18 +89,24 @@ def classify(a: Analysis) -> tuple[str, str]:
     watch = a.info.get("watch", "")
     if kind == "neither" and watch and a.variation.endswith(f"_{watch}"):
         return WORRIED, "W2"
-    if kind == "improvement":
-        return WORKING, "G1"
-    if a.assurance == "fail":
+    if a.level.state == "short":
         return WORRIED, "W3"
+    if kind == "improvement":
+        if a.level.state == "meets" or a.info["unit"] != "percent":
+            return WORKING, "G1"
+        return "", "U1"
+    if a.assurance == "fail":
+        return WORRIED, "W4"
     if a.assurance == "pass":
         return WORKING, "G2"
+    if kind == "common" and a.level.state == "meets" and a.level.kind in ("statistical neighbours", "England"):
+        return WORKING, "G3"
     return "", ""
 
 
 def chart_link(a: Analysis, text: str = "chart") -> str:
     """A MyST reference to the indicator's chart on its theme page."""
-    return f"{{ref}}`{text} <fig-{a.figure_name}>`"
+    return f"{{ref}}`{text} <fig-{a.figure_name}>`" if a.has_figure else f"{{doc}}`{text} <theme_{a.info['theme']}>`"
 
 
 def item(a: Analysis, rule: str) -> str:
@@ -101,8 +117,10 @@ def item(a: Analysis, rule: str) -> str:
     text = f"**{escape(a.name)}**: {latest}{target}. {signal_words(a).capitalize()}"
     if rule == "W2":
         text += f"; the catalogue reads {'a rise' if a.info['watch'] == 'high' else 'a fall'} as pressure on services"
+    if a.level.state != "unknown":
+        text += f"; {level_words(a)}"
     # The assurance always follows: it confirms the list or says what is still to do.
-    if a.assurance != "none" or rule in ("W3", "G2"):
+    if a.assurance != "none" or rule in ("W4", "G2"):
         text += f"; {assurance_words(a)}"
     return f"- {text} (theme {a.info['theme']}, {chart_link(a)})."
 
@@ -129,9 +147,7 @@ def matrix_markdown(analyses: list[Analysis], month, page: PageOutput) -> str:
     cells: dict = {}
     for a in analyses:
         kind = a.variation.split("_")[0]
-        cells.setdefault((kind, a.assurance), []).append(
-            chart_link(a, role_title(a.name)) if a.chart is not None else escape(a.name)
-        )
+        cells.setdefault((kind, a.assurance), []).append(chart_link(a, role_title(a.name)))
     header = (
         "| Variation | "
         + " | ".join(f"{icons.assurance_markdown(k, page)} {label}" for k, label in MATRIX_COLUMNS.items())
@@ -146,6 +162,7 @@ def matrix_markdown(analyses: list[Analysis], month, page: PageOutput) -> str:
             "concern": "concern_low",
             "neither": "neither_high",
             "common": "common_cause",
+            "not": "not_judged",
             "none": "none",
         }[kind]
         row = [f"{icons.variation_markdown(icon, page)} {label}"]
@@ -174,7 +191,7 @@ def matrix_list_markdown(analyses: list[Analysis], month) -> str:
         count = f"{len(members)} indicator{'s' if len(members) != 1 else ''}"
         lines.append(f"- **{label}** ({count}):")
         for a in members:
-            name = chart_link(a, a.name) if a.chart is not None else a.name
+            name = chart_link(a, role_title(a.name))
             lines.append(f"  - {name}: {icons.ASSURANCE_WORDS[a.assurance]}")
     return "````{container} matrix-list\n" + "\n".join(lines) + "\n````\n"
 
@@ -184,6 +201,7 @@ def counts_sentence(analyses: list[Analysis], month) -> str:
     chosen = lists(analyses)
     with_data = [a for a in analyses if len(a.series)]
     charted = sum(a.current is not None for a in with_data)
+    run = sum(a.method in ("run", "flat") for a in with_data)
     themes = len({int(a.info["theme"]) for a in with_data})
     without = len(analyses) - len(with_data)
 
@@ -196,10 +214,33 @@ def counts_sentence(analyses: list[Analysis], month) -> str:
     )
     if without:
         text += f" ({n(without, 'catalogue indicator has', 'catalogue indicators have')} no data in this edition)"
-    return text + (
-        f"; {n(charted, 'has', 'have')} enough months for a control chart. The rules below put "
-        f"**{len(chosen[WORRIED])}** among what we are worried about and **{len(chosen[WORKING])}** among "
-        f"what is working well; the others show no signal the rules act on."
+    return (
+        text
+        + (
+            f"; {n(charted, 'is', 'are')} judged on control limits and {n(run, 'is', 'are')} not (a run chart for values "
+            f"that share months, or a series with no variation). The rules below put "
+            f"**{len(chosen[WORRIED])}** among what we are worried about and **{len(chosen[WORKING])}** among "
+            f"what is working well; the others show no signal the rules act on. {unjudged_level_sentence(analyses)}"
+        ).strip()
+    )
+
+
+def unjudged_level_sentence(analyses: list[Analysis]) -> str:
+    """The percentages with a better direction whose level nothing can judge, named, so a low level is never taken as fine."""
+    names = [
+        escape(a.name)
+        for a in analyses
+        if a.has_latest
+        and a.info["unit"] == "percent"
+        and a.info["polarity"] != "neutral"
+        and a.level.state == "unknown"
+    ]
+    if not names:
+        return ""
+    return (
+        f"For {len(names)} percentages with a better direction no target, floor or published comparator is "
+        f"recorded, so the rules cannot say whether their level is good enough, and none of them is put among "
+        f"what is working well on its improvement alone: {'; '.join(names)}."
     )
 
 
@@ -251,32 +292,41 @@ def reconciliation(analyses: list[Analysis], report_month=None, content_folder=N
                 "Indicator": a.name,
                 "Published report": LIST_TITLES[published],
                 "These rules": LIST_TITLES.get(where, "Neither list"),
-                "Rule": f"{rule}: {RULES[rule]}" if rule in ("W1", "W2", "W3", "G1", "G2") else RULES[rule],
+                "Rule": f"{rule}: {RULES[rule]}" if rule in (*LIST_RULES, "U1") else RULES[rule],
                 "Why they differ": "" if where == published else difference(a, published, rule),
             }
         )
     return pd.DataFrame(rows).set_index("Indicator") if rows else pd.DataFrame()
 
 
+def _shows(a: Analysis) -> str:
+    """What the chart shows, as a phrase after "the chart shows" or "it is"."""
+    if a.variation == "not_judged":
+        return "a chart not judged by limits (a run chart, or a series with no variation)"
+    return icons.VARIATION_WORDS[a.variation]
+
+
 def difference(a: Analysis, published: str, rule: str) -> str:
     """Why the rules put an indicator on another side from the published report, from its numbers."""
     latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "no value"
+    assurance = icons.ASSURANCE_WORDS[a.assurance]
     if rule in ("no_chart", "no_latest"):
         return f"{RULES[rule]}, so no rule can be applied"
-    if published == WORRIED and a.target is None:
+    if rule == "U1":
         return (
-            f"the report worried about the level ({latest}) but the catalogue sets no target, so no "
-            f"rule can call the level too low; the chart shows {icons.VARIATION_WORDS[a.variation]}"
+            f"the chart shows {_shows(a)}, but no target, floor or comparator is recorded, so the rules cannot "
+            f"say whether {latest} is good enough (a local target in the configuration would let them)"
+        )
+    if rule == "W3":
+        return f"the report saw it working well, but {level_words(a)}"
+    if published == WORRIED and a.level.state == "unknown":
+        return (
+            f"the report worried about the level ({latest}) but no target, floor or comparator is recorded, so no "
+            f"rule can call the level too low; the chart shows {_shows(a)}"
         )
     if published == WORRIED:
-        return (
-            f"the report worried about it, but the chart shows {icons.VARIATION_WORDS[a.variation]} and it "
-            f"{icons.ASSURANCE_WORDS[a.assurance]}"
-        )
-    return (
-        f"the report saw it working well, but the chart shows {icons.VARIATION_WORDS[a.variation]} and it "
-        f"{icons.ASSURANCE_WORDS[a.assurance]}"
-    )
+        return f"the report worried about it, but the chart shows {_shows(a)}; assurance: {assurance}; {level_words(a)}"
+    return f"the report saw it working well, but the chart shows {_shows(a)}; assurance: {assurance}; {level_words(a)}"
 
 
 def agreement_sentence(table: pd.DataFrame, report_month=None, content_folder=None) -> str | None:

@@ -27,7 +27,7 @@ from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_
     load,
     theme_analyses,
 )
-from improvement_report.render import display, icons
+from improvement_report.render import display, icons, spc_words
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text, escape, one_line, role_title
@@ -101,13 +101,34 @@ def limits_sentence(settings: Settings, month, names=None) -> str:
 
 
 def chart(a: Analysis):
-    """The XmR chart with its target line, and alt text; (None, "") without a chart."""
-    if a.chart is None:
+    """The indicator's chart (XmR, p or run chart) with its target line, and alt text; (None, "") without one."""
+    if a.chart is None and a.method != "run":
         return NO_CHART
     unit = a.info["unit"]
     value_format = "{:.0f}%" if unit == "percent" else "{:,.0f}" if unit == "count" else "{:,.1f}"
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    title = f"{chart_text(a.name)}: {fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}, {icons.VARIATION_WORDS[a.variation]}"
+    shown = a.charted if a.charted is not None else a.series
+    in_month = "" if shown is a.series else " (each month's own value)"
+    title = (
+        f"{chart_text(a.name)}: {fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}, "
+        f"{icons.VARIATION_WORDS[a.variation]}{in_month}"
+    )
+    if a.method == "run":
+        spc_plot.plot_run(
+            shown,
+            ax,
+            title="\n".join(textwrap.wrap(title, 80)),
+            ylabel=UNIT_LABEL[unit],
+            target=a.target,
+            value_format=value_format,
+        )
+        fig.tight_layout()
+        alt = (
+            f"Run chart of {chart_text(a.name.lower()[0] + a.name[1:])} from {month_name(shown.index[0])} to "
+            f"{month_name(shown.index[-1])}, with its median of {fmt(float(shown.median()), unit)} and no control "
+            f"limits; the latest value is {fmt(shown.iloc[-1], unit)}."
+        )
+        return Chart(fig, alt)
     spc_plot.plot_spc(
         a.chart,
         ax,
@@ -142,27 +163,36 @@ def chart(a: Analysis):
             fontsize="small",
         )
     fig.tight_layout()
-    alt = spc_plot.describe_xmr(a.chart, a.info["polarity"], a.name, value_format=value_format)
+    kind = spc_words.CHART_NAMES[a.method]
+    alt = f"{kind[0].upper() + kind[1:]}. " + spc_plot.describe_xmr(
+        a.chart, a.info["polarity"], a.name, value_format=value_format
+    )
     if a.target is not None:
         alt += f" The target is {fmt(a.target, unit)}."
     return Chart(fig, alt)
 
 
 def chart_table(a: Analysis) -> pd.DataFrame:
-    """The points behind the chart, for download: value, mean, limits, signal."""
+    """The points behind the chart, for download: value, mean, limits, signal (for a p chart the counts too)."""
     if a.chart is None:
-        return pd.DataFrame()
-    d = a.chart.data
-    t = pd.DataFrame(
-        {
-            "value": d["value"],
-            "mean": d["mean"].round(2),
-            "lower_limit": d["lcl"].round(2),
-            "upper_limit": d["ucl"].round(2),
-            "variation": spc.point_variation(a.chart, a.info["polarity"]),
-        }
-    )
-    t.index = pd.PeriodIndex(d.index, freq="M").strftime("%Y-%m")
+        if a.method != "run":
+            return pd.DataFrame()
+        t = pd.DataFrame({"value": a.charted, "median": float(a.charted.median())})
+    else:
+        d = a.chart.data
+        columns = {"value": d["value"].round(2)}
+        if a.chart.kind == "p":
+            columns |= {"numerator": d["numerator"], "denominator": d["denominator"]}
+        t = pd.DataFrame(
+            columns
+            | {
+                "mean": d["mean"].round(2),
+                "lower_limit": d["lcl"].round(2),
+                "upper_limit": d["ucl"].round(2),
+                "variation": spc.point_variation(a.chart, a.info["polarity"]),
+            }
+        )
+    t.index = pd.PeriodIndex(t.index, freq="M").strftime("%Y-%m")
     t.index.name = "month"
     return t
 
@@ -185,9 +215,12 @@ def indicator_markdown(a: Analysis, page: PageOutput) -> str:
 
 
 def caption(a: Analysis) -> str:
-    """The figure caption, naming the download."""
+    """The figure caption, naming the chart and the download."""
+    kind = spc_words.CHART_NAMES[a.method]
+    signals = ", with no control limits" if a.method == "run" else ", with Making Data Count signals"
+    own = " (each month's own value, from the year-to-date counts)" if a.charted is not a.series else ""
     return (
-        f"XmR chart of {escape(a.name.lower()[0] + a.name[1:])} each month, with Making Data Count signals"
+        f"{kind[0].upper() + kind[1:]} of {escape(a.name.lower()[0] + a.name[1:])} each month{own}{signals}"
         f"{' and the target' if a.target is not None else ''}. The monthly points: "
         f"{{download}}`{a.figure_name}.csv <downloads/{a.figure_name}.csv>`."
     )
@@ -208,7 +241,7 @@ def summary_markdown(analyses: list[Analysis], caption_text: str, page: PageOutp
     rows = ["| Indicator | Latest | Target | Variation | Assurance |", "|---|---:|---:|---|---|"]
     for a in analyses:
         latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "-"
-        link = f"{{ref}}`{role_title(a.name)} <fig-{a.figure_name}>`" if a.chart is not None else escape(a.name)
+        link = f"{{ref}}`{role_title(a.name)} <fig-{a.figure_name}>`" if a.has_figure else escape(a.name)
         rows.append(
             f"| {link} | {latest} | {fmt(a.target, a.info['unit'])} | "
             f"{icons.variation_markdown(a.variation, page)} {icons.VARIATION_WORDS[a.variation]} | "

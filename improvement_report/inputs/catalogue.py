@@ -1,10 +1,23 @@
 """The indicator catalogue: what each code in ``indicators.csv`` means and how to judge it.
 
 One row per dashboard indicator (``data/indicator_catalogue.csv``): its name, the improvement
-theme it belongs to, unit, polarity, target and comparators. The catalogue is part of the
-input, so it is checked as strictly as the extracts and fails the same way.
+theme it belongs to, unit, how each month's value is aggregated, polarity, target and
+comparators. The catalogue is part of the input, so it is checked as strictly as the extracts
+and fails the same way.
+
+``aggregation`` decides whether control limits may be drawn (Making Data Count asks for
+independent points):
+
+- ``in_month``: activity in the month alone (referrals made in the month);
+- ``snapshot``: a position at the month end (children on a plan on its last day);
+- ``year_to_date``: the financial year (April to March) so far; with a numerator and a
+  denominator each month it is turned back into in-month values before it is charted;
+- ``rolling_<n>``: the last ``n`` months together (``rolling_3``); neighbouring values share
+  ``n - 1`` months, so it is drawn as a run chart without limits;
+- ``cumulative``: a running total since a start; it can only rise, so it is a run chart too.
 """
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,14 +29,34 @@ from improvement_report.core import paths
 THEME_NUMBERS = tuple(range(1, 8))
 UNITS = ("count", "percent", "days", "rate")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+#: How a month's value is aggregated: one of these, or ``rolling_<n>`` as matched by :data:`ROLLING`.
+AGGREGATIONS = ("in_month", "snapshot", "year_to_date", "cumulative")
+ROLLING = r"rolling_([2-9]|[1-9][0-9])"
 NUMERIC = ("target", "comparator_statistical_neighbours", "comparator_england", "comparator_previous_year")
-COLUMNS = ("code", "name", "theme", "unit", "polarity", *NUMERIC, "comparator_source", "published_paragraph")
+COLUMNS = (
+    "code",
+    "name",
+    "theme",
+    "unit",
+    "aggregation",
+    "polarity",
+    *NUMERIC,
+    "comparator_source",
+    "published_paragraph",
+)
 #: Optional columns, blank when absent. ``watch``: for an indicator with no better direction,
 #: the direction ("high" or "low") that means pressure on services, which the summary's
 #: "What are we worried about" rule looks for. ``published_list``: the list a published report
 #: put the indicator in ("worried" or "working_well"), normally left to the edition's content,
-#: so the summary can show where its rules and that report differ.
-OPTIONAL = {"watch": ("high", "low"), "published_list": ("worried", "working_well")}
+#: so the summary can show where its rules and that report differ. ``floor``: a level the service
+#: must not fall below (a statutory minimum or a standard the council has adopted), judged like a
+#: target when no target is set, with ``floor_source`` saying where it comes from (required with it).
+OPTIONAL = {
+    "watch": ("high", "low"),
+    "published_list": ("worried", "working_well"),
+    "floor": None,
+    "floor_source": None,
+}
 #: Optional mapping to DfE's published statistics (``data/published/measures.csv``).
 #: ``dfe_measure``: the DfE measure shown beside the indicator; ``dfe_relation``: ``same`` (the
 #: same definition), ``near`` (the same thing measured differently, e.g. a year or a rate per
@@ -45,16 +78,17 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``code``; ``theme`` is an integer, target and comparators are floats
-        (NaN when blank), the other columns text (the optional ``watch`` and
-        ``published_list`` are empty text when the file lacks them).
+        Indexed by ``code``; ``theme`` is an integer, target, floor and comparators are
+        floats (NaN when blank), the other columns text (the optional ``watch``,
+        ``published_list`` and ``floor_source`` are empty text when the file lacks them).
 
     Raises
     ------
     improvement_report.inputs.loading.DataContractError
         Listing every problem found: missing columns, empty or malformed codes, repeated
-        codes, themes outside 1-7, unknown units or polarities, non-numeric targets, and
-        optional columns holding a value they do not allow.
+        codes, themes outside 1-7, unknown units, aggregations or polarities, non-numeric
+        targets or floors, a floor without its source, and optional columns holding a value
+        they do not allow.
     """
     # Imported here so that the catalogue can be read by tools that never load extracts.
     from improvement_report.inputs.loading import DataContractError, Problem
@@ -89,16 +123,23 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     check("theme", ~frame["theme"].isin([str(t) for t in THEME_NUMBERS]), "must be a theme number, 1 to 7")
     check("unit", ~frame["unit"].isin(UNITS), f"must be one of {', '.join(UNITS)}")
     check("polarity", ~frame["polarity"].isin(POLARITIES), f"must be one of {', '.join(POLARITIES)}")
+    check(
+        "aggregation",
+        ~(frame["aggregation"].isin(AGGREGATIONS) | frame["aggregation"].str.fullmatch(ROLLING)),
+        "must be one of in_month, snapshot, year_to_date, cumulative or rolling_<n> (n from 2 to 99)",
+    )
     for column, allowed in OPTIONAL.items():
-        check(column, ~frame[column].isin(["", *allowed]), f"must be empty or one of {', '.join(allowed)}")
+        if allowed is not None:
+            check(column, ~frame[column].isin(["", *allowed]), f"must be empty or one of {', '.join(allowed)}")
     check(
         "watch",
         frame["watch"].ne("") & frame["polarity"].ne("neutral"),
         "is only for neutral indicators (polarity already says which way is worse)",
     )
     _check_dfe(frame, check)
+    check("floor_source", frame["floor"].ne("") & frame["floor_source"].eq(""), "must say where the floor comes from")
     numbers = {}
-    for column in NUMERIC:
+    for column in (*NUMERIC, "floor"):
         numbers[column] = pd.to_numeric(frame[column].where(frame[column].ne("")), errors="coerce")
         check(column, frame[column].ne("") & numbers[column].isna(), "must be a number or empty")
     if problems:
@@ -130,3 +171,8 @@ def _check_dfe(frame: pd.DataFrame, check) -> None:
         measure.ne("") & relation.ne("same") & frame["dfe_note"].eq(""),
         "must say what differs when dfe_relation is near or context",
     )
+
+
+def rolling_months(aggregation: str) -> int | None:
+    """The ``n`` of ``rolling_<n>``, or None for any other aggregation."""
+    return int(aggregation.split("_")[1]) if re.fullmatch(ROLLING, aggregation) else None

@@ -28,6 +28,7 @@ RECORD_INDICATORS = pd.DataFrame(
             "name": "Early help (CAF) episodes open at month end",
             "theme": 4,
             "unit": "count",
+            "aggregation": "snapshot",
             "polarity": "neutral",
             "watch": "low",
         },
@@ -36,6 +37,7 @@ RECORD_INDICATORS = pd.DataFrame(
             "name": "Open CAFs open for more than 12 months",
             "theme": 4,
             "unit": "percent",
+            "aggregation": "snapshot",
             "polarity": "lower_is_better",
         },
         {
@@ -43,6 +45,7 @@ RECORD_INDICATORS = pd.DataFrame(
             "name": "Strategy discussions with social care, police and health",
             "theme": 4,
             "unit": "percent",
+            "aggregation": "in_month",
             "polarity": "higher_is_better",
         },
         {
@@ -50,6 +53,7 @@ RECORD_INDICATORS = pd.DataFrame(
             "name": "Missing episodes from home starting in the month",
             "theme": 6,
             "unit": "count",
+            "aggregation": "in_month",
             "polarity": "neutral",
         },
         {
@@ -57,6 +61,7 @@ RECORD_INDICATORS = pd.DataFrame(
             "name": "Missing episodes from care starting in the month",
             "theme": 6,
             "unit": "count",
+            "aggregation": "in_month",
             "polarity": "neutral",
         },
         {
@@ -64,6 +69,7 @@ RECORD_INDICATORS = pd.DataFrame(
             "name": "Returns from missing with a return home interview within 72 hours",
             "theme": 6,
             "unit": "percent",
+            "aggregation": "in_month",
             "polarity": "higher_is_better",
         },
     ]

@@ -1,9 +1,27 @@
 """Every indicator judged the Making Data Count way, as of the report month.
 
-For each indicator an XmR chart is built with limits fixed on a baseline (by default every
-month shown) and, for an indicator listed under ``rebase``, recalculated from the month a
-known change took effect; the icons are judged on the limits of the phase the latest month
-belongs to. The theme pages and the summary share these results.
+One :class:`Analysis` per indicator per edition: the theme pages and the summary share it, so a
+measure has the same chart, limits and words wherever it appears. For each indicator:
+
+1. **What is charted.** Control limits need independent monthly values. In-month and
+   month-end (snapshot) values are charted as they are. A year-to-date percentage with a
+   numerator and a denominator is turned back into in-month values (this month's year-to-date
+   counts minus last month's, the financial year starting in April). Rolling, cumulative and
+   other year-to-date series share data between neighbouring months, so they are drawn as run
+   charts, judged by no limits. A series with the same value every month has no variation to
+   chart, and says so.
+2. **Which chart.** A percentage with monthly numerators and denominators is a p chart (limits
+   for each month's own denominator) when the denominators are small or vary widely, because
+   an XmR chart assumes comparable months; otherwise an XmR chart. Limits never pass what the
+   measure can take: 0 for counts, 0 and 100 for percentages.
+3. **Which limits.** Fixed on a baseline (by default every month shown); for an indicator with
+   a configured change date (``rebase``) recalculated from that month, on the
+   :data:`RECALCULATION_MONTHS` months after it and never on the month being judged. With no
+   change date, a run on one side of the mean that reaches the latest month is read as a
+   change in the process since the run began: the page says so, and assurance is judged on
+   the months since (when there are enough) or is "not yet judged".
+4. **The level.** The latest value against the indicator's target, else its floor, else a
+   published comparator (:class:`Level`); the summary's lists use it.
 """
 
 from dataclasses import dataclass, field
@@ -11,11 +29,29 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from improvement_report.core.periods import month_name
+from improvement_report.inputs.catalogue import rolling_months
 from improvement_report.measures import indicators
 from improvement_report.stats import spc
 
 #: Making Data Count: limits from fewer points than this are unreliable; the page says so.
 MIN_BASELINE_POINTS = 12
+#: A recalculation after a change fixes its limits on this many months (NHSRplotthedots'
+#: ``fix_after_n_points``), fewer when fewer have passed, never counting the month judged.
+RECALCULATION_MONTHS = 12
+#: A p chart replaces the XmR chart when any month has fewer cases than this ...
+SMALL_DENOMINATOR = 50
+#: ... or when a month's denominator is more than this share away from their average: the
+#: rule for using an average subgroup size (Provost and Murray, *The Health Care Data Guide*).
+DENOMINATOR_SPREAD = 0.25
+#: The financial year starts in April: year-to-date figures restart then.
+YEAR_START_MONTH = 4
+#: The bounds of each unit: limits never go beyond them.
+BOUNDS = {"count": (0.0, None), "percent": (0.0, 100.0), "rate": (0.0, None), "days": (0.0, None)}
+#: Benchmarks for the level, in the order they are used; the first the indicator has decides.
+BENCHMARKS = ("target", "floor", "statistical neighbours", "England")
+
+VARIATION_NOT_JUDGED = "not_judged"
+ASSURANCE_NOT_JUDGED = "not_judged"
 
 
 @dataclass
@@ -41,18 +77,46 @@ class Settings:
 
 
 @dataclass
+class Level:
+    """The latest value against a benchmark.
+
+    Attributes
+    ----------
+    state : {"meets", "short", "unknown"}
+        ``"short"``: on the worse side of the benchmark; ``"meets"``: at it or better;
+        ``"unknown"``: no benchmark, no better direction, or no value for the report month.
+    kind : str
+        Which benchmark (one of :data:`BENCHMARKS`), ``""`` when there is none.
+    benchmark : float or None
+    source : str
+        Where the benchmark comes from (catalogue text: escape before publishing).
+    """
+
+    state: str = "unknown"
+    kind: str = ""
+    benchmark: float | None = None
+    source: str = ""
+
+
+@dataclass
 class Analysis:
     """One indicator read as of the report month."""
 
     code: str
     info: pd.Series  # the catalogue row
     month: pd.Period  # the report month
-    series: pd.Series  # values by month (Period index), missing months dropped
+    series: pd.Series  # the published values by month (Period index), missing months dropped
+    charted: pd.Series | None = None  # the values on the chart (in-month for a year-to-date series)
+    method: str = "none"  # "xmr", "p", "run" (no limits), "flat" (no variation) or "none" (too few)
+    method_reason: str = ""  # why this chart, in words
     chart: spc.XmR | None = None  # every phase, for drawing
     current: spc.XmR | None = None  # the phase holding the latest point: the icons use it
+    recent: spc.XmR | None = None  # limits on the months since a shift, when assurance uses them
     rebased_at: pd.Period | None = None
+    shift_since: pd.Period | None = None  # a sustained shift up to the latest month began here
     variation: str = "none"
     assurance: str = "none"
+    level: Level = field(default_factory=Level)
     notes: list = field(default_factory=list)  # warnings about the limits, in words
 
     @property
@@ -70,6 +134,16 @@ class Analysis:
         return len(self.series) > 0 and self.series.index[-1] == self.month
 
     @property
+    def judged_by_limits(self) -> bool:
+        """Whether the icons come from control limits (not a run chart, nor a flat series)."""
+        return self.current is not None
+
+    @property
+    def has_figure(self) -> bool:
+        """Whether the theme page draws a chart for it (a run chart counts; a flat series has none)."""
+        return self.chart is not None or self.method == "run"
+
+    @property
     def figure_name(self) -> str:
         return f"theme_{self.code}"
 
@@ -82,6 +156,7 @@ class ThemeData:
     catalogue: pd.DataFrame
     month: pd.Period
     settings: Settings
+    comparators: dict = field(default_factory=dict)
 
 
 def load(
@@ -96,6 +171,7 @@ def load(
     extract_date=None,
     edition_content=None,
     indicator_overrides=None,
+    comparators=None,
 ) -> ThemeData:
     """Read every indicator (dashboard and record-level) up to the report month.
 
@@ -109,32 +185,45 @@ def load(
         The edition's extract date (see :func:`improvement_report.measures.indicators.load`).
     edition_content, indicator_overrides : optional
         The edition's local catalogue values (see :func:`improvement_report.measures.indicators.full_catalogue`).
+    comparators : dict, optional
+        Published comparators by indicator code, ``{code: {"statistical neighbours": value,
+        "England": value, "source": text}}``; they take the place of the catalogue's
+        comparator columns for the level (see :func:`level_of`).
     """
     frame, catalogue = indicators.load(
         data_dir, series_start, report_month, targets, extract_date, edition_content, indicator_overrides
     )
     settings = Settings(baseline_start, baseline_end, dict(rebase or {}), int(min_points))
-    return ThemeData(frame, catalogue, pd.Period(report_month, "M"), settings)
+    return ThemeData(frame, catalogue, pd.Period(report_month, "M"), settings, dict(comparators or {}))
 
 
 def _period(month) -> pd.Period | None:
     return None if month in (None, "") else pd.Period(str(month), "M")
 
 
-def _phase(series: pd.Series, start, end, min_points: int, notes: list, label: str) -> spc.XmR:
-    """An XmR chart of ``series`` with limits fixed on the months ``start`` to ``end``.
+def _bounds(info: pd.Series) -> tuple[float | None, float | None]:
+    return BOUNDS.get(info["unit"], (None, None))
+
+
+def _phase(values, counts, method, bounds, start, end, min_points: int, notes: list, label: str) -> spc.XmR:
+    """A chart of ``values`` (or of ``counts``, a p chart) with limits fixed on the months ``start`` to ``end``.
 
     A baseline with fewer than two points cannot give limits; every point is used instead and
     a note says so. A baseline with fewer than ``min_points`` points gets a caution note.
     """
-    baseline = series.loc[start:end]
-    if len(baseline) < 2:
-        notes.append(f"The {label} baseline has fewer than 2 months, so the limits use every month shown.")
+    if len(values.loc[start:end]) < 2:
+        notes.append(f"The {label}baseline has fewer than 2 months, so the limits use every month shown.")
         start = end = None
-    result = spc.xmr(series, baseline_start=start, baseline_end=end)
+    if method == "p":
+        num, den = counts
+        result = spc.proportion_chart(
+            num.loc[values.index], den.loc[values.index], baseline_end=end, baseline_start=start
+        )
+    else:
+        result = spc.xmr(values, baseline_start=start, baseline_end=end, floor=bounds[0], ceiling=bounds[1])
     if result.baseline_points < min_points:
         notes.append(
-            f"The {label} limits rest on only {result.baseline_points} months "
+            f"The {label}limits rest on only {result.baseline_points} months "
             f"({month_name(result.baseline_start)} to {month_name(result.baseline_end)}), fewer than "
             f"{min_points}: read the icons with caution."
         )
@@ -153,10 +242,254 @@ def _combine(first: spc.XmR, second: spc.XmR) -> spc.XmR:
         second.baseline_points,
         second.baseline_start,
         second.baseline_end,
+        second.kind,
     )
 
 
-def analyse(series: pd.Series, info: pd.Series, month, settings: Settings, code: str = "") -> Analysis:
+def in_month_from_year_to_date(numerators: pd.Series, denominators: pd.Series):
+    """This month's counts from year-to-date counts: each month minus the month before in the same year.
+
+    Parameters
+    ----------
+    numerators, denominators : pandas.Series
+        Year-to-date counts by monthly Period; the year starts in :data:`YEAR_START_MONTH`.
+
+    Returns
+    -------
+    numerators, denominators : pandas.Series
+        In-month counts for the months that can be worked out: the first month of a year is
+        its own count; a later month needs the month before it, and its counts must not fall
+        (a fall is a revision, not activity) nor leave a numerator above its denominator.
+    dropped : list of pandas.Period
+        Months that could not be worked out.
+    """
+    months = numerators.index
+    num_in, den_in, dropped = {}, {}, []
+    for month in months:
+        if month.month == YEAR_START_MONTH:
+            n, d = numerators[month], denominators[month]
+        elif month - 1 in months:
+            n, d = numerators[month] - numerators[month - 1], denominators[month] - denominators[month - 1]
+        else:
+            dropped.append(month)
+            continue
+        if pd.isna(n) or pd.isna(d) or n < 0 or d <= 0 or n > d:
+            dropped.append(month)
+            continue
+        num_in[month], den_in[month] = float(n), float(d)
+    index = pd.PeriodIndex([m for m in months if m in num_in], freq="M")
+    return pd.Series(num_in, index=index, dtype="float64"), pd.Series(den_in, index=index, dtype="float64"), dropped
+
+
+def choose_chart(denominators: pd.Series) -> tuple[str, str]:
+    """XmR or p chart for a percentage, and why, from its monthly denominators.
+
+    Returns
+    -------
+    (str, str)
+        ``("p", reason)`` when any denominator is below :data:`SMALL_DENOMINATOR` or more
+        than :data:`DENOMINATOR_SPREAD` away from their average, else ``("xmr", reason)``.
+    """
+    low, high, mean = denominators.min(), denominators.max(), denominators.mean()
+    spread = f"from {low:,.0f} to {high:,.0f} a month"
+    if low < SMALL_DENOMINATOR:
+        return "p", (
+            f"some months have few cases (as few as {low:,.0f}; {spread}), so each month's limits are set by its "
+            "own number of cases; an XmR chart would assume comparable months"
+        )
+    if ((denominators - mean).abs() > DENOMINATOR_SPREAD * mean).any():
+        return "p", (
+            f"the number of cases varies widely ({spread}), so each month's limits are set by its own number "
+            "of cases; an XmR chart would assume comparable months"
+        )
+    return "xmr", f"the number of cases is much the same each month ({spread})"
+
+
+def _what_to_chart(a: Analysis, numerators, denominators):
+    """Set ``a.charted`` and ``a.method`` from the aggregation; return the counts for a p chart."""
+    aggregation = a.info.get("aggregation", "") or "in_month"
+    series = a.series
+    has_counts = (
+        a.info["unit"] == "percent"
+        and numerators is not None
+        and denominators is not None
+        and numerators.reindex(series.index).notna().all()
+        and denominators.reindex(series.index).notna().all()
+    )
+    counts = None
+    if has_counts:
+        counts = (
+            numerators.reindex(series.index).astype("float64"),
+            denominators.reindex(series.index).astype("float64"),
+        )
+    n = rolling_months(aggregation)
+    if aggregation == "year_to_date" and counts is not None:
+        num, den, dropped = in_month_from_year_to_date(*counts)
+        if dropped:
+            a.notes.append(
+                f"{len(dropped)} month(s) cannot be turned into in-month values (no month before in the same "
+                f"year, or year-to-date counts that fall) and are left off the chart: "
+                f"{', '.join(month_name(m) for m in dropped)}."
+            )
+        a.charted = (100 * num / den).rename(None)
+        counts = (num, den)
+        a.method_reason = (
+            "The published figure is for the year to date, and neighbouring year-to-date values share "
+            "most of their months, so the chart shows each month's own value, worked out from the "
+            "year-to-date numerators and denominators (this month's minus last month's, the year starting "
+            "in April)."
+        )
+    elif aggregation in ("year_to_date", "cumulative") or n is not None:
+        a.charted, a.method = series, "run"
+        if n is not None:
+            why = f"each value covers {n} months, so neighbouring values share {n - 1} of them"
+        elif aggregation == "cumulative":
+            why = "a running total carries every earlier month in it and can only rise"
+        else:
+            why = (
+                "a year-to-date figure shares most of its months with the month before, and the extract "
+                "gives no counts from which to work out each month's own value"
+            )
+        a.method_reason = (
+            f"This is a run chart with no control limits: {why}. Its points are not independent, so "
+            "Making Data Count's limits and rules would signal change that is not there."
+        )
+        return None
+    else:
+        a.charted = series
+    if counts is not None:
+        a.method, reason = choose_chart(counts[1])
+        chart_name = "a p chart" if a.method == "p" else "an XmR chart"
+        a.method_reason = f"{a.method_reason} This is {chart_name}: {reason}.".strip()
+    else:
+        a.method = "xmr"
+    return counts
+
+
+def _run_since(result: spc.XmR) -> pd.Period | None:
+    """Where a run on one side of the mean that reaches the latest point began, or None."""
+    d = result.data
+    if not d["run"].iloc[-1]:
+        return None
+    side = (d["value"] > d["mean"]).to_numpy() if d["value"].iloc[-1] > d["mean"].iloc[-1] else None
+    if side is None:
+        side = (d["value"] < d["mean"]).to_numpy()
+    start = len(side) - 1
+    while start > 0 and side[start - 1]:
+        start -= 1
+    return d.index[start]
+
+
+def _meets(value: float, target: float, polarity: str) -> bool:
+    return value >= target if polarity == "higher_is_better" else value <= target
+
+
+def _judge_assurance(a: Analysis, values, counts, bounds, settings: Settings) -> None:
+    """Assurance on the current limits, or on the months since a shift that reaches the latest month."""
+    polarity, target = a.info["polarity"], a.target
+    a.assurance = spc.assurance_icon(a.current, target, polarity)
+    if a.rebased_at is None:
+        a.shift_since = _run_since(a.current)
+    if a.shift_since is not None:
+        side = "above" if a.current.data["value"].iloc[-1] > a.current.data["mean"].iloc[-1] else "below"
+        a.notes.append(
+            f"Every month since {month_name(a.shift_since)} is {side} the mean: the process appears to have "
+            f"changed since {month_name(a.shift_since)}, and no change date is recorded to recalculate the limits from."
+        )
+        if a.assurance == "none":
+            return
+        recent = values.loc[a.shift_since : a.month - 1].iloc[:RECALCULATION_MONTHS]
+        if len(recent) >= settings.min_points:
+            a.recent = _phase(
+                values.loc[a.shift_since :],
+                counts,
+                a.method,
+                bounds,
+                recent.index[0],
+                recent.index[-1],
+                settings.min_points,
+                [],
+                "",
+            )
+            a.assurance = spc.assurance_icon(a.recent, target, polarity)
+            a.notes.append(
+                f"Assurance is judged on limits from the {len(recent)} months from {month_name(recent.index[0])} "
+                f"to {month_name(recent.index[-1])}."
+            )
+        else:
+            recent_values = values.loc[a.shift_since :]
+            met = sum(_meets(v, target, polarity) for v in recent_values)
+            a.assurance = ASSURANCE_NOT_JUDGED
+            a.notes.append(
+                f"Assurance against the target is not yet judged: the {len(recent_values)} months since then are "
+                f"too few for new limits ({met} of them meet the target)."
+            )
+        return
+    if a.assurance in ("pass", "fail"):
+        recent_values = values.iloc[-3:]
+        met = [_meets(v, target, polarity) for v in recent_values]
+        if a.assurance == "fail" and all(met) or a.assurance == "pass" and not any(met):
+            a.notes.append(
+                f"The last {len(met)} months {'meet' if all(met) else 'miss'} the target although the limits say it "
+                f"will {'consistently fail' if a.assurance == 'fail' else 'consistently pass'}: the limits describe "
+                "the process over their baseline months, and these months have not (yet) changed them."
+            )
+
+
+def level_of(a: Analysis, comparators: dict | None = None) -> Level:
+    """The latest published value against the first benchmark the indicator has.
+
+    Parameters
+    ----------
+    a : Analysis
+    comparators : dict, optional
+        ``{"statistical neighbours": value, "England": value, "source": text}`` for this
+        indicator (published figures, e.g. from DfE); without it the catalogue's comparator
+        columns are used.
+
+    Returns
+    -------
+    Level
+        Against, in order, the target, the floor, the statistical neighbours' value and the
+        England value (:data:`BENCHMARKS`): ``"short"`` when the latest value is on the worse
+        side, ``"meets"`` when it is at or past the benchmark. Unknown without a benchmark, for
+        an indicator with no better direction, or when the report month has no value.
+    """
+    info, polarity = a.info, a.info["polarity"]
+    if polarity == "neutral" or not a.has_latest:
+        return Level()
+    given = comparators or {}
+    candidates = (
+        ("target", info.get("target"), "the catalogue or the configuration"),
+        ("floor", info.get("floor"), info.get("floor_source", "")),
+        (
+            "statistical neighbours",
+            given.get("statistical neighbours", info.get("comparator_statistical_neighbours")),
+            given.get("source", info.get("comparator_source", "")),
+        ),
+        (
+            "England",
+            given.get("England", info.get("comparator_england")),
+            given.get("source", info.get("comparator_source", "")),
+        ),
+    )
+    for kind, value, source in candidates:
+        if value is not None and not pd.isna(value):
+            state = "meets" if _meets(float(a.series.iloc[-1]), float(value), polarity) else "short"
+            return Level(state, kind, float(value), str(source or ""))
+    return Level()
+
+
+def analyse(
+    series: pd.Series,
+    info: pd.Series,
+    month,
+    settings: Settings,
+    code: str = "",
+    numerators: pd.Series | None = None,
+    denominators: pd.Series | None = None,
+    comparators: dict | None = None,
+) -> Analysis:
     """Chart one indicator and name its icons.
 
     Parameters
@@ -164,52 +497,110 @@ def analyse(series: pd.Series, info: pd.Series, month, settings: Settings, code:
     series : pandas.Series
         Monthly values indexed by Period; missing values are dropped.
     info : pandas.Series
-        The indicator's catalogue row (polarity, target, ...).
+        The indicator's catalogue row (unit, aggregation, polarity, target, ...).
     month : str or Period
         The report month.
     settings : Settings
     code : str
+    numerators, denominators : pandas.Series, optional
+        A percentage's monthly counts (indexed like ``series``): they turn a year-to-date
+        series into in-month values and allow a p chart.
+    comparators : dict, optional
+        Published comparators for the level (see :func:`level_of`).
 
     Returns
     -------
     Analysis
-        With ``chart`` None and icons ``"none"`` when there are fewer than two values.
+        ``method`` says what was drawn; with no limits (a run chart, a flat series, fewer than
+        two values) ``current`` is None and the variation icon is ``"not_judged"`` (or
+        ``"none"`` for too few values).
     """
     month = pd.Period(month, "M")
     series = series.dropna().astype("float64").sort_index().loc[:month]
     out = Analysis(code, info, month, series)
+    out.level = level_of(out, comparators)
     if len(series) < 2:
         out.notes.append("There are fewer than two months with a value, so no control chart can be drawn.")
         return out
-    first_month = series.index[0]
+    counts = _what_to_chart(out, numerators, denominators)
+    values = out.charted
+    if values.nunique() == 1:
+        out.method = "flat"
+        out.variation = VARIATION_NOT_JUDGED
+        out.assurance = "none" if out.target is None or info["polarity"] == "neutral" else ASSURANCE_NOT_JUDGED
+        out.method_reason = (
+            f"The value is {values.iloc[0]:g} in every month from {month_name(values.index[0])} to "
+            f"{month_name(values.index[-1])}: with no variation there is nothing for a chart to show."
+        )
+        return out
+    if out.method == "run" or len(values) < 2:
+        out.method = "run" if len(values) >= 2 else "none"
+        out.variation = VARIATION_NOT_JUDGED
+        out.assurance = "none" if out.target is None or info["polarity"] == "neutral" else ASSURANCE_NOT_JUDGED
+        return out
+    bounds = _bounds(info)
+    first_month = values.index[0]
     start, end = _period(settings.baseline_start), _period(settings.baseline_end)
     rebase = _period(settings.rebase.get(code))
-    if rebase is not None and not (first_month < rebase <= series.index[-1]):
+    if rebase is not None and not (first_month < rebase <= values.index[-1]):
         rebase = None  # outside the months shown: nothing to recalculate
+    after = values.loc[rebase:] if rebase is not None else None
+    # The recalculated limits rest on the months from the change, never the month judged.
+    fixed = after.loc[: month - 1].iloc[:RECALCULATION_MONTHS] if after is not None else None
     if rebase is None:
-        out.chart = out.current = _phase(series, start, end, settings.min_points, out.notes, "")
+        out.chart = out.current = _phase(
+            values, counts, out.method, bounds, start, end, settings.min_points, out.notes, ""
+        )
+    elif len(fixed) < 2:
+        since = "no month" if len(fixed) == 0 else "only 1 month"
+        out.notes.append(
+            f"Limits are to be recalculated from {month_name(rebase)}, but {since} before the month judged has a "
+            "value since, so the earlier limits are used."
+        )
+        out.chart = out.current = _phase(
+            values, counts, out.method, bounds, start, end, settings.min_points, out.notes, ""
+        )
     else:
-        before, after = series.loc[: rebase - 1], series.loc[rebase:]
-        if len(after) < 2:
-            out.notes.append(
-                f"Limits are to be recalculated from {month_name(rebase)}, but only "
-                f"{len(after)} month has a value since, so the earlier limits are used."
+        out.rebased_at = rebase
+        out.current = _phase(
+            after,
+            counts,
+            out.method,
+            bounds,
+            fixed.index[0],
+            fixed.index[-1],
+            settings.min_points,
+            out.notes,
+            "recalculated ",
+        )
+        before = values.loc[: rebase - 1]
+        out.chart = (
+            _combine(
+                _phase(
+                    before,
+                    counts,
+                    out.method,
+                    bounds,
+                    start,
+                    min(end, rebase - 1) if end else None,
+                    settings.min_points,
+                    [],
+                    "",
+                ),
+                out.current,
             )
-            out.chart = out.current = _phase(series, start, end, settings.min_points, out.notes, "")
-        else:
-            out.rebased_at = rebase
-            out.current = _phase(after, None, None, settings.min_points, out.notes, "recalculated")
-            out.chart = (
-                _combine(
-                    _phase(before, start, min(end, rebase - 1) if end else None, settings.min_points, [], ""),
-                    out.current,
-                )
-                if len(before) >= 2
-                else out.current
-            )
+            if len(before) >= 2
+            else out.current
+        )
     out.variation = spc.variation_icon(out.current, info["polarity"])
-    out.assurance = spc.assurance_icon(out.current, out.target, info["polarity"])
+    _judge_assurance(out, values, counts, bounds, settings)
     return out
+
+
+def _counts_of(rows: pd.DataFrame, column: str) -> pd.Series | None:
+    if column not in rows.columns or rows[column].isna().all():
+        return None
+    return pd.Series(rows[column].to_numpy(dtype="float64"), index=pd.PeriodIndex(rows.month, freq="M"))
 
 
 def analyse_all(data: ThemeData, codes=None) -> list[Analysis]:
@@ -219,8 +610,20 @@ def analyse_all(data: ThemeData, codes=None) -> list[Analysis]:
     out = []
     for code in codes:
         rows = data.frame[data.frame.code == code]
+        rows = rows[rows.value.notna()]
         series = pd.Series(rows.value.to_numpy(), index=pd.PeriodIndex(rows.month, freq="M"))
-        out.append(analyse(series, catalogue.loc[code], data.month, data.settings, code))
+        out.append(
+            analyse(
+                series,
+                catalogue.loc[code],
+                data.month,
+                data.settings,
+                code,
+                _counts_of(rows, "numerator"),
+                _counts_of(rows, "denominator"),
+                data.comparators.get(code),
+            )
+        )
     return out
 
 

@@ -12,6 +12,8 @@ Common cause                        circle           ~       grey
 Special cause improvement           triangle up/down H / L   dark blue
 Special cause concern               square           H / L   orange
 Special cause, no better direction  diamond          H / L   dark pink
+Not judged by limits (run chart)    dashed square    R       grey outline
+Too few points                      dashed circle    -       grey outline
 =================================  ===============  ======  ============
 
 =================================  ===============  ======  ============
@@ -20,6 +22,7 @@ Assurance (against the target)      Shape            Letter  Colour
 Consistently passes                 shield (pentagon) P      dark blue
 Consistently fails                  octagon          F       orange
 Hit and miss                        hexagon          ?       grey
+Not yet judged                      dashed hexagon   ...     grey outline
 No target                           dashed circle    -       light grey
 =================================  ===============  ======  ============
 """
@@ -29,37 +32,26 @@ from matplotlib.patches import Circle, Polygon, RegularPolygon
 
 from improvement_report.render import style
 from improvement_report.render.output import PNG_METADATA, PageOutput
+from improvement_report.render.spc_words import ASSURANCE_WORDS, VARIATION_WORDS
+
+__all__ = ["ASSURANCE_WORDS", "VARIATION_WORDS"]  # the words live in spc_words; pages reach them here too
 
 SIZE_PX = 44  # drawn at this many pixels square: big enough for the letter, small enough for a table cell
 DPI = 100
 
-VARIATION_WORDS = {
-    "common_cause": "common cause variation",
-    "improvement_high": "special cause improvement (high)",
-    "improvement_low": "special cause improvement (low)",
-    "concern_high": "special cause concern (high)",
-    "concern_low": "special cause concern (low)",
-    "neither_high": "special cause variation, higher, no better direction",
-    "neither_low": "special cause variation, lower, no better direction",
-    "none": "too few points to judge variation",
-}
-ASSURANCE_WORDS = {
-    "pass": "consistently passes the target",
-    "fail": "consistently fails the target",
-    "hit_and_miss": "hit and miss against the target",
-    "none": "no target to judge against",
-}
 _VARIATION_STYLE = {  # kind: (shape, colour)
     "common_cause": ("circle", style.GREY),
     "improvement": ("triangle", style.IMPROVEMENT),
     "concern": ("square", style.CONCERN),
     "neither": ("diamond", style.DARK_PINK),
+    "not_judged": ("dashed_square", style.GREY),
     "none": ("dashed", style.GREY),
 }
 _ASSURANCE_STYLE = {  # icon: (shape, colour, letter)
     "pass": ("pentagon", style.IMPROVEMENT, "P"),
     "fail": ("octagon", style.CONCERN, "F"),
     "hit_and_miss": ("hexagon", style.GREY, "?"),
+    "not_judged": ("dashed_hexagon", style.GREY, "..."),
     "none": ("dashed", style.GREY, "-"),
 }
 
@@ -70,12 +62,12 @@ def variation_letter(icon: str) -> str:
         return "H"
     if icon.endswith("_low"):
         return "L"
-    return "~" if icon == "common_cause" else "-"
+    return {"common_cause": "~", "not_judged": "R"}.get(icon, "-")
 
 
 def variation_shape(icon: str) -> str:
     """The shape of a variation icon (see the module's table)."""
-    kind = icon.split("_")[0] if icon not in ("common_cause", "none") else icon
+    kind = icon.split("_")[0] if icon not in ("common_cause", "not_judged", "none") else icon
     shape = _VARIATION_STYLE[kind][0]
     if shape == "triangle":
         return "triangle_up" if icon.endswith("_high") else "triangle_down"
@@ -91,6 +83,10 @@ def _patch(shape: str, colour: str):
         return Circle(centre, r, **solid)
     if shape == "dashed":
         return Circle(centre, r, **dashed)
+    if shape == "dashed_square":
+        return Polygon([(0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9)], **dashed)
+    if shape == "dashed_hexagon":
+        return RegularPolygon(centre, 6, radius=0.46, orientation=0.0, **dashed)
     if shape == "square":
         return Polygon([(0.12, 0.12), (0.88, 0.12), (0.88, 0.88), (0.12, 0.88)], **solid)
     if shape == "triangle_up":
@@ -113,9 +109,11 @@ def draw(shape: str, colour: str, letter: str):
     ax.set_axis_off()
     ax.add_patch(_patch(shape, colour))
     # White letters on the dark fills; dark letters on the light "none" icons.
-    ink = "#0b0c0c" if shape == "dashed" else "white"
+    ink = "#0b0c0c" if shape.startswith("dashed") else "white"
     y = {"triangle_up": 0.38, "triangle_down": 0.6}.get(shape, 0.5)
-    ax.text(0.5, y, letter, ha="center", va="center", color=ink, fontsize=13, fontweight="bold")
+    ax.text(
+        0.5, y, letter, ha="center", va="center", color=ink, fontsize=13 if len(letter) == 1 else 9, fontweight="bold"
+    )
     return fig
 
 
@@ -128,7 +126,7 @@ def _save(fig, page: PageOutput, name: str) -> str:
 
 def variation_png(icon: str, page: PageOutput) -> str:
     """Write ``figures/mdc_variation_<icon>.png`` in the page's folder and return the page's link to it."""
-    kind = icon if icon in ("common_cause", "none") else icon.split("_")[0]
+    kind = icon if icon in ("common_cause", "not_judged", "none") else icon.split("_")[0]
     return _save(
         draw(variation_shape(icon), _VARIATION_STYLE[kind][1], variation_letter(icon)), page, f"mdc_variation_{icon}"
     )

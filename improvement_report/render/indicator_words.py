@@ -4,8 +4,8 @@ import pandas as pd
 
 from improvement_report.core.periods import month_name
 from improvement_report.measures.judgements import Analysis
-from improvement_report.render import icons
 from improvement_report.render import wording as narrative
+from improvement_report.render.spc_words import CHART_NAMES, VARIATION_WORDS
 from improvement_report.render.wording import number
 
 #: A record ("highest since ...") is worth a sentence only when it beats this many months.
@@ -123,7 +123,7 @@ def signal_words(a: Analysis) -> str:
         rule = f"two of the last three months more than two sigma {side} the mean"
     else:
         return "within the process limits with no run or trend: common cause variation"
-    return f"{rule}: {icons.VARIATION_WORDS[a.variation]}"
+    return f"{rule}: {VARIATION_WORDS[a.variation]}"
 
 
 def assurance_words(a: Analysis) -> str:
@@ -135,7 +135,19 @@ def assurance_words(a: Analysis) -> str:
             if a.target is None
             else "with no better direction there is no assurance icon"
         )
-    limits = f"the process limits ({fmt(a.current.lcl, unit)} to {fmt(a.current.ucl, unit)})"
+    if a.assurance == "not_judged":
+        if a.current is None:
+            return f"with no control limits, whether it will meet the target of {fmt(a.target, unit)} is not judged"
+        return (
+            f"not yet judged against the target of {fmt(a.target, unit)}: the process appears to have changed "
+            f"since {month_name(a.shift_since)}, too recently for new limits"
+        )
+    judged = a.recent if a.recent is not None else a.current
+    limits = f"the process limits ({fmt(judged.lcl, unit)} to {fmt(judged.ucl, unit)})"
+    if a.recent is not None:
+        limits = (
+            f"the process limits since {month_name(a.shift_since)} ({fmt(judged.lcl, unit)} to {fmt(judged.ucl, unit)})"
+        )
     target = fmt(a.target, unit)
     if a.assurance == "hit_and_miss":
         return (
@@ -149,13 +161,41 @@ def assurance_words(a: Analysis) -> str:
     )
 
 
+def level_words(a: Analysis) -> str:
+    """The latest value against its target, floor or comparator: ``"18.1% is worse than the target of 18.0%"``."""
+    level, unit = a.level, a.info["unit"]
+    if level.state == "unknown":
+        if a.info["polarity"] == "neutral":
+            return "with no better direction, its level is not judged"
+        if not a.has_latest:
+            return "with no value for the report month, its level is not judged"
+        return "no target, floor or published comparator is recorded, so its level is not judged"
+    what = {"target": "the target", "floor": "the floor"}.get(level.kind, f"the {level.kind} figure")
+    verdict = "meets or betters" if level.state == "meets" else "is worse than"
+    return f"{fmt(a.series.iloc[-1], unit)} {verdict} {what} of {fmt(level.benchmark, unit)}"
+
+
+def chart_words(a: Analysis) -> str:
+    """Which chart is drawn and why, in a sentence or two."""
+    name = CHART_NAMES.get(a.method)
+    if a.method in ("p", "xmr") and a.method_reason:
+        return a.method_reason
+    if a.method in ("p", "xmr"):
+        return f"This is an {name}." if a.method == "xmr" else f"This is a {name}."
+    return a.method_reason
+
+
 def reading(a: Analysis) -> str:
-    """The one-line computed reading: record, rule and icons."""
+    """The computed reading: which chart and why, record, rule, icons, level and notes."""
+    level = f" Level: {level_words(a)}." if a.info["polarity"] != "neutral" else ""
     if a.current is None:
-        return " ".join(a.notes)
+        parts = [chart_words(a)] if a.method in ("run", "flat") else []
+        if a.method in ("run", "flat") and a.assurance != "none":
+            parts.append(f"Assurance: {assurance_words(a)}.")
+        return " ".join([*parts, *a.notes]).strip() + level
     record = record_words(a)
     lead = f"The latest value is {record}; " if record else "The latest value is "
-    text = f"{lead}{signal_words(a)}. Assurance: {assurance_words(a)}."
+    text = f"{chart_words(a)} {lead}{signal_words(a)}. Assurance: {assurance_words(a)}.{level}"
     if a.rebased_at is not None:
         text += f" Limits recalculated from {month_name(a.rebased_at)}."
     return text + "".join(f" {n}" for n in a.notes)

@@ -117,7 +117,9 @@ def plot_spc(
         values = result.data["value"].to_numpy()
         mean, upper, lower = result.data["mean"], result.data["ucl"], result.data["lcl"]
     kinds = point_variation(result, polarity).to_numpy()
-    limit_style = {"drawstyle": "steps-mid"} if proportion else {}
+    # A p chart's limits change with each month's denominator: steps, not slopes between months.
+    stepped = proportion or getattr(result, "kind", "xmr") == "p"
+    limit_style = {"drawstyle": "steps-mid"} if stepped else {}
 
     handles = []
     if highlight is not None:
@@ -167,7 +169,19 @@ def plot_spc(
     )
     ax.plot(x, lower, color=LIMIT_COLOUR, linestyle="--", linewidth=1, **limit_style, zorder=1, gid="spc-limits")
     handles += [mean_line, limit_line]
+    _finish(ax, x, handles, title, ylabel, target, value_format, date_format, proportion, legend_below)
 
+
+def _tick_label(value_format: str, value: float) -> str:
+    """A tick label, never "-0": a negative that rounds to zero is zero."""
+    text = value_format.format(value)
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        return text[1:]
+    return text
+
+
+def _finish(ax, x, handles, title, ylabel, target, value_format, date_format, proportion, legend_below) -> None:
+    """Target line, date axis, labels and legend: the same on every kind of chart."""
     if target is not None and not pd.isna(target):
         target_line = ax.axhline(
             target,
@@ -200,13 +214,50 @@ def plot_spc(
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.set_ylim(0, 100)
     else:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: value_format.format(v)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _tick_label(value_format, v)))
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
     if legend_below:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize="small")
     else:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+
+
+def plot_run(
+    series: pd.Series,
+    ax,
+    *,
+    title: str,
+    ylabel: str,
+    target: float | None = None,
+    value_format="{:,.0f}",
+    date_format="%b %Y",
+) -> None:
+    """Draw a run chart: the values and their median, with no control limits.
+
+    For series whose points are not independent (rolling, cumulative, year-to-date values),
+    where Making Data Count's limits do not apply. Every point is the same grey circle: no
+    point is judged special.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values in time order (a Period or date index).
+    ax : matplotlib.axes.Axes
+    title, ylabel, target, value_format, date_format
+        As :func:`plot_spc`.
+    """
+    x = _x_values(series.index)
+    values = series.to_numpy(dtype=float)
+    ax.plot(x, values, color=style.GREY, linewidth=1.5, zorder=2, gid="spc-values")
+    (points,) = ax.plot(
+        x, values, linestyle="none", marker="o", markersize=5, color=style.COMMON_CAUSE, zorder=3, label="Value"
+    )
+    median = float(np.median(values))
+    (median_line,) = ax.plot(
+        x, np.full(len(values), median), color=MEAN_COLOUR, linewidth=1.5, zorder=1, label="Median", gid="spc-median"
+    )
+    _finish(ax, x, [points, median_line], title, ylabel, target, value_format, date_format, False, False)
 
 
 def _format_label(label, date_format: str) -> str:

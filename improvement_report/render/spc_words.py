@@ -1,4 +1,9 @@
-"""Making Data Count in words: the one source of the SPC sentences and point thresholds."""
+"""Making Data Count in words: the one source of the SPC sentences and point thresholds.
+
+:data:`VARIATION_WORDS` and :data:`ASSURANCE_WORDS` name every state an icon can show; every
+page (icons, alt text, readings, the summary) takes its words from here, so a plain-English
+line written elsewhere can be put in front of them.
+"""
 
 from improvement_report.render.wording import number
 from improvement_report.stats import spc
@@ -6,18 +11,31 @@ from improvement_report.stats import spc
 MIN_SPC_POINTS = 2
 RELIABLE_SPC_POINTS = 12  # Making Data Count: fewer points than this make the limits unreliable
 
+VARIATION_WORDS = {
+    "common_cause": "common cause variation",
+    "improvement_high": "special cause improvement (high)",
+    "improvement_low": "special cause improvement (low)",
+    "concern_high": "special cause concern (high)",
+    "concern_low": "special cause concern (low)",
+    "neither_high": "special cause variation, higher, no better direction",
+    "neither_low": "special cause variation, lower, no better direction",
+    "not_judged": "not judged by limits (a run chart, or no variation)",
+    "none": "too few points to judge variation",
+}
+ASSURANCE_WORDS = {
+    "pass": "consistently passes the target",
+    "fail": "consistently fails the target",
+    "hit_and_miss": "hit and miss against the target",
+    "not_judged": "not yet judged against the target",
+    "none": "no target to judge against",
+}
+#: What each chart is called on the page.
+CHART_NAMES = {"xmr": "XmR chart", "p": "p chart", "run": "run chart"}
+
 
 def icon_words(icon: str) -> str:
     """The variation icon's name in words, with its side."""
-    return {
-        "common_cause": "common cause variation",
-        "improvement_high": "special cause improvement (high)",
-        "improvement_low": "special cause improvement (low)",
-        "concern_high": "special cause concern (high)",
-        "concern_low": "special cause concern (low)",
-        "neither_high": "special cause variation (high)",
-        "neither_low": "special cause variation (low)",
-    }[icon]
+    return VARIATION_WORDS[icon]
 
 
 def spc_reading(result: spc.XmR | None, what: str) -> str:

@@ -34,6 +34,9 @@ TWO_OF_THREE_WINDOW = 3
 TWO_OF_THREE_HITS = 2
 #: Standard errors either side of the centre line for the p chart's process limits.
 P_CHART_SIGMAS = 3
+#: The "close to the limits" line of the two-of-three rule, in mean moving ranges from the
+#: mean: two thirds of the way to the limit, as NHSRplotthedots draws it (2 x 2.66 / 3).
+CLOSE_FACTOR = 2 * LIMIT_FACTOR / 3
 
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 RULE_COLUMNS = ["beyond_limits", "run", "trend", "two_of_three", "special_cause", "direction"]
@@ -61,6 +64,10 @@ class XmR:
         How many points defined the mean and limits.
     baseline_start, baseline_end : index label or None
         Labels of the first and last baseline points (for labelling charts).
+    kind : {"xmr", "p"}
+        ``"xmr"`` for an individuals chart; ``"p"`` for a p chart made by
+        :func:`proportion_chart`, whose limits differ from month to month (its
+        ``mean_moving_range`` and ``sigma`` are NaN).
     """
 
     data: pd.DataFrame
@@ -70,16 +77,17 @@ class XmR:
     baseline_points: int
     baseline_start: object = None
     baseline_end: object = None
+    kind: str = "xmr"
 
     @property
     def ucl(self) -> float:
-        """Upper process limit, ``mean + LIMIT_FACTOR * mean_moving_range``."""
-        return self.mean + LIMIT_FACTOR * self.mean_moving_range
+        """Upper process limit of the latest point (after any bound of the measure)."""
+        return float(self.data["ucl"].iloc[-1])
 
     @property
     def lcl(self) -> float:
-        """Lower process limit, ``mean - LIMIT_FACTOR * mean_moving_range``."""
-        return self.mean - LIMIT_FACTOR * self.mean_moving_range
+        """Lower process limit of the latest point (after any bound of the measure)."""
+        return float(self.data["lcl"].iloc[-1])
 
     def latest(self) -> pd.Series:
         """Return the row of :attr:`data` for the most recent point.
@@ -191,39 +199,37 @@ def trend_rule(values, length: int = TREND_LENGTH) -> tuple[np.ndarray, np.ndarr
     return points_in_trend(steps > 0), points_in_trend(steps < 0)
 
 
-def _two_of_three_one_side(beyond: np.ndarray) -> np.ndarray:
-    """Flag points beyond two sigma that sit in a window of 3 with at least 2 such points."""
-    n = beyond.size
-    if n < TWO_OF_THREE_WINDOW:
-        return np.zeros(n, dtype=bool)
-    window = np.ones(TWO_OF_THREE_WINDOW, dtype=int)
-    # hits[j] counts the points beyond two sigma among points j .. j + 2.
-    hits = np.convolve(beyond.astype(int), window, mode="valid") >= TWO_OF_THREE_HITS
-    # A full convolution spreads each qualifying window back over the points it covers.
-    in_hit_window = np.convolve(hits.astype(int), window, mode="full") > 0
-    return beyond & in_hit_window
+def two_of_three_rule(values, centre, upper, lower, upper_2sigma, lower_2sigma) -> tuple[np.ndarray, np.ndarray]:
+    """Rule 4: two out of three consecutive points beyond two sigma, on the same side of the mean.
 
-
-def two_of_three_rule(values, upper_2sigma, lower_2sigma) -> tuple[np.ndarray, np.ndarray]:
-    """Rule 4: two out of three consecutive points beyond two sigma on the same side.
-
-    Only the points beyond two sigma in a qualifying triple are flagged; the sides are
-    checked separately, so one point high and one low never combine.
+    As NHSRplotthedots applies it (``ptd_two_in_three``): a point is *close to the limits*
+    when it is beyond two sigma but not beyond the process limit (a point beyond the limit is
+    rule 1's signal, not this one's); a window of three consecutive points qualifies when all
+    three lie on the same side of the centre line and at least two of them are close to the
+    limits; the close points of a qualifying window are flagged.
 
     Parameters
     ----------
-    values, upper_2sigma, lower_2sigma : array-like of float
-        Values and the two-sigma lines (may be scalars).
+    values, centre, upper, lower, upper_2sigma, lower_2sigma : array-like of float
+        Values, centre line, process limits and two-sigma lines (each may be a scalar).
 
     Returns
     -------
     high, low : numpy.ndarray of bool
+        Flagged points above, and below, the centre line.
     """
     values = np.asarray(values, dtype=float)
-    return (
-        _two_of_three_one_side(values > upper_2sigma),
-        _two_of_three_one_side(values < lower_2sigma),
-    )
+    n = values.size
+    side = np.sign(values - centre)
+    outside = (values > upper) | (values < lower)
+    close = ~outside & ((values > upper_2sigma) | (values < lower_2sigma))
+    flagged = np.zeros(n, dtype=bool)
+    for start in range(n - TWO_OF_THREE_WINDOW + 1):
+        window = slice(start, start + TWO_OF_THREE_WINDOW)
+        one_side = abs(side[window].sum()) == TWO_OF_THREE_WINDOW
+        if one_side and close[window].sum() >= TWO_OF_THREE_HITS:
+            flagged[window] |= close[window]
+    return flagged & (side > 0), flagged & (side < 0)
 
 
 def apply_rules(values, centre, upper, lower, upper_2sigma, lower_2sigma) -> pd.DataFrame:
@@ -240,21 +246,22 @@ def apply_rules(values, centre, upper, lower, upper_2sigma, lower_2sigma) -> pd.
     -------
     pandas.DataFrame
         Columns ``beyond_limits``, ``run``, ``trend``, ``two_of_three``, ``special_cause``
-        (bool) and ``direction`` (``"high"``, ``"low"`` or ``""``), on a RangeIndex.
+        (bool) and ``direction`` (``"high"`` or ``"low"`` for a special cause, ``""``
+        otherwise), on a RangeIndex.
 
     Notes
     -----
-    Rules 1, 2 and 4 are about the side of the centre line, which fixes their direction.
-    A trend has no side, so its direction (rising = ``"high"``) is used only when no other
-    rule flags the point. This matches the usual MDC reading that a point's side of the
-    mean decides improvement or concern. A point at the peak of a rising-then-falling
-    pattern takes the direction of the step that reached it.
+    Rules 1, 2 and 4 are about the side of the centre line, which fixes their direction. A
+    trend has a direction of its own, and where a point is in a trend *and* flagged by a
+    sided rule, the trend's direction wins: seven months each better than the last are an
+    improvement even while they are still below the mean. A point at the peak of a
+    rising-then-falling pattern takes the direction of the step that reached it.
     """
     values = np.asarray(values, dtype=float)
     above, below = beyond_limits_rule(values, upper, lower)
     run_high, run_low = run_rule(values, centre)
     rising, falling = trend_rule(values)
-    two3_high, two3_low = two_of_three_rule(values, upper_2sigma, lower_2sigma)
+    two3_high, two3_low = two_of_three_rule(values, centre, upper, lower, upper_2sigma, lower_2sigma)
 
     sided_high = above | run_high | two3_high
     sided_low = below | run_low | two3_low
@@ -263,7 +270,7 @@ def apply_rules(values, centre, upper, lower, upper_2sigma, lower_2sigma) -> pd.
     trend_high = rising & (~falling | last_step_up)
 
     direction = np.select(
-        [sided_high, sided_low, trend & trend_high, trend],
+        [trend & trend_high, trend, sided_high, sided_low],
         ["high", "low", "high", "low"],
         default="",
     )
@@ -284,7 +291,14 @@ def apply_rules(values, centre, upper, lower, upper_2sigma, lower_2sigma) -> pd.
 # --------------------------------------------------------------------------------------
 
 
-def xmr(values: pd.Series, baseline_end=None, baseline_start=None) -> XmR:
+def _bounded(limit, floor, ceiling):
+    """Limits kept inside what the measure can take (a count is never below zero)."""
+    lower = -np.inf if floor is None else floor
+    upper = np.inf if ceiling is None else ceiling
+    return np.clip(limit, lower, upper)
+
+
+def xmr(values: pd.Series, baseline_end=None, baseline_start=None, floor=None, ceiling=None) -> XmR:
     """Calculate an XmR chart with Making Data Count special-cause rules.
 
     Missing values (NaN) are dropped before anything is calculated: they do not appear in
@@ -300,6 +314,11 @@ def xmr(values: pd.Series, baseline_end=None, baseline_start=None) -> XmR:
         limits on a baseline lets later points be judged against the earlier process.
     baseline_start : index label, optional
         First point of the baseline (inclusive). Default: the first point.
+    floor, ceiling : float, optional
+        The smallest and largest value the measure can take (0 for a count; 0 and 100 for a
+        percentage). Limits and two-sigma lines beyond them are set to them, as
+        NHSRplotthedots' ``truncate_lower`` and ``truncate_upper`` do: a limit of -1.8
+        vacancies means nothing, and no value can fall beyond a limit at the bound.
 
     Returns
     -------
@@ -315,7 +334,8 @@ def xmr(values: pd.Series, baseline_end=None, baseline_start=None) -> XmR:
     -----
     mean = mean of baseline values; mean moving range = mean of ``|x[i] - x[i-1]|`` over
     consecutive baseline points; limits = mean ± ``LIMIT_FACTOR`` × mean moving range;
-    sigma = mean moving range / ``D2``; two-sigma lines = mean ± 2 × sigma.
+    sigma = mean moving range / ``D2``; the two-of-three rule's lines = mean ±
+    ``CLOSE_FACTOR`` × mean moving range (two sigma, as NHSRplotthedots computes it).
     """
     series = pd.Series(values).dropna()
     series = series.astype("float64")
@@ -333,10 +353,10 @@ def xmr(values: pd.Series, baseline_end=None, baseline_start=None) -> XmR:
     # bring in a point from outside it.
     mean_moving_range = float(baseline.diff().abs().mean())
     sigma = mean_moving_range / D2
-    ucl = mean + LIMIT_FACTOR * mean_moving_range
-    lcl = mean - LIMIT_FACTOR * mean_moving_range
-    upper_2sigma = mean + 2 * sigma
-    lower_2sigma = mean - 2 * sigma
+    ucl = _bounded(mean + LIMIT_FACTOR * mean_moving_range, floor, ceiling)
+    lcl = _bounded(mean - LIMIT_FACTOR * mean_moving_range, floor, ceiling)
+    upper_2sigma = _bounded(mean + CLOSE_FACTOR * mean_moving_range, floor, ceiling)
+    lower_2sigma = _bounded(mean - CLOSE_FACTOR * mean_moving_range, floor, ceiling)
 
     data = pd.DataFrame(
         {
@@ -361,6 +381,87 @@ def xmr(values: pd.Series, baseline_end=None, baseline_start=None) -> XmR:
         baseline_points=len(baseline),
         baseline_start=baseline.index[0],
         baseline_end=baseline.index[-1],
+    )
+
+
+def proportion_chart(
+    numerators: pd.Series, denominators: pd.Series, baseline_end=None, baseline_start=None, scale: float = 100.0
+) -> XmR:
+    """A p chart in the shape of an :class:`XmR` result, so that pages judge and draw it alike.
+
+    Parameters
+    ----------
+    numerators, denominators : pandas.Series
+        Counts with the same index, in time order. Rows without a positive denominator are
+        left out (a month with nobody to count has no proportion).
+    baseline_end, baseline_start : index label, optional
+        The months whose pooled proportion is the centre line, as in :func:`xmr`.
+    scale : float, default 100
+        The unit of ``value`` and the limits: 100 for percentages.
+
+    Returns
+    -------
+    XmR
+        ``kind="p"``; ``data`` holds ``value`` (the proportion × ``scale``), ``numerator``,
+        ``denominator``, ``mean`` (the pooled baseline proportion), and each month's own
+        ``ucl``, ``lcl`` and two-sigma lines (pbar ± 3 and ± 2 standard errors for that
+        month's denominator, within 0 and ``scale``), with the rule columns.
+
+    Raises
+    ------
+    ValueError
+        As :func:`p_chart`, or when the baseline has no row with a positive denominator.
+    """
+    if not numerators.index.equals(denominators.index):
+        raise ValueError("numerators and denominators must have the same index.")
+    num, den = numerators.astype("float64"), denominators.astype("float64")
+    if (num < 0).any() or (den < 0).any():
+        raise ValueError("Counts cannot be negative.")
+    if (num > den).any():
+        raise ValueError("A numerator is larger than its denominator.")
+    usable = num.notna() & den.notna() & (den > 0)
+    num, den = num[usable], den[usable]
+    base_num, base_den = num.loc[baseline_start:baseline_end], den.loc[baseline_start:baseline_end]
+    if len(num) < 2 or base_den.sum() <= 0:
+        raise ValueError("A p chart needs at least 2 months, and a baseline, with a positive denominator.")
+    pbar = float(base_num.sum() / base_den.sum())
+    se = np.sqrt(pbar * (1 - pbar) / den)
+    value = scale * num / den
+
+    def line(sigmas):
+        return (scale * (pbar + sigmas * se)).clip(lower=0.0, upper=scale)
+
+    data = pd.DataFrame(
+        {
+            "value": value,
+            "numerator": num,
+            "denominator": den,
+            "mean": scale * pbar,
+            "ucl": line(P_CHART_SIGMAS),
+            "lcl": line(-P_CHART_SIGMAS),
+            "upper_2sigma": line(2),
+            "lower_2sigma": line(-2),
+            "moving_range": value.diff().abs(),
+        }
+    )
+    rules = apply_rules(
+        value.to_numpy(),
+        scale * pbar,
+        data["ucl"].to_numpy(),
+        data["lcl"].to_numpy(),
+        data["upper_2sigma"].to_numpy(),
+        data["lower_2sigma"].to_numpy(),
+    )
+    rules.index = data.index
+    return XmR(
+        data=pd.concat([data, rules], axis=1),
+        mean=scale * pbar,
+        mean_moving_range=float("nan"),
+        sigma=float("nan"),
+        baseline_points=len(base_den),
+        baseline_start=base_den.index[0],
+        baseline_end=base_den.index[-1],
+        kind="p",
     )
 
 

@@ -1,0 +1,152 @@
+"""Judgements on the default edition: what members read must hold for the published data.
+
+Every expected number is worked from ``data/demo/indicators.csv`` directly (plain pandas
+arithmetic in the test), never from the package's earlier output.
+"""
+
+import pandas as pd
+import pytest
+
+from improvement_report.build.config import load_config
+from improvement_report.core.paths import REPO_ROOT
+from improvement_report.measures import judgements
+from improvement_report.render import indicator_words
+from improvement_report.stats import spc
+
+NOT_INDEPENDENT = ("year_to_date", "cumulative")
+
+
+@pytest.fixture(scope="module")
+def edition():
+    """Every indicator of the default edition, judged with the summary page's parameters."""
+    params = load_config(REPO_ROOT / "config" / "default.yml").parameters("summary")
+    data = judgements.load(
+        params["data_dir"],
+        params["report_month"],
+        params["series_start"],
+        params["targets"],
+        params["baseline_start"],
+        params["baseline_end"],
+        params["rebase"],
+    )
+    return {a.code: a for a in judgements.analyse_all(data)}
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    frame = pd.read_csv(REPO_ROOT / "data" / "demo" / "indicators.csv")
+    frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
+    return frame
+
+
+def _not_independent(a) -> bool:
+    aggregation = a.info["aggregation"]
+    return aggregation in NOT_INDEPENDENT or aggregation.startswith("rolling_")
+
+
+def test_no_year_to_date_rolling_or_cumulative_indicator_has_a_special_cause_verdict(edition):
+    shared = [a for a in edition.values() if _not_independent(a)]
+    assert {a.code for a in shared} >= {
+        "repeat_referrals_pct",
+        "cp_second_subsequent_pct",
+        "iha_in_time_pct",
+        "members_trained_corporate_parenting",
+    }
+    for a in shared:
+        assert a.variation in ("common_cause", "not_judged"), a.code
+        # Limits only on in-month values worked out from the counts; otherwise none at all.
+        assert a.method in ("run", "flat") or a.charted is not a.series, a.code
+    assert edition["iha_in_time_pct"].method == "run" and edition["iha_in_time_pct"].chart is None
+    members = edition["members_trained_corporate_parenting"]
+    assert members.method == "flat" and not members.has_figure
+    assert "0 in every month" in indicator_words.reading(members)
+
+
+def test_year_to_date_counts_become_in_month_values(edition, dashboard):
+    rows = dashboard[dashboard.indicator == "repeat_referrals_pct"].set_index("month")
+    nov, oct_, apr = (pd.Period(m, "M") for m in ("2017-11", "2017-10", "2017-04"))
+    # November's own repeat referrals over November's own referrals: year to date minus October's.
+    by_hand = 100 * (rows.numerator[nov] - rows.numerator[oct_]) / (rows.denominator[nov] - rows.denominator[oct_])
+    charted = edition["repeat_referrals_pct"].charted
+    assert charted[nov] == pytest.approx(by_hand)
+    # April starts the financial year: its year-to-date value is its own.
+    assert charted[apr] == pytest.approx(100 * rows.numerator[apr] / rows.denominator[apr])
+    # The published value (year to date) is still what the page reports and the level judges.
+    assert edition["repeat_referrals_pct"].series[nov] == rows.value[nov] == 18.1
+
+
+def test_counts_never_have_a_negative_limit_and_percentages_stay_within_0_to_100(edition):
+    checked = 0
+    for a in edition.values():
+        for chart in (a.chart, a.recent):
+            if chart is None:
+                continue
+            checked += 1
+            limits = chart.data[["lcl", "ucl", "lower_2sigma", "upper_2sigma"]]
+            assert (limits >= 0).all().all(), a.code
+            if a.info["unit"] == "percent":
+                assert (limits <= 100).all().all(), a.code
+    assert checked >= 40
+    # The audit's cases: vacancies and appointments were given negative lower limits.
+    for code in ("clinical_practitioner_vacancies", "tm_vacancies", "permanent_appointments"):
+        assert edition[code].current.lcl == 0
+
+
+def test_small_or_varying_denominators_get_a_p_chart_and_the_page_says_why(edition, dashboard):
+    a = edition["lac_review_participation_pct"]
+    rows = dashboard[dashboard.indicator == "lac_review_participation_pct"].set_index("month")
+    rows = rows.loc[:"2017-11"]
+    assert rows.denominator.min() < judgements.SMALL_DENOMINATOR
+    assert a.method == "p" and a.chart.kind == "p"
+    assert "This is a p chart" in indicator_words.reading(a) and "as few as" in indicator_words.reading(a)
+    # Steady denominators (agency cover: about 150 posts each month) keep the XmR chart.
+    posts = dashboard[dashboard.indicator == "agency_cover_pct"].set_index("month").denominator.loc[:"2017-11"]
+    assert ((posts - posts.mean()).abs() <= 0.25 * posts.mean()).all() and posts.min() >= 50
+    assert edition["agency_cover_pct"].method == "xmr"
+
+
+def test_reviews_above_target_are_not_called_a_consistent_failure(edition, dashboard):
+    a = edition["lac_review_participation_pct"]
+    rows = dashboard[dashboard.indicator == "lac_review_participation_pct"].set_index("month")
+    # The committee report's figure, and five months above the 95% target (report 1.84).
+    assert rows.value[pd.Period("2017-11", "M")] == 96.3
+    assert (rows.value.loc["2017-07":"2017-11"] > 95).all()
+    assert a.target == 95 and a.assurance != "fail"
+    assert a.level.state == "meets"
+    words = indicator_words.reading(a)
+    assert "consistently fail" not in words and "appears to have changed since" in words
+
+
+def test_recalculated_limits_never_include_the_month_judged(edition):
+    a = edition["cic_health_checks_pct"]
+    assert a.rebased_at == pd.Period("2017-01", "M")
+    assert a.current.baseline_start == a.rebased_at
+    assert a.current.baseline_end < a.month
+    assert a.current.baseline_points == min(judgements.RECALCULATION_MONTHS, (a.month - a.rebased_at).n)
+
+
+def test_every_two_of_three_signal_has_all_three_points_on_one_side(edition):
+    for a in edition.values():
+        if a.current is None:
+            continue
+        d = a.chart.data
+        for i in range(len(d) - 2):
+            window = d.iloc[i : i + 3]
+            side = (window["value"] - window["mean"]).apply(lambda x: (x > 0) - (x < 0))
+            close = ~window["beyond_limits"] & (
+                (window["value"] > window["upper_2sigma"]) | (window["value"] < window["lower_2sigma"])
+            )
+            if abs(side.sum()) == 3 and close.sum() >= 2:
+                assert window["two_of_three"][close].all(), a.code
+        flagged = d[d["two_of_three"]]
+        assert not flagged["beyond_limits"].any(), a.code
+
+
+def test_xmr_limits_of_an_in_month_count_by_hand(edition, dashboard):
+    # Section 47 enquiries: limits fixed on April 2015 to July 2017 (the configured baseline).
+    rows = dashboard[dashboard.indicator == "s47_completed"].set_index("month").value.loc["2015-04":"2017-07"]
+    mean, mr = rows.mean(), rows.diff().abs().mean()
+    a = edition["s47_completed"]
+    assert a.current.mean == pytest.approx(mean)
+    assert a.current.ucl == pytest.approx(mean + spc.LIMIT_FACTOR * mr)
+    assert a.current.lcl == pytest.approx(max(0.0, mean - spc.LIMIT_FACTOR * mr))
