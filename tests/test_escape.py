@@ -121,6 +121,7 @@ def test_known_encoding():
 def test_one_line_removes_controls_and_bidi():
     assert one_line("a\nb\r\nc\td\x00e\x1bf\u2028g\u2029h") == "a b c d e f g h"
     assert one_line("\u202eabc\u202c") == "abc"
+    assert one_line("a\ufffeb\ufdd0c\U0010ffff") == "abc"  # noncharacters: HTML drops their references
     assert one_line("  spaced   out  ") == "spaced out"
     assert one_line(None) == ""
     assert one_line(float("nan")) == ""

@@ -30,12 +30,18 @@ _PLAIN_PUNCTUATION = frozenset(" ,")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
+def _noncharacter(ch: str) -> bool:
+    """Unicode noncharacters (U+FDD0-FDEF, U+xFFFE, U+xFFFF): HTML drops their references, so they are dropped here."""
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
 def one_line(value) -> str:
     """The value as one line of plain text, without control characters.
 
     Every line break (``\\n``, ``\\r``, ``\\u2028``, ...), tab and other control character becomes
-    a space, runs of spaces become one, bidirectional controls are dropped, and the ends are
-    trimmed. ``None`` and a missing number (NaN) give an empty string.
+    a space, runs of spaces become one, bidirectional controls and Unicode noncharacters are
+    dropped, and the ends are trimmed. ``None`` and a missing number (NaN) give an empty string.
 
     Parameters
     ----------
@@ -50,7 +56,11 @@ def one_line(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = "".join(
-        "" if ch in _BIDI_CONTROLS else " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        ""
+        if ch in _BIDI_CONTROLS or _noncharacter(ch)
+        else " "
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        else ch
         for ch in str(value)
     )
     return " ".join(text.split())
