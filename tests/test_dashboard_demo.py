@@ -288,7 +288,7 @@ def test_catalogue_rejects_duplicate_code_and_bad_number(tmp_path):
     path = broken_catalogue(
         tmp_path,
         lambda t: t.replace("\nsw_vacancies,", "\naudits_completed,").replace(
-            "5,percent,higher_is_better,,", "5,percent,higher_is_better,ninety,", 1
+            "5,percent,in_month,higher_is_better,,", "5,percent,in_month,higher_is_better,ninety,", 1
         ),
     )
     with pytest.raises(DataContractError) as caught:

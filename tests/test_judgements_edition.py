@@ -28,6 +28,9 @@ def edition():
         params["baseline_start"],
         params["baseline_end"],
         params["rebase"],
+        extract_date=params.get("extract_date"),
+        edition_content=params.get("edition_content"),
+        indicator_overrides=params.get("indicator_overrides"),
     )
     return {a.code: a for a in judgements.analyse_all(data)}
 
