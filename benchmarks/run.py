@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from benchmarks import engine
+from benchmarks import digests, engine
 from improvement_report.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 HERE = Path(__file__).resolve().parent
@@ -163,6 +163,8 @@ def main(argv=None) -> int:
     now["book"] = previous.get("book") if args.skip_book else book_stages()
     print("Indicator engine (each measurement in a fresh process)", file=sys.stderr)
     now["engine"] = engine.run(sizes=tuple(args.sizes), workdir=args.workdir)
+    print("Content digests of the inputs", file=sys.stderr)
+    now["digests"] = digests.run(workdir=args.workdir, progress=lambda line: print(line, file=sys.stderr))
 
     m = now["machine"]
     text = "\n".join(
@@ -180,6 +182,7 @@ def main(argv=None) -> int:
             "",
             book_markdown(now["book"], previous.get("book")) if now["book"] else "## The demo book\n\nNot measured.\n",
             engine.markdown(now["engine"], previous.get("engine")),
+            digests.markdown(now["digests"]),
         ]
     )
     RESULTS_JSON.write_text(json.dumps(now, indent=1) + "\n", encoding="utf-8")

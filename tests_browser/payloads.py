@@ -45,10 +45,30 @@ def _values(source: Path, column: str) -> list[str]:
         return sorted({row[column] for row in csv.DictReader(f)} - {""})
 
 
-def make_payload_edition(root: Path) -> Path:
-    """Write hostile extracts and a configuration under ``root``; return the configuration file.
+def _name_a_child_in_reasons(path: Path, child_id: str, times: int = 4) -> None:
+    """Write "see child <id> case" as the reason of the first non-compliant discussions."""
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    named = 0
+    for row in rows:
+        if named < times and "N" in (row["police"], row["health"]):
+            row["non_compliance_reason"] = f"see child {child_id} case"
+            named += 1
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def make_payload_edition(root: Path) -> tuple[Path, str]:
+    """Write hostile extracts and a configuration under ``root``.
 
     The edition publishes to ``root / "site"`` (its own ``output_dir``).
+
+    Returns
+    -------
+    (Path, str)
+        The configuration file, and the child identifier written into free text.
     """
     data = root / "data"
     data.mkdir(parents=True)
@@ -70,6 +90,8 @@ def make_payload_edition(root: Path) -> Path:
         # third, multi-line, is none of them.
         dict(zip(reasons, [PAYLOADS[4], PAYLOADS[2], PAYLOADS[6]])),
     )
+    child_id = _values(DEMO_DATA_DIR / "missing_episodes.csv", "child_id")[0]
+    _name_a_child_in_reasons(data / "strategy_discussions.csv", child_id)
     localities = _values(DEMO_DATA_DIR / "early_help_episodes.csv", "locality")
     _rewrite(
         DEMO_DATA_DIR / "early_help_episodes.csv",
@@ -83,10 +105,11 @@ def make_payload_edition(root: Path) -> Path:
         data_dir=str(data),
         output_dir=str(root / "site"),
         short_name=PAYLOADS[1],
+        contact=PAYLOADS[6],
         # Configuration text is one line (a line break is refused): the one-line payloads.
         reason_categories=[PAYLOADS[4], PAYLOADS[6], "Agency not available"],
     )
     config["notebooks"]["strategy_discussions"] = {"comparison_label": PAYLOADS[5]}
     path = root / "payloads.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return path, child_id
