@@ -103,8 +103,44 @@ def test_frequency_distribution_and_top_tenth():
     assert mc.top_share(pd.Series([], dtype=int)) is None
 
 
-def test_negative_binomial_rate_ratio_is_the_ratio_of_means(make_folder):
-    # over-dispersed counts, as real ones are: most children once, a few many times
+def _zero_truncated_nb2_fit(home, care):
+    """Maximum likelihood of the zero-truncated NB2 written out by hand, for an independent check.
+
+    P(y) = Gamma(y + 1/a) / (Gamma(1/a) y!) (1 / (1 + a mu))^(1/a) (a mu / (1 + a mu))^y, and given
+    y >= 1 it is P(y) / (1 - P(0)) with P(0) = (1 + a mu)^(-1/a); log mu = b0 + b1 (care).
+    """
+    import numpy as np
+    from scipy import optimize, special
+
+    y = np.array(home + care, dtype=float)
+    x = np.r_[np.zeros(len(home)), np.ones(len(care))]
+
+    def negative_loglik(theta):
+        b0, b1, log_a = theta
+        a, mu = np.exp(log_a), np.exp(b0 + b1 * x)
+        r = 1 / a
+        log_p = (
+            special.gammaln(y + r)
+            - special.gammaln(r)
+            - special.gammaln(y + 1)
+            + r * np.log(r / (r + mu))
+            + y * np.log(mu / (r + mu))
+        )
+        log_p0 = r * np.log(r / (r + mu))
+        return -(log_p - np.log1p(-np.exp(log_p0))).sum()
+
+    best = optimize.minimize(
+        negative_loglik,
+        [0.5, 0.5, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 20000},
+    )
+    b0, b1, log_a = best.x
+    return np.exp(b1), np.exp(log_a)
+
+
+def test_zero_truncated_negative_binomial_matches_the_likelihood_written_out(make_folder):
+    # over-dispersed counts, as real ones are: most children once, a few many times; never zero
     home = [1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 5, 9]
     care = [1, 2, 2, 3, 4, 5, 6, 8, 10, 12, 15, 22]
     rows, k = [], 0
@@ -115,10 +151,21 @@ def test_negative_binomial_rate_ratio_is_the_ratio_of_means(make_folder):
                 rows.append(f"E{k},{prefix}{child},2017-01-01 10:00,2017-01-01 12:00,{flag},,,")
     ch = mc.load_frames(episodes(make_folder, rows), "2017-01-01", "2017-12-31", "2017-01")
     model = mc.frequency_model(ch)
-    # with one binary term the fitted means are the group means, so the rate ratio is their ratio
-    assert model.rate_ratio == pytest.approx((sum(care) / 12) / (sum(home) / 12), rel=1e-4)
+    rate_ratio, alpha = _zero_truncated_nb2_fit(home, care)
+    assert model.zero_truncated
+    assert model.rate_ratio == pytest.approx(rate_ratio, rel=1e-4)
+    assert model.alpha == pytest.approx(alpha, rel=1e-3)
     assert model.low < model.rate_ratio < model.high
-    assert model.alpha > 0.05 and (model.n_reference, model.n_compared) == (12, 12)
+    assert (model.n_reference, model.n_compared) == (12, 12)
+    # The untruncated fit reads the missing zeros as a different spread: its alpha is not the model's.
+    plain = me_group_rate_ratio(home, care)
+    assert abs(plain.alpha - model.alpha) > 0.1
+
+
+def me_group_rate_ratio(home, care):
+    from improvement_report.stats.count_models import group_rate_ratio
+
+    return group_rate_ratio(pd.Series(home), pd.Series(care))
 
 
 def test_empty_window_gives_sentences_and_no_charts(make_folder):
@@ -208,3 +255,21 @@ def test_national_picture_of_a_later_edition_names_the_caveat():
     assert "no away incidents since 2022" in mc.national_sentence(nat)
     assert mc.national_table(nat).loc["Barnet", "Children who went missing"] == 87  # year to 31 March 2024
     assert mc.national("Somewhere Else").la is None  # no DfE code: no national picture
+
+
+def test_episodes_per_child_is_rounded_once_where_it_is_shown(make_folder):
+    # 38 children from care with 207 episodes: 207 / 38 = 5.4474, so 5.4 to one decimal place. Rounded to
+    # 2 places first (5.45) and then to one, it would read 5.5 (the audit's 621 / 114).
+    from improvement_report.render import display
+
+    rows, k = [], 0
+    for child, n in enumerate([5] * 37 + [22]):
+        for _ in range(n):
+            k += 1
+            rows.append(f"E{k},C{child},2017-03-01 10:00,2017-03-01 12:00,Y,,,")
+    ch = mc.load_frames(episodes(make_folder, rows), "2017-01-01", "2017-12-31", "2017-01")
+    table = mc.frequency_table(ch)
+    value = table.loc["Episodes per child", mc.LABEL["care"]]
+    assert value == 207 / 38
+    shown = display.table(table, caption="Episodes per child").data
+    assert ">5.4<" in shown and ">5.5<" not in shown

@@ -49,3 +49,43 @@ def test_log_rank_matches_scipy():
 def test_log_rank_needs_two_groups_and_two_events():
     assert log_rank(pd.Series([1.0, 2.0]), pd.Series([True, True]), pd.Series(["x", "x"])) is None
     assert log_rank(pd.Series([1.0, 2.0, 3.0]), pd.Series([True, False, False]), pd.Series(["x", "y", "y"])) is None
+
+
+# R's survfit median (print.survfit's `minmin`): the first time the curve is at or below one half;
+# when it sits exactly at one half on a flat step, the midpoint of that step.
+
+
+def test_median_on_a_flat_step_at_one_half_is_the_midpoint_as_in_survfit():
+    # Four events, no censoring: S = 3/4 after 2, 1/2 after 4 (a flat step to 7), 1/4 after 7, 0 after 9.
+    # survfit: (4 + 7) / 2 = 5.5, the same as the plain median of 2, 4, 7, 9.
+    km = kaplan_meier(pd.Series([2.0, 4, 7, 9]), pd.Series([True] * 4))
+    assert km.survival == pytest.approx([0.75, 0.5, 0.25, 0])
+    assert km.median == 5.5 == float(np.median([2, 4, 7, 9]))
+
+
+def test_median_with_censoring_on_the_half_step():
+    # n=6: events at 1 (5/6), 2 (4/6), censored at 3, event at 4: 4/6 x 2/3 = 4/9 (below one half).
+    km = kaplan_meier(pd.Series([1.0, 2, 3, 4, 5, 6]), pd.Series([True, True, False, True, True, True]))
+    assert km.survival[:3] == pytest.approx([5 / 6, 4 / 6, 4 / 9])
+    assert km.median == 4  # first below one half, never exactly at it
+    # n=5, censored at 1: events at 2 (3/4), 3 (3/4 x 2/3 = 1/2 exactly), flat until 5 (1/2 x 1/2 = 1/4),
+    # then 6 (0): the median is (3 + 5) / 2 = 4.
+    km = kaplan_meier(pd.Series([1.0, 2, 3, 5, 6]), pd.Series([False, True, True, True, True]))
+    assert km.survival == pytest.approx([0.75, 0.5, 0.25, 0])
+    assert km.median == 4
+
+
+def test_median_exactly_one_half_to_the_end_is_where_it_got_there():
+    # Events at 1 and 2 among four, the other two censored later: the curve ends at one half.
+    km = kaplan_meier(pd.Series([1.0, 2, 3, 4]), pd.Series([True, True, False, False]))
+    assert km.survival[-1] == pytest.approx(0.5) and km.median == 2
+
+
+def test_survival_curve_cross_checked_with_statsmodels_and_median_differs_from_its_quantile():
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    durations, observed = np.array([2.0, 4, 7, 9]), np.ones(4)
+    reference = SurvfuncRight(durations, observed)
+    km = kaplan_meier(pd.Series(durations), pd.Series(observed.astype(bool)))
+    assert km.survival == pytest.approx(reference.surv_prob)
+    assert reference.quantile(0.5) != km.median  # statsmodels takes an end of the step; survfit its middle

@@ -263,7 +263,8 @@ def counts_by(ch: MissingChapter, freq: str) -> pd.DataFrame:
         cols[f"Children {g}"] = s.groupby(key).child_id.nunique().reindex(periods, fill_value=0)
     t = pd.DataFrame(cols, index=periods).astype(int)
     for g in GROUPS:
-        t[f"Episodes per child {g}"] = (t[f"Episodes {g}"] / t[f"Children {g}"].where(t[f"Children {g}"] > 0)).round(2)
+        # Unrounded: the table rounds it once, where it is shown.
+        t[f"Episodes per child {g}"] = t[f"Episodes {g}"] / t[f"Children {g}"].where(t[f"Children {g}"] > 0)
     t.index = t.index.strftime("%Y-%m" if freq == "M" else "%Y Q%q")
     t.index.name = "Month" if freq == "M" else "Quarter"
     return t
@@ -359,7 +360,8 @@ def frequency_table(ch: MissingChapter) -> pd.DataFrame:
         row = {
             "Children": n,
             "Episodes": int(counts.sum()),
-            "Episodes per child": round(counts.sum() / n, 2) if n else None,
+            # Unrounded: rounded once, where it is shown (a 5.447 rounded to 5.45 first would show as 5.5).
+            "Episodes per child": counts.sum() / n if n else None,
         }
         for band, k in bands.items():
             row[f"Children with {band} (%)"] = _share(int(k), n)
@@ -373,13 +375,13 @@ def frequency_table(ch: MissingChapter) -> pd.DataFrame:
 
 
 def frequency_model(ch: MissingChapter) -> GroupRateRatio | None:
-    """Episodes per child, care against home, over the 12 months (negative binomial); None without one.
+    """Episodes per child, care against home, over the 12 months (zero-truncated negative binomial).
 
-    Only children who went missing are in the data, so the counts start at 1 and the ratio
-    compares episodes per missing child, the question members ask.
+    Only children who went missing are in the data, so no count is zero: the model is the
+    negative binomial conditioned on at least one episode. None without a model.
     """
     home, care = (episodes_per_child(group(ch.year, g)) for g in GROUPS)
-    return group_rate_ratio(home, care, min_per_group=MIN_MODEL_CHILDREN)
+    return group_rate_ratio(home, care, min_per_group=MIN_MODEL_CHILDREN, zero_truncated=True)
 
 
 def frequency_sentence(ch: MissingChapter, model: GroupRateRatio | None, t: pd.DataFrame) -> str:
@@ -410,8 +412,9 @@ def frequency_sentence(ch: MissingChapter, model: GroupRateRatio | None, t: pd.D
         else "The interval includes 1, so the difference may be chance."
     )
     return text + (
-        f"Allowing for the uneven spread (a negative binomial model; over-dispersion {model.alpha:.2f}), a child "
-        f"missing from care had **{model.rate_ratio:.2f} times** as many episodes as a child missing from home "
+        f"Allowing for the uneven spread and for only children who went missing being counted (a zero-truncated "
+        f"negative binomial model; over-dispersion {model.alpha:.2f}), children missing from care went missing at "
+        f"**{model.rate_ratio:.2f} times** the rate of children missing from home "
         f"(95% interval {model.low:.2f} to {model.high:.2f}): {direction} episodes per child. {sure}"
     )
 
@@ -425,7 +428,7 @@ def model_table(model: GroupRateRatio | None) -> pd.DataFrame:
         index=["Rate ratio: episodes per child, care against home", "Over-dispersion (alpha)"],
         columns=["Estimate", "95% interval: low", "95% interval: high"],
     )
-    t.index.name = "Negative binomial model"
+    t.index.name = "Zero-truncated negative binomial model" if model.zero_truncated else "Negative binomial model"
     return t
 
 

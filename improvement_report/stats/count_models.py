@@ -14,6 +14,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.discrete.truncated_model import TruncatedLFNegativeBinomialP
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 # Share of each month inside the school summer holiday: late July and all of August in
@@ -343,9 +344,14 @@ def _p_text(p: float) -> str:
 
 @dataclass(frozen=True)
 class GroupRateRatio:
-    """Negative binomial (NB2) model of counts per person, one group against a reference group."""
+    """Negative binomial (NB2) model of counts per person, one group against a reference group.
 
-    rate_ratio: float  # mean count in the compared group over the reference group
+    With ``zero_truncated`` the model is the NB2 distribution conditioned on a count of at least
+    one (only people with an event are in the data): ``rate_ratio`` and ``alpha`` are then those
+    of the underlying, untruncated distribution.
+    """
+
+    rate_ratio: float  # mean count in the compared group over the reference group (untruncated means)
     low: float
     high: float
     p_value: float
@@ -354,9 +360,12 @@ class GroupRateRatio:
     alpha_high: float
     n_reference: int
     n_compared: int
+    zero_truncated: bool = False
 
 
-def group_rate_ratio(reference: pd.Series, compared: pd.Series, min_per_group: int = 5) -> GroupRateRatio | None:
+def group_rate_ratio(
+    reference: pd.Series, compared: pd.Series, min_per_group: int = 5, zero_truncated: bool = False
+) -> GroupRateRatio | None:
     """Fit counts ~ group with a negative binomial; None when the data cannot support it.
 
     Parameters
@@ -365,41 +374,55 @@ def group_rate_ratio(reference: pd.Series, compared: pd.Series, min_per_group: i
         One count per person in each group.
     min_per_group : int
         Fewer people than this in either group: no model.
+    zero_truncated : bool, default False
+        The counts can never be zero (only people with at least one event were counted), so
+        fit the zero-truncated NB2 (``statsmodels.discrete.truncated_model.
+        TruncatedLFNegativeBinomialP``, truncation at 0): an ordinary negative binomial would
+        read the missing zeros as under-dispersion and its alpha would mean nothing.
 
     Returns
     -------
     GroupRateRatio or None
-        None also when every count is the same, or the fit fails or gives infinite intervals.
+        None also when every count is the same, a count is below 1 in a zero-truncated fit, or
+        the fit fails or gives infinite intervals.
 
     Notes
     -----
     The dispersion is estimated with the mean, so the interval allows for a few people with
-    many events. With one binary term the fitted means are the two group means.
+    many events. Without truncation, with one binary term the fitted means are the two group
+    means; with it, they are the means of the underlying distributions, whose truncated means
+    (mean / (1 - P(0))) match the groups' observed means.
     """
     counts = np.concatenate([np.asarray(reference, dtype=float), np.asarray(compared, dtype=float)])
     flag = np.concatenate([np.zeros(len(reference)), np.ones(len(compared))])
     if min(len(reference), len(compared)) < min_per_group or len(np.unique(counts)) < 2:
         return None
+    if zero_truncated and (counts < 1).any():
+        return None
     exog = np.column_stack([np.ones(len(counts)), flag])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a convergence note would otherwise print into the book
-            fit = NegativeBinomial(counts, exog, loglike_method="nb2").fit(disp=0, maxiter=200)
+            if zero_truncated:
+                fit = TruncatedLFNegativeBinomialP(counts, exog, truncation=0, p=2).fit(disp=0, maxiter=500)
+            else:
+                fit = NegativeBinomial(counts, exog, loglike_method="nb2").fit(disp=0, maxiter=200)
     except (ValueError, np.linalg.LinAlgError):
         return None
-    ci = fit.conf_int()
-    if not np.all(np.isfinite(ci)):
+    params, ci = np.asarray(fit.params), np.asarray(fit.conf_int())
+    if not (np.all(np.isfinite(ci)) and fit.mle_retvals.get("converged", True)):
         return None
     return GroupRateRatio(
-        rate_ratio=float(np.exp(fit.params[1])),
+        rate_ratio=float(np.exp(params[1])),
         low=float(np.exp(ci[1, 0])),
         high=float(np.exp(ci[1, 1])),
-        p_value=float(fit.pvalues[1]),
-        alpha=float(fit.params[2]),
+        p_value=float(np.asarray(fit.pvalues)[1]),
+        alpha=float(params[2]),
         alpha_low=float(ci[2, 0]),
         alpha_high=float(ci[2, 1]),
         n_reference=len(reference),
         n_compared=len(compared),
+        zero_truncated=zero_truncated,
     )
 
 

@@ -22,7 +22,7 @@ class KaplanMeier:
 
     times: np.ndarray
     survival: np.ndarray
-    median: float | None  # time by which half have had the event; None when the curve never gets there
+    median: float | None  # time by which half have had the event (R survfit's convention); None if never reached
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,42 @@ class LogRank:
     chi2: float
     p_value: float
     groups: int
+
+
+#: Survival within this of one half counts as exactly one half (R's survfit uses sqrt(machine eps)).
+HALF_TOLERANCE = np.sqrt(np.finfo(float).eps)
+
+
+def survfit_median(times, survival) -> float | None:
+    """The median of a Kaplan-Meier curve by the convention of R's ``survfit`` (``print.survfit``).
+
+    The median is the first event time at which the curve is at or below one half. When the curve
+    sits exactly at one half on a flat step, every time on that step has half the records still
+    without the event, so the median is the midpoint of the step: halfway between the time the
+    curve reached one half and the next event time, where it drops below. This is the same
+    convention as the plain median of uncensored data (the mean of the two middle values), which
+    taking the step's upper end does not follow.
+
+    Parameters
+    ----------
+    times, survival : array-like of float
+        Distinct event times in ascending order and the curve just after each.
+
+    Returns
+    -------
+    float or None
+        None when the curve never reaches one half.
+    """
+    times, survival = np.asarray(times, dtype=float), np.asarray(survival, dtype=float)
+    reached = np.flatnonzero(survival < 0.5 + HALF_TOLERANCE)
+    if reached.size == 0:
+        return None
+    first = reached[0]
+    if abs(survival[first] - 0.5) < HALF_TOLERANCE:
+        lower = np.flatnonzero(survival < survival[first])
+        if lower.size:
+            return float((times[first] + times[lower[0]]) / 2)
+    return float(times[first])
 
 
 def kaplan_meier(durations: pd.Series, observed: pd.Series) -> KaplanMeier | None:
@@ -47,12 +83,9 @@ def kaplan_meier(durations: pd.Series, observed: pd.Series) -> KaplanMeier | Non
     if len(durations) == 0:
         return None
     fit = SurvfuncRight(np.asarray(durations, dtype=float), np.asarray(observed, dtype=int))
-    median = fit.quantile(0.5)
-    return KaplanMeier(
-        times=np.asarray(fit.surv_times, dtype=float),
-        survival=np.asarray(fit.surv_prob, dtype=float),
-        median=None if median is None or not np.isfinite(median) else float(median),
-    )
+    times, survival = np.asarray(fit.surv_times, dtype=float), np.asarray(fit.surv_prob, dtype=float)
+    # Not fit.quantile(0.5): on a flat step at one half it takes the step's upper end.
+    return KaplanMeier(times=times, survival=survival, median=survfit_median(times, survival))
 
 
 def log_rank(durations: pd.Series, observed: pd.Series, groups: pd.Series) -> LogRank | None:
