@@ -19,3 +19,19 @@ def test_contrast_formula_against_known_values():
 
 def test_improvement_concern_and_common_cause_use_data_colours():
     assert {style.IMPROVEMENT, style.CONCERN, style.COMMON_CAUSE} <= set(style.DATA_COLOURS.values())
+
+
+def test_importing_the_style_changes_no_matplotlib_setting_until_applied():
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib as m; before = dict(m.rcParams); "
+        "from improvement_report.render import style; "
+        "assert dict(m.rcParams) == before, 'import changed rcParams'; "
+        "fig, ax = style.subplots(); "
+        "assert m.rcParams['axes.titleweight'] == 'bold' and not m.rcParams['axes.spines.top']; "
+        "assert m.get_backend().lower() == 'agg'; print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"MPLBACKEND": "svg"})
+    assert out.stdout.strip() == "ok", out.stderr

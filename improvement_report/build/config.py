@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from improvement_report.build.toc import toc_pages
 from improvement_report.core.paths import CONFIG_DIR, DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT, resolve
+from improvement_report.core.periods import ReportDates, report_dates
 from improvement_report.measures.strategy_discussions import DEFAULT_REASON_CATEGORIES
 
 
@@ -50,11 +52,7 @@ def book_notebooks() -> list[str]:
     """Names of the executed pages, in the book's order: the ``book/<name>`` entries of ``_toc.yml``
     that have a template (see :func:`page_template`). The table of contents is the one place a
     chapter is registered."""
-    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]] + [c["file"] for c in toc.get("chapters", [])]
-    files += [s["file"] for c in toc.get("chapters", []) for s in c.get("sections", [])]
-    names = [f.removeprefix("book/") for f in files]
-    return [n for n in names if page_template(n) is not None]
+    return [n for n in toc_pages() if page_template(n) is not None]
 
 
 @functools.cache
@@ -323,6 +321,12 @@ class ReportConfig:
     settings: dict = field(default_factory=dict)
     # The edition's extract date; None until the build resolves it (default: the latest date in the data).
     extract_date: str | None = None
+
+    @property
+    def dates(self) -> ReportDates:
+        """The report month, window and series start as Period and Timestamp values (validated text kept
+        above for the pages' parameters)."""
+        return report_dates(self.report_month, self.window_start, self.window_end, self.series_start)
 
     @property
     def short_name(self) -> str:

@@ -19,13 +19,11 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
-import yaml
 from bs4 import BeautifulSoup
 
 from improvement_report.build.config import ReportConfig
-from improvement_report.core.paths import REPO_ROOT
-from improvement_report.core.periods import month_name
+from improvement_report.build.toc import toc_pages
+from improvement_report.core.periods import long_date, month_name
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The pages printed after the chapters, in this order, as appendices.
@@ -70,10 +68,7 @@ def book_order() -> tuple[list[str], list[str]]:
 
     The landing page is left out: the cover and the contents take its place.
     """
-    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [c["file"] for c in toc.get("chapters", [])]
-    files += [s["file"] for c in toc.get("chapters", []) for s in c.get("sections", [])]
-    pages = [f.removeprefix("book/") for f in files]
+    pages = toc_pages()[1:]  # without the root, the landing page
     appendices = [p for p in APPENDICES if p in pages]
     chapters = [p for p in pages if p not in appendices]
     if "summary" in chapters:
@@ -126,13 +121,16 @@ def _relink(link, page: str, soup) -> None:
 def cover_html(cfg: ReportConfig) -> str:
     """The cover: what the report is, for whom and when, which version, who to contact."""
     e = html.escape
-    ws, we = pd.Timestamp(cfg.window_start), pd.Timestamp(cfg.window_end)
+    dates = cfg.dates
     edition_date, contact = cfg.settings.get("edition_date"), cfg.settings.get("contact")
-    edition = pd.Timestamp(edition_date).strftime("%-d %B %Y") if edition_date else "not set"
+    edition = long_date(edition_date) if edition_date else "not set"
     rows = [
         ("Council", cfg.local_authority),
         ("Report month", month_name(cfg.report_month)),
-        ("Window", f"{ws:%-d %B %Y} to {we:%-d %B %Y} (strategy discussions and missing episodes)"),
+        (
+            "Window",
+            f"{long_date(dates.window_start)} to {long_date(dates.window_end)} (strategy discussions and missing episodes)",
+        ),
         ("Edition date", edition),
         ("Version", f"improvement_report {report_version()}"),
         ("Contact", contact or "not set"),

@@ -124,7 +124,7 @@ def flow_table(ch: CafChapter) -> pd.DataFrame:
 
 def flow_chart(ch: CafChapter):
     """Open CAFs at month end over the whole series, with openings and closures below."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[3, 2])
+    fig, (top, bottom) = style.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[3, 2])
     x = _dates(ch.months)
     top.plot(x, ch.flow.open_end, color=style.DARK_BLUE, marker="o", markersize=3, label="Open at month end")
     top.set_ylabel("Open CAFs")
@@ -182,7 +182,7 @@ def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str):
         return Chart(None, "", None)  # spc_reading explains
     result = spc.xmr(series)
     icon = spc.variation_icon(result, polarity)
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = style.subplots(figsize=(9, 4))
     reading = icon_words(icon)
     spc_plot.plot_spc(
         result, ax, title=f"{title_what}: {reading} in {month_name(ch.month)}", ylabel=title_what, polarity=polarity
@@ -312,7 +312,7 @@ def model_chart(ch: CafChapter, model: models.CountTrend):
     """Monthly openings with the model's fitted values; (None, "") without a model."""
     if model is None:
         return NO_CHART
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = style.subplots(figsize=(9, 4))
     x = _dates(ch.months)
     ax.plot(x, ch.flow.opened, color=style.GREY, marker="o", markersize=3, linestyle="-", label="CAFs opened")
     ax.plot(x, model.fitted.to_numpy(), color=style.DARK_BLUE, linewidth=2, label="Model: trend and summer holiday")
@@ -422,7 +422,7 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
     drawn (a chart discloses as much as a table); the alt text says which were left out.
     """
     eps = early_help.with_locality(ch.episodes)
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = style.subplots(figsize=(9, 4))
     markers = ["o", "s", "^", "D", "v"]
     latest, left_out = {}, []
     for i, (loc, g) in enumerate(eps.groupby("locality", sort=True)):

@@ -3,9 +3,7 @@
 import json
 from pathlib import Path
 
-import pandas as pd
-
-from improvement_report.core.periods import month_name
+from improvement_report.core.periods import long_date, month_name
 from improvement_report.measures.headline import edition_figures
 from improvement_report.render.escape import escape
 from improvement_report.render.headline_table import figures_table  # noqa: F401 (used by the page)
@@ -14,11 +12,10 @@ from improvement_report.render.output import PageOutput
 
 def introduction(local_authority, report_month, window_start, window_end) -> str:
     """The opening paragraph for the period."""
-    ws, we = pd.Timestamp(window_start), pd.Timestamp(window_end)
     return (
         f"This report covers **{escape(local_authority)}**'s children's services for **{month_name(report_month)}**. "
         f"Early help figures are for the month; strategy discussions and missing episodes are for the window "
-        f"from {ws:%-d %B %Y} to {we:%-d %B %Y}. Every number is computed from the data extracts by the "
+        f"from {long_date(window_start)} to {long_date(window_end)}. Every number is computed from the data extracts by the "
         f"`improvement_report` package; the methods page gives each definition and the data page lists the "
         f"files read and any rows left out, with the reason."
     )

@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -294,7 +293,7 @@ def spc_chart(ch: MissingChapter, measure: str):
         results[g] = spc.xmr(series) if len(series) >= MIN_SPC_POINTS else None
     if all(r is None for r in results.values()):
         return Chart(None, "", results)
-    fig, axes = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    fig, axes = style.subplots(2, 1, figsize=(9, 7), sharex=True)
     alts = []
     for ax, g in zip(axes, GROUPS):
         r = results[g]
@@ -437,7 +436,7 @@ def frequency_chart(ch: MissingChapter):
     t = frequency_table(ch)
     if t.empty:
         return NO_CHART
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = style.subplots(figsize=(9, 4))
     x = np.arange(len(PER_CHILD_BANDS))
     hatch = {"home": "", "care": "//"}
     for i, g in enumerate(GROUPS):
@@ -523,7 +522,7 @@ def duration_chart(ch: MissingChapter):
     t = duration_by_quarter(ch)
     if t.empty:
         return NO_CHART
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = style.subplots(1, 2, figsize=(10, 4), sharey=True)
     parts, changes = [], {}
     for ax, g in zip(axes, GROUPS):
         d = t.xs(LABEL[g], level="Group").dropna(subset=["Median hours"])
@@ -620,7 +619,7 @@ def km_chart(ch: MissingChapter, tests: dict):
     """
     if ch.series.empty:
         return NO_CHART
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = style.subplots(1, 2, figsize=(10, 4), sharey=True)
     styles = ["-", "--", ":", "-."]
     parts = []
     for ax, g in zip(axes, GROUPS):
@@ -834,7 +833,7 @@ def rhi_chart(ch: MissingChapter):
     frames = {g: rhi_monthly(ch, g) for g in GROUPS}
     if all(f is None for f in frames.values()):
         return Chart(None, "", frames)
-    fig, axes = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    fig, axes = style.subplots(2, 1, figsize=(9, 7), sharex=True)
     alts = []
     for ax, g in zip(axes, GROUPS):
         f = frames[g]
@@ -1139,7 +1138,7 @@ def national_chart(nat: National):
     """Trend of the two rates: the council, its neighbours' range and mean, England."""
     if nat.la is None or nat.latest is None:
         return NO_CHART
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = style.subplots(1, 2, figsize=(10, 4))
     parts = []
     rates = national_rates(nat)
     for ax, (label, table) in zip(axes, rates.items(), strict=True):

@@ -601,7 +601,7 @@ def calendar_table(ch: SeasonalChapter) -> pd.DataFrame:
 def _grid(n: int):
     cols = 2
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.6 * rows), squeeze=False)
+    fig, axes = style.subplots(rows, cols, figsize=(10, 2.6 * rows), squeeze=False)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, axes.flat
@@ -668,7 +668,7 @@ def holiday_chart(ch: SeasonalChapter):
     modelled = [r for r in ch.results if r.model is not None]
     if not modelled:
         return NO_CHART
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(modelled) + 1.4))
+    fig, ax = style.subplots(figsize=(9, 0.55 * len(modelled) + 1.4))
     y = np.arange(len(modelled))[::-1]
     fewer, more = [], []
     for yi, r in zip(y, modelled):
@@ -761,7 +761,7 @@ def adjusted_open_xmr(ch: SeasonalChapter):
         return Chart(None, "", None)
     result = spc.xmr(values.set_axis(values.index.to_timestamp()))
     icon = spc.variation_icon(result, "neutral")
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = style.subplots(figsize=(9, 4))
     words = "common cause variation" if icon == "common_cause" else "special cause variation"
     spc_plot.plot_spc(
         result,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, PercentFormatter
@@ -331,7 +330,7 @@ def p_chart_figure(ch: StrategyChapter, chart: pd.DataFrame | None):
         return NO_CHART
     latest = _latest_month(chart)
     icon = spc.variation_icon(chart, POLARITY)
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    fig, ax = style.subplots(figsize=(9, 4.8))
     spc_plot.plot_spc(
         chart,
         ax,
@@ -471,7 +470,7 @@ def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
     n_max = int(teams.Discussions.max())
     grid = np.arange(1, int(n_max * 1.15) + 2)
     lim = funnel.limits(p0, grid, FUNNEL_METHOD)
-    fig, ax = plt.subplots(figsize=(9, 5.2))
+    fig, ax = style.subplots(figsize=(9, 5.2))
     ax.axhline(100 * p0, color=spc_plot.MEAN_COLOUR, linewidth=1.5, label=f"All teams ({100 * p0:.1f}%)")
     ax.plot(grid, 100 * lim.lower_95, color=style.GREY, linestyle="--", linewidth=1, label="95% limits")
     ax.plot(grid, 100 * lim.upper_95, color=style.GREY, linestyle="--", linewidth=1)

@@ -14,7 +14,6 @@ judged on the limits of the phase the latest month belongs to.
 
 import textwrap
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from improvement_report.core.periods import month_name
@@ -27,7 +26,7 @@ from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_
     load,
     theme_analyses,
 )
-from improvement_report.render import display, icons, spc_words
+from improvement_report.render import display, icons, spc_words, style
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text, escape, one_line, role_title
@@ -106,7 +105,7 @@ def chart(a: Analysis):
         return NO_CHART
     unit = a.info["unit"]
     value_format = "{:.0f}%" if unit == "percent" else "{:,.0f}" if unit == "count" else "{:,.1f}"
-    fig, ax = plt.subplots(figsize=(9, 3.6))
+    fig, ax = style.subplots(figsize=(9, 3.6))
     shown = a.charted if a.charted is not None else a.series
     in_month = "" if shown is a.series else " (each month's own value)"
     title = (

@@ -1,5 +1,7 @@
 """Reporting months and windows, and the rounding the published figures use."""
 
+import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -34,3 +36,55 @@ def pct(numerator, denominator, places: int = 1):
 def month_name(month) -> str:
     """``"November YYYY"`` from ``"YYYY-11"`` or a Period."""
     return pd.Period(month, "M").strftime("%B %Y")
+
+
+def long_date(day) -> str:
+    """``"1 September 2017"``: the day without a leading zero, on every platform (no ``%-d``)."""
+    day = pd.Timestamp(day)
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def short_date(day) -> str:
+    """``"1 Sep 2017"``: as :func:`long_date`, the month abbreviated."""
+    day = pd.Timestamp(day)
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+@dataclass(frozen=True)
+class ReportDates:
+    """An edition's dates, parsed once where they arrive as text (configuration, page parameters).
+
+    Everything below the edge takes these values, never the strings.
+    """
+
+    month: pd.Period  # the report month
+    window_start: pd.Timestamp  # first day of the window (strategy discussions, missing episodes)
+    window_end: pd.Timestamp  # last day of the window
+    series_start: pd.Period  # first month of the charts' series
+
+
+def report_dates(report_month, window_start, window_end, series_start) -> ReportDates:
+    """Parse the edition's dates from text (``"2017-11"``, ``"2017-09-01"``) into a :class:`ReportDates`.
+
+    Raises
+    ------
+    ValueError
+        Naming the value that is not a month or a date.
+    """
+
+    def parse(kind, name, value):
+        # Text must be ISO (pandas would read "November" as November of year 1).
+        pattern = r"\d{4}-\d{2}" if kind == "month" else r"\d{4}-\d{2}-\d{2}"
+        if isinstance(value, str) and not re.fullmatch(pattern, value.strip()):
+            raise ValueError(f"{name} {value!r} is not a {kind} (YYYY-MM{'' if kind == 'month' else '-DD'})")
+        try:
+            return pd.Period(value, "M") if kind == "month" else pd.Timestamp(value).normalize()
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{name} {value!r} is not a {kind} ({err})") from None
+
+    return ReportDates(
+        month=parse("month", "report_month", report_month),
+        window_start=parse("date", "window_start", window_start),
+        window_end=parse("date", "window_end", window_end),
+        series_start=parse("month", "series_start", series_start),
+    )

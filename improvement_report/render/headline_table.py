@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from improvement_report.core.periods import month_name
+from improvement_report.core.periods import month_name, short_date
 from improvement_report.render.wording import number, percent
 
 
@@ -10,7 +10,7 @@ def figures_table(figs: dict) -> pd.DataFrame:
     """The headline figures as a table a member can read."""
     caf, sd, ms = figs["caf"], figs["strategy_discussions"], figs["missing"]
     month = month_name(figs["month"])
-    window = f"{pd.Timestamp(figs['window']['start']):%-d %b %Y} to {pd.Timestamp(figs['window']['end']):%-d %b %Y}"
+    window = f"{short_date(figs['window']['start'])} to {short_date(figs['window']['end'])}"
 
     def n(x):
         return "-" if x is None else number(x)

@@ -102,7 +102,7 @@ def _patch(shape: str, colour: str):
 def draw(shape: str, colour: str, letter: str):
     """Draw one icon and return the figure."""
     inches = SIZE_PX / DPI
-    fig = plt.figure(figsize=(inches, inches), dpi=DPI)
+    fig = style.figure(figsize=(inches, inches), dpi=DPI)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

@@ -3,12 +3,13 @@
 The four categorical colours are colour-blind safe in this order. Charts never rely on
 colour alone: special-cause points also change marker shape, and every chart carries a
 title that states its finding and alt text generated from its data.
+
+Importing this module changes no matplotlib setting. Chart code makes its figures with
+:func:`subplots` or :func:`figure`, which :func:`apply` the style first.
 """
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display; keeps rendering identical between runs
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 DARK_BLUE = "#12436D"
 TURQUOISE = "#28A197"
@@ -39,25 +40,39 @@ CONCERN = ORANGE
 COMMON_CAUSE = GREY
 
 
-def apply():
-    """Set the matplotlib defaults every chart in the book uses."""
-    plt.rcParams.update(
-        {
-            "figure.figsize": (8, 4),
-            "figure.dpi": 100,
-            "savefig.dpi": 100,
-            "font.size": 10,
-            "font.family": "DejaVu Sans",
-            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.titlesize": 11,
-            "axes.titleweight": "bold",
-            "axes.titlelocation": "left",
-            "legend.frameon": False,
-            "svg.hashsalt": "improvement-report",
-        }
-    )
+# The matplotlib settings every chart in the book uses.
+RC = {
+    "figure.figsize": (8, 4),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 10,
+    "font.family": "DejaVu Sans",
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "legend.frameon": False,
+    "svg.hashsalt": "improvement-report",
+}
 
 
-apply()
+def apply() -> None:
+    """Use the book's chart style from now on: the Agg backend (no display, so rendering is the
+    same on every run) and :data:`RC`. Called by :func:`subplots` and :func:`figure`."""
+    if matplotlib.get_backend().lower() != "agg":
+        matplotlib.use("Agg")
+    plt.rcParams.update(RC)
+
+
+def subplots(*args, **kwargs):
+    """``matplotlib.pyplot.subplots`` in the book's style (see :func:`apply`)."""
+    apply()
+    return plt.subplots(*args, **kwargs)
+
+
+def figure(*args, **kwargs):
+    """``matplotlib.pyplot.figure`` in the book's style (see :func:`apply`)."""
+    apply()
+    return plt.figure(*args, **kwargs)
