@@ -64,7 +64,7 @@ class ReportDates:
 
 
 def report_dates(report_month, window_start, window_end, series_start) -> ReportDates:
-    """Parse the edition's dates from text (``"2017-11"``, ``"2017-09-01"``) into a :class:`ReportDates`.
+    """Parse the edition's dates from text (``"YYYY-MM"``, ``"YYYY-MM-DD"``) into a :class:`ReportDates`.
 
     Raises
     ------
