@@ -156,3 +156,14 @@ def test_published_config_text_may_not_hold_six_digits(tmp_path):
         load_config(write(tmp_path, GOOD + "reason_categories: [see child 1667806]\n"))
     with pytest.raises(ConfigError, match="local_authority is shown on the pages"):
         load_config(write(tmp_path, GOOD.replace("Test", "Test 1234567")))
+
+
+def test_output_dir_may_not_hold_or_be_the_configured_data(tmp_path):
+    data = tmp_path / "extracts"
+    (data / "book").mkdir(parents=True)  # extracts kept in a folder named book: output_dir data would hold them
+    text = GOOD.replace("data_dir: data/demo", f"data_dir: {data / 'book'}")
+    with pytest.raises(ConfigError, match="output_dir .* the data folder"):
+        load_config(write(tmp_path, text + f"output_dir: {data}\n"))
+    with pytest.raises(ConfigError, match="output_dir .* the data folder"):
+        load_config(write(tmp_path, text + f"output_dir: {data / 'book' / 'site'}\n"))
+    assert load_config(write(tmp_path, text + f"output_dir: {tmp_path / 'site'}\n")).output_dir

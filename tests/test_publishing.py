@@ -49,6 +49,7 @@ for name in ("_exchange", "_rename", "_copy_tree", "_write_journal", "_remove_jo
     setattr(publish, name, counted(getattr(publish, name)))
 os.unlink = counted(os.unlink)  # shutil.rmtree removes through these: kills part-way through a removal
 os.rmdir = counted(os.rmdir)
+os.replace = counted(os.replace)  # the journal's rename into place: a kill just before leaves its temporary file
 publish.publish_pair(staged_book, staged_html, edition)
 print(count)
 """

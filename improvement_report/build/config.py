@@ -432,10 +432,15 @@ def default_edition_date(report_month: str) -> str:
     return str((pd.Period(report_month, "M") + 1).end_time.date())
 
 
-def _forbidden_output(output: Path) -> str | None:
-    """Why ``output`` may not be an output folder, or None: publishing replaces what is there."""
+def _forbidden_output(output: Path, data_path: Path | None = None) -> str | None:
+    """Why ``output`` may not be an output folder, or None: publishing replaces its ``book`` and
+    ``html`` folders and keeps its staging there."""
     repo = REPO_ROOT.resolve()
     data = DATA_DIR.resolve()
+    if data_path is not None and (
+        output.is_relative_to(data_path) or any(data_path.is_relative_to(output / n) for n in ("book", "html"))
+    ):
+        return "the data folder, inside it, or a folder whose book/ or html/ holds it"
     if output == Path(output.anchor):
         return "the root of the file system"
     if output == repo:
@@ -526,7 +531,7 @@ def load_config(
     if cfg.edition_content is not None and not resolve(cfg.edition_content).is_dir():
         raise ConfigError(f"{path.name}: edition_content {cfg.edition_content} is not a folder")
     if cfg.output_dir is not None:
-        why = _forbidden_output(resolve(cfg.output_dir).resolve())
+        why = _forbidden_output(resolve(cfg.output_dir).resolve(), cfg.data_path.resolve())
         if why:
             raise ConfigError(f"{path.name}: output_dir {cfg.output_dir} is {why}; name a folder of its own")
     return cfg

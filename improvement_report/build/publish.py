@@ -281,7 +281,7 @@ def recover(edition: Edition) -> list[str]:
             leftover = path.name.startswith(edition.staging_prefix) or any(
                 path.name.startswith(f".{name}.{what}-") for name in names for what in ("incoming", "old", "rollback")
             )
-            leftover = leftover or (path.name.startswith(f".{edition.journal.name}.") and path.name.endswith(".tmp"))
+            leftover = leftover or (path.name.startswith(f"{edition.journal.name}.") and path.name.endswith(".tmp"))
             if leftover:
                 _remove_tree(path)
                 done.append(f"removed {path.name}, left by a build that was stopped")
