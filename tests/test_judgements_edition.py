@@ -153,3 +153,26 @@ def test_xmr_limits_of_an_in_month_count_by_hand(edition, dashboard):
     assert a.current.mean == pytest.approx(mean)
     assert a.current.ucl == pytest.approx(mean + spc.LIMIT_FACTOR * mr)
     assert a.current.lcl == pytest.approx(max(0.0, mean - spc.LIMIT_FACTOR * mr))
+
+
+def test_return_interview_p_charts_step_at_the_configured_change():
+    from improvement_report.chapters import missing_episodes as mc
+    from improvement_report.measures import missing_episodes as me
+
+    params = load_config(REPO_ROOT / "config" / "default.yml").parameters("missing_episodes")
+    change = pd.Period(params["rebase"]["rhi_within_72h_pct"], "M")
+    chapter = mc.load(params["data_dir"], params["window_start"], params["window_end"], params["series_start"])
+    for g in mc.GROUPS:
+        frame = mc.rhi_monthly(chapter, g, change)
+        returned = mc.group(chapter.series, g)
+        returned = returned[returned.end.notna()]
+        month = returned.start.dt.to_period("M")
+        in_time = me.rhi_within_72h(returned)
+        # By hand: before the change, every month before it; from it, the 12 months from the change
+        # but never the latest month of the chart.
+        last = frame.index[-1]
+        before = month < change
+        after = (month >= change) & (month <= min(change + 11, last - 1))
+        assert frame.pbar[frame.index < change].iloc[0] == pytest.approx(in_time[before].sum() / before.sum())
+        assert frame.pbar[frame.index >= change].iloc[0] == pytest.approx(in_time[after].sum() / after.sum())
+        assert frame.pbar[frame.index >= change].nunique() == 1

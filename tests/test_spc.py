@@ -474,3 +474,13 @@ def test_plot_spc_draws_a_p_chart_in_percent_with_stepped_limits():
     assert ax.get_ylim() == (0, 100)
     assert "Limits" in [text.get_text() for text in ax.get_legend().get_texts()]
     plt.close(fig)
+
+
+def test_p_chart_centre_line_from_a_baseline_by_hand():
+    # 2/10, 6/10, 9/10: the baseline is the first two months, pbar = 8 / 20 = 0.4; se(10) = sqrt(0.024)
+    num, den = pd.Series([2.0, 6, 9]), pd.Series([10.0, 10, 10])
+    frame = spc.p_chart(num, den, baseline_end=1)
+    assert frame.pbar.iloc[0] == pytest.approx(0.4)
+    assert frame.ucl.iloc[2] == pytest.approx(0.4 + 3 * np.sqrt(0.024))
+    assert bool(frame.beyond_limits.iloc[2])  # 0.9 > 0.865: the month after the baseline is judged on it
+    assert spc.p_chart(num, den).pbar.iloc[0] == pytest.approx(17 / 30)

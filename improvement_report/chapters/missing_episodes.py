@@ -814,8 +814,18 @@ def rhi_table(ch: MissingChapter) -> pd.DataFrame:
     return t
 
 
-def rhi_monthly(ch: MissingChapter, g: str) -> pd.DataFrame | None:
-    """p chart of the share of returns with an interview within 72 hours, by month of going missing."""
+#: After a configured change, the p chart's new centre line rests on at most this many months from
+#: it, never the month judged (as the theme pages recalculate limits).
+RECALCULATION_MONTHS = 12
+
+
+def rhi_monthly(ch: MissingChapter, g: str, change=None) -> pd.DataFrame | None:
+    """p chart of the share of returns with an interview within 72 hours, by month of going missing.
+
+    With ``change`` (a month, ``YYYY-MM``: a designed change to return interviews took effect) the
+    chart has two phases, each with its own centre line: before the change, every month before it;
+    from the change, the first :data:`RECALCULATION_MONTHS` months from it, never the latest month.
+    """
     s = group(ch.series, g)
     s = s[s.end.notna()]
     if s.empty:
@@ -825,12 +835,28 @@ def rhi_monthly(ch: MissingChapter, g: str) -> pd.DataFrame | None:
     den = s.groupby(key).size().reindex(ch.months, fill_value=0).astype(float)
     if (den > 0).sum() < MIN_SPC_POINTS:
         return None
-    return spc.p_chart(num, den)
+    change = None if change in (None, "") else pd.Period(str(change), "M")
+    if change is None or not (ch.months[0] < change <= ch.months[-1]):
+        return spc.p_chart(num, den)
+    before, after = num.index < change, num.index >= change
+    used_after = den[after][den[after] > 0]
+    fixed = used_after.loc[: used_after.index[-1] - 1].iloc[:RECALCULATION_MONTHS] if len(used_after) else used_after
+    if (den[before] > 0).sum() < MIN_SPC_POINTS or len(fixed) < MIN_SPC_POINTS:
+        return spc.p_chart(num, den)
+    return pd.concat(
+        [
+            spc.p_chart(num[before], den[before]),
+            spc.p_chart(num[after], den[after], baseline_start=fixed.index[0], baseline_end=fixed.index[-1]),
+        ]
+    )
 
 
-def rhi_chart(ch: MissingChapter):
-    """p charts of interviews within 72 hours each month, home above care; (None, "", {}) if too short."""
-    frames = {g: rhi_monthly(ch, g) for g in GROUPS}
+def rhi_chart(ch: MissingChapter, change=None):
+    """p charts of interviews within 72 hours each month, home above care; (None, "", {}) if too short.
+
+    ``change``: the month a designed change took effect; each chart then steps there (see :func:`rhi_monthly`).
+    """
+    frames = {g: rhi_monthly(ch, g, change) for g in GROUPS}
     if all(f is None for f in frames.values()):
         return Chart(None, "", frames)
     fig, axes = style.subplots(2, 1, figsize=(9, 7), sharex=True)
@@ -858,11 +884,20 @@ def rhi_chart(ch: MissingChapter):
         icon = spc.variation_icon(f, "higher_is_better")
         alts.append(
             f"{LABEL[g]}: share of returns with an interview within 72 hours each month from "
-            f"{month_name(f.index[0])} to {when}, mean {100 * f.pbar.iloc[0]:.0f}%; latest {100 * last.p:.0f}% "
+            f"{month_name(f.index[0])} to {when}, mean {_centre_words(f)}; latest {100 * last.p:.0f}% "
             f"of {number(last.denominator)} returns, {icon.replace('_', ' ')}."
         )
     fig.tight_layout()
     return Chart(fig, " ".join(alts), frames)
+
+
+def _centre_words(f: pd.DataFrame) -> str:
+    """The centre line in words: one share, or the share before and from a change."""
+    levels = f.pbar.drop_duplicates()
+    if len(levels) == 1:
+        return f"{100 * levels.iloc[0]:.1f}%"
+    change = f.index[f.pbar.ne(f.pbar.shift()).to_numpy()][-1]
+    return f"{100 * levels.iloc[0]:.1f}% before {month_name(change)} and {100 * levels.iloc[-1]:.1f}% from it"
 
 
 def rhi_chart_sentence(frames: dict) -> str:
@@ -876,7 +911,7 @@ def rhi_chart_sentence(frames: dict) -> str:
         fired = recent.special_cause.any()
         direction = "improvement" if (recent.direction == "high").any() else "concern"
         parts.append(
-            f"{LABEL[g]}: the overall share is {100 * f.pbar.iloc[0]:.1f}%; "
+            f"{LABEL[g]}: the centre line is {_centre_words(f)}; "
             + (
                 f"the last six months show special cause {direction}."
                 if fired

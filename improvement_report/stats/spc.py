@@ -465,7 +465,7 @@ def proportion_chart(
     )
 
 
-def p_chart(numerators: pd.Series, denominators: pd.Series) -> pd.DataFrame:
+def p_chart(numerators: pd.Series, denominators: pd.Series, baseline_start=None, baseline_end=None) -> pd.DataFrame:
     """Calculate a p chart: a proportion whose limits widen when the subgroup is small.
 
     Parameters
@@ -489,7 +489,8 @@ def p_chart(numerators: pd.Series, denominators: pd.Series) -> pd.DataFrame:
 
     Notes
     -----
-    ``pbar = sum(numerators) / sum(denominators)`` over usable rows, and for each row
+    ``pbar = sum(numerators) / sum(denominators)`` over usable rows (those from
+    ``baseline_start`` to ``baseline_end``, by label, when given), and for each row
     ``limits = pbar ± 3 * sqrt(pbar * (1 - pbar) / n)`` clipped to [0, 1]; the two-sigma
     lines use 2 in place of 3. Rows with a zero or missing denominator (or a missing
     numerator) have no proportion: ``p`` is NaN, they are kept in the frame with no
@@ -507,7 +508,10 @@ def p_chart(numerators: pd.Series, denominators: pd.Series) -> pd.DataFrame:
     if not usable.any():
         raise ValueError("A p chart needs at least one row with a positive denominator.")
 
-    pbar = float(num[usable].sum() / den[usable].sum())
+    base = usable & usable.index.isin(usable.loc[baseline_start:baseline_end].index)
+    if not base.any():
+        raise ValueError("The p chart's baseline has no row with a positive denominator.")
+    pbar = float(num[base].sum() / den[base].sum())
     p = (num / den).where(usable)
     # Standard error for each subgroup size; NaN where there is no subgroup.
     se = np.sqrt(pbar * (1 - pbar) / den.where(usable))
