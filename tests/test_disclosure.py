@@ -15,3 +15,20 @@ def test_scan_finds_a_planted_identifier_and_not_longer_numbers(tmp_path, make_f
     (site / "figure.png").write_bytes(b"\x890349948")  # binary files are not text output
     found = find_identifiers([site], ids)
     assert found == {site / "book" / "leak.html": {"0349948"}}
+
+
+def test_scan_names_the_file_and_column_never_the_identifier(tmp_path):
+    from improvement_report.render.disclosure import scan_outputs
+
+    (tmp_path / "book" / "downloads").mkdir(parents=True)
+    (tmp_path / "book" / "downloads" / "reasons.csv").write_text("reason\nsee child 1667806 case\n", encoding="utf-8")
+    (tmp_path / "book" / "page.ipynb").write_text('{"text": "C-0042 was seen"}', encoding="utf-8")
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "searchindex.js").write_text("Search.setIndex({terms: {x16678061: 1}})", encoding="utf-8")
+    ids = {"1667806": "missing_episodes.csv, column child_id", "C-0042": "early_help_episodes.csv, column child_id"}
+    hits, searched = scan_outputs([tmp_path / "book", tmp_path / "html"], ids)
+    assert searched == 3
+    assert sorted((p.relative_to(tmp_path).as_posix(), column) for p, column in hits) == [
+        ("book/downloads/reasons.csv", "missing_episodes.csv, column child_id"),
+        ("book/page.ipynb", "early_help_episodes.csv, column child_id"),
+    ]  # "x16678061" holds the digits inside a longer token: not an identifier

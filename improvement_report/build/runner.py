@@ -208,6 +208,14 @@ def _pool(workers: int, scheduler: str | None):
         client.close()
 
 
+def _remove_old_style_staging() -> None:
+    """Staging folders of builds before 0.2.0 (``_build/staging-<pid>-<name>``) whose build is gone."""
+    for path in BUILD_DIR.glob("staging-*-*"):
+        pid = path.name.split("-")[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 class Builder:
     """Build several reports at once; see :func:`build_many`."""
 
@@ -224,6 +232,7 @@ class Builder:
             for report in self.reports:
                 for line in recover(report.edition):
                     report.say(line)
+            _remove_old_style_staging()
             self._run()
 
     def _run(self) -> None:

@@ -7,6 +7,8 @@ identifier from matching inside a longer number, and never misses it standing al
 """
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 TOKEN = re.compile(r"[A-Za-z0-9]+")
@@ -61,7 +63,16 @@ def identifier_columns(extracts) -> dict[str, str]:
 
 def _text_files(root: Path):
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-    return [p for p in files if p.suffix.lower() in TEXT_SUFFIXES]
+    readable = TEXT_SUFFIXES | ({".pdf"} if shutil.which("pdftotext") else set())
+    return [p for p in files if p.suffix.lower() in readable]
+
+
+def _text_of(path: Path) -> str:
+    """A file's text; a PDF's through poppler's ``pdftotext`` (its streams are compressed)."""
+    if path.suffix.lower() == ".pdf":
+        done = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, timeout=300)
+        return done.stdout.decode("utf-8", errors="ignore")
+    return path.read_text(encoding="utf-8", errors="ignore")
 
 
 def scan_outputs(roots, ids: dict[str, str]) -> tuple[list[tuple[Path, str]], int]:
@@ -70,7 +81,8 @@ def scan_outputs(roots, ids: dict[str, str]) -> tuple[list[tuple[Path, str]], in
     Parameters
     ----------
     roots : iterable of Path
-        Folders (searched recursively) or files: the staged notebooks, downloads and HTML.
+        Folders (searched recursively) or files: the staged notebooks, downloads and HTML, and
+        the PDF when poppler's ``pdftotext`` is installed (``make pdf-deps``).
     ids : dict
         Identifier -> the file and column it came from (:func:`identifier_columns`).
 
@@ -91,7 +103,7 @@ def scan_outputs(roots, ids: dict[str, str]) -> tuple[list[tuple[Path, str]], in
     for root in roots:
         for path in _text_files(Path(root)):
             searched += 1
-            text = path.read_text(encoding="utf-8", errors="ignore")
+            text = _text_of(path)
             found = set(TOKEN.findall(text))
             match = next(iter(sorted(found & tokens)), None)
             if match is None:
