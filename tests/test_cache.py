@@ -62,6 +62,7 @@ def sandbox(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "build_html", fake_book)
     # The PDF is printed from the built pages; a fake book has none (tests_browser checks the real one).
     monkeypatch.setattr(runner, "edition_pdf", lambda html, cfg: html / "edition.pdf")
+    monkeypatch.setattr(runner, "edition_workbook", lambda downloads, html, cfg: html / "tables.xlsx")
     monkeypatch.setattr(runner, "_pool", threads)
 
     def make_config(name="a", **settings):

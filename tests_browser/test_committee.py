@@ -51,11 +51,24 @@ def _printed_pages():
     return [c["file"].removeprefix("book/") for c in toc["chapters"]]
 
 
-def test_the_pdf_is_linked_from_every_page(browser, site, pdf):
+def test_the_pdf_and_the_workbook_are_linked_from_every_page(browser, site, pdf):
+    (workbook,) = HTML_DIR.glob("*.xlsx")
     for page in toc_pages():
         browser.get(site + page)
         hrefs = browser.execute_script("return [...document.querySelectorAll('a[href]')].map(a => a.href)")
-        assert any(h.endswith("/" + pdf.name) for h in hrefs), f"{page} does not link {pdf.name}"
+        for target in (pdf, workbook):
+            assert any(h.endswith("/" + target.name) for h in hrefs), f"{page} does not link {target.name}"
+        notebooks = [h for h in hrefs if h.endswith(".ipynb")]
+        assert not notebooks, f"{page} still offers the notebook: {notebooks}"
+
+
+def test_the_workbook_has_a_sheet_for_every_csv_download():
+    from openpyxl import load_workbook
+
+    (workbook,) = HTML_DIR.glob("*.xlsx")
+    sheets = load_workbook(workbook, read_only=True).sheetnames
+    csvs = {p.name for p in (HTML_DIR / "_downloads").rglob("*.csv")}
+    assert sheets[0] == "Contents" and len(sheets) - 1 == len(csvs), (len(sheets), len(csvs))
 
 
 def test_pdf_page_count_is_within_bounds(pdf_pages):

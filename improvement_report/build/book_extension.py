@@ -9,8 +9,8 @@ page is edited by hand:
   captions outside tables, headings, links and code; a term is found within one run of text
   (a term half in emphasis is not matched).
 * The theme's download menu offered the page's ``.ipynb`` source, which members cannot open,
-  and a print button. It offers instead the whole edition as one PDF and the page's CSV files,
-  and a line at the top of every page links the PDF as text.
+  and a print button. It offers instead the whole edition as one PDF, every table as one Excel
+  workbook, and the page's CSV files; a line at the top of every page links the first two as text.
 """
 
 import html
@@ -139,6 +139,11 @@ def replace_download_menu(app, pagename, templatename, context, doctree) -> None
     buttons = []
     if pdf:
         buttons.append(_link_button(pathto(pdf, 1), "Whole report (PDF)", "fas fa-file-pdf", "download-pdf"))
+    workbook = app.config.report_workbook
+    if workbook:
+        buttons.append(
+            _link_button(pathto(workbook, 1), "Every table (Excel workbook)", "fas fa-file-excel", "download-xlsx")
+        )
     for name, target in page_csv_files(doctree):
         buttons.append(_link_button(pathto(f"_downloads/{target}", 1), name, "fas fa-file-csv", "download-csv"))
     menus = context.get("header_buttons", [])
@@ -148,9 +153,14 @@ def replace_download_menu(app, pagename, templatename, context, doctree) -> None
             button["tooltip"] = "Download the report or this page's data"
     if pdf and "body" in context:
         link = html.escape(pathto(pdf, 1), quote=True)
+        tables = (
+            f' or <a href="{html.escape(pathto(workbook, 1), quote=True)}">every table as one Excel workbook</a>'
+            if workbook
+            else ""
+        )
         context["body"] = (
-            f'<p class="edition-pdf-link"><a href="{link}">Download the whole report as one PDF</a> '
-            "(for printing or an agenda pack)</p>\n" + context["body"]
+            f'<p class="edition-pdf-link">Download <a href="{link}">the whole report as one PDF</a> '
+            f"(for printing or an agenda pack){tables}</p>\n" + context["body"]
         )
 
 
@@ -160,6 +170,7 @@ def _link_button(url: str, text: str, icon: str, label: str) -> dict:
 
 def setup(app):
     app.add_config_value("report_pdf", "", "html")
+    app.add_config_value("report_workbook", "", "html")
     app.connect("doctree-resolved", link_first_uses)
     app.connect("html-page-context", replace_download_menu, priority=600)  # after the theme's buttons (501)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

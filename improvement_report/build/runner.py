@@ -32,6 +32,7 @@ from improvement_report.build.config import ReportConfig, book_notebooks, page_t
 from improvement_report.build.execution import PageResult, PageTask, execute_page
 from improvement_report.build.pdf import PdfError, edition_pdf, pdf_name
 from improvement_report.build.publish import Edition, PublishError, new_staging, output_lock, publish_pair, recover
+from improvement_report.build.workbook import edition_workbook, page_downloads, workbook_name
 from improvement_report.core.errors import plain
 from improvement_report.core.paths import (
     BOOK_DIR,
@@ -128,7 +129,9 @@ def _book_config(cfg: ReportConfig) -> str:
     # once here, it is inert in both and reads right where readers see it.
     title = f"{one_line(cfg.local_authority)}: children's services improvement report, {month_name(cfg.report_month)}"
     book_cfg["title"] = html.escape(title)
-    book_cfg["sphinx"]["config"]["report_pdf"] = pdf_name(cfg)  # every page links the edition's PDF
+    # Every page links the edition's PDF and its workbook of every table.
+    book_cfg["sphinx"]["config"]["report_pdf"] = pdf_name(cfg)
+    book_cfg["sphinx"]["config"]["report_workbook"] = workbook_name(cfg)
     return yaml.safe_dump(book_cfg, sort_keys=False)
 
 
@@ -412,12 +415,15 @@ class Builder:
                 report.timings["book"] = time.perf_counter() - started
                 report.say(f"book built in {report.timings['book']:.1f} s")
                 started = time.perf_counter()
-                try:  # printed inside the staged HTML, so it is published with it or not at all
+                try:  # made inside the staged HTML, so they are published with it or not at all
                     pdf = edition_pdf(html, report.cfg)
+                    tables = edition_workbook(
+                        page_downloads(report.staging / "book", book_notebooks()), html, report.cfg
+                    )
                 except PdfError as err:
                     raise BuildError(str(err)) from None
                 report.timings["pdf"] = time.perf_counter() - started
-                report.say(f"PDF printed in {report.timings['pdf']:.1f} s: {pdf.name}")
+                report.say(f"PDF and workbook made in {report.timings['pdf']:.1f} s: {pdf.name}, {tables.name}")
                 started = time.perf_counter()
                 # Every output file is searched for every identifier in the extracts; a hit stops the publish.
                 hits, searched = scan_outputs([report.staging / "book", html], report.identifiers)

@@ -26,7 +26,7 @@ from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_
     load,
     theme_analyses,
 )
-from improvement_report.render import display, icons, spc_words, style
+from improvement_report.render import display, downloads, icons, spc_words, style
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text, escape, one_line, role_title
@@ -259,6 +259,7 @@ def indicator_sections(analyses: list[Analysis], page: PageOutput) -> str:
         parts.append(indicator_markdown(a, page))
         drawn = chart(a)
         if drawn.drawn:
-            display.download(page, chart_table(a), a.figure_name)
+            rows = downloads.indicator_rows(chart_table(a), a.code, a.name, a.info["unit"])
+            display.download(page, rows, a.figure_name)
             parts.append(display.figure(page, drawn, a.figure_name, caption(a)).data)
     return "\n".join(parts)

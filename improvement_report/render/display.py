@@ -174,7 +174,8 @@ def download(page: PageOutput, df: pd.DataFrame, name: str) -> Path:
     (:func:`safe_for_spreadsheets`).
     """
     path, _link = page.download_file(f"{name}.csv")
-    safe_for_spreadsheets(df).to_csv(path, lineterminator="\n")
+    # A bare row number is noise: a table without a named index is written without it.
+    safe_for_spreadsheets(df).to_csv(path, lineterminator="\n", index=not isinstance(df.index, pd.RangeIndex))
     return path
 
 
