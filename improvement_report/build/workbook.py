@@ -23,7 +23,7 @@ ILLEGAL_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 def workbook_name(cfg: ReportConfig) -> str:
-    """The workbook's file name, e.g. ``london-borough-of-barnet-2017-11-tables.xlsx``."""
+    """The workbook's file name: ``<council>-<YYYY-MM>-tables.xlsx``."""
     council = re.sub(r"[^a-z0-9]+", "-", cfg.local_authority.lower()).strip("-") or "report"
     return f"{council}-{cfg.report_month}-tables.xlsx"
 
