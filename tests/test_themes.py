@@ -301,7 +301,9 @@ def test_items_carry_numbers_and_a_link_to_the_chart():
     assert (where, rule) == ("worried", "W1")
     text = summary.item(a, rule)
     assert text.startswith("- **Test indicator**: 3 in January 2018, target 20.")
-    assert "Below the lower process limit (5.7): special cause concern (low)" in text
+    # Plain English first, then the technical reading.
+    assert "target 20. Lower than usual, and worse: a real change, not month-to-month noise. Technically: below" in text
+    assert "below the lower process limit (5.7): special cause concern (low)" in text
     assert "lie below the target of 20" in text
     assert "{ref}`chart <fig-theme_abc>`" in text
 
@@ -516,3 +518,17 @@ def test_a_series_with_no_variation_says_so_without_a_chart():
     a = judgements.analyse(flat, info(), MONTHS[9], judgements.Settings())
     assert a.method == "flat" and a.chart is None and not themes.chart(a).drawn
     assert "The value is 0 in every month from January 2016 to October 2016" in indicator_words.reading(a)
+
+
+def test_every_icon_has_a_plain_english_sentence_that_comes_first():
+    from improvement_report.render import spc_words
+
+    assert set(spc_words.PLAIN_VARIATION) == set(spc_words.VARIATION_WORDS)
+    assert set(spc_words.PLAIN_ASSURANCE) == set(spc_words.ASSURANCE_WORDS)
+    assert spc_words.plain_verdict("concern_high", "fail") == (
+        "Higher than usual, and worse: a real change, not month-to-month noise. "
+        "Off track: it will miss its target every month unless something changes."
+    )
+    # No jargon in the plain sentences: the technical names follow them.
+    for sentence in [*spc_words.PLAIN_VARIATION.values(), *spc_words.PLAIN_ASSURANCE.values()]:
+        assert "special cause" not in sentence and "common cause" not in sentence and "process limit" not in sentence

@@ -31,7 +31,7 @@ from improvement_report.inputs import edition_content
 from improvement_report.inputs.loading import load_extracts
 from improvement_report.measures.headline import edition_figures
 from improvement_report.measures.judgements import Analysis
-from improvement_report.render import icons
+from improvement_report.render import icons, spc_words
 from improvement_report.render.escape import escape, role_title
 from improvement_report.render.headline_table import figures_table
 from improvement_report.render.indicator_words import assurance_words, fmt, level_words, signal_words
@@ -114,7 +114,8 @@ def item(a: Analysis, rule: str) -> str:
     unit = a.info["unit"]
     latest = f"{fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}"
     target = f", target {fmt(a.target, unit)}" if a.target is not None else ""
-    text = f"**{escape(a.name)}**: {latest}{target}. {signal_words(a).capitalize()}"
+    plain = spc_words.PLAIN_VARIATION[a.variation]
+    text = f"**{escape(a.name)}**: {latest}{target}. {plain}. Technically: {signal_words(a)}"
     if rule == "W2":
         text += f"; the catalogue reads {'a rise' if a.info['watch'] == 'high' else 'a fall'} as pressure on services"
     if a.level.state != "unknown":

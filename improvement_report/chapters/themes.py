@@ -197,8 +197,9 @@ def chart_table(a: Analysis) -> pd.DataFrame:
 
 
 def icons_line(a: Analysis, page: PageOutput) -> str:
-    """The two icons with their meaning in words beside them."""
+    """The verdict in plain English first, then the two icons with their technical names."""
     return (
+        f"**{spc_words.plain_verdict(a.variation, a.assurance)}**\n\n"
         f"{icons.variation_markdown(a.variation, page)} {icons.assurance_markdown(a.assurance, page)} "
         f"Variation: **{icons.VARIATION_WORDS[a.variation]}**. Assurance: **{icons.ASSURANCE_WORDS[a.assurance]}**."
     )

@@ -30,6 +30,32 @@ ASSURANCE_WORDS = {
     "none": "no target to judge against",
 }
 #: What each chart is called on the page.
+# Plain English first: what each icon means for a member, before the technical words above.
+PLAIN_VARIATION = {
+    "common_cause": "No real change: the ups and downs are month-to-month noise",
+    "improvement_high": "Higher than usual, and better: a real change, not month-to-month noise",
+    "improvement_low": "Lower than usual, and better: a real change, not month-to-month noise",
+    "concern_high": "Higher than usual, and worse: a real change, not month-to-month noise",
+    "concern_low": "Lower than usual, and worse: a real change, not month-to-month noise",
+    "neither_high": "Higher than usual: a real change, not month-to-month noise",
+    "neither_low": "Lower than usual: a real change, not month-to-month noise",
+    "not_judged": "Not judged for change: this measure has no limits to test it against",
+    "none": "Too few months to tell whether anything has changed",
+}
+PLAIN_ASSURANCE = {
+    "pass": "On track: it will meet its target every month unless something changes",
+    "fail": "Off track: it will miss its target every month unless something changes",
+    "hit_and_miss": "Sometimes on target: it will meet the target in some months and miss it in others",
+    "not_judged": "Not yet judged against its target",
+    "none": "No target is set",
+}
+
+
+def plain_verdict(variation: str, assurance: str) -> str:
+    """The two icons in plain English, as two sentences: what changed, and whether the target will be met."""
+    return f"{PLAIN_VARIATION[variation]}. {PLAIN_ASSURANCE[assurance]}."
+
+
 CHART_NAMES = {"xmr": "XmR chart", "p": "p chart", "run": "run chart"}
 
 
