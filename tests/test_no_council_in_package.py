@@ -22,7 +22,8 @@ with open(DATA_DIR / "published" / "statistical_neighbours.csv", encoding="utf-8
 # A year an edition could report on (2010-2035), unless it is an author's citation ("Spiegelhalter
 # 2005", "Hyndman 2006)"); epochs (1970) and pandas' date range (1678-2261) are not report years.
 YEAR = re.compile(r"\b20(1[0-9]|2[0-9]|3[0-5])\b")
-CITATION = re.compile(r"[A-Z][a-z]+\)?,? \(?20[0-9][0-9]\)?")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+CITATION = re.compile(r"(?!(?:" + MONTHS + r")\b)[A-Z][a-z]+\)?,? \(?20[0-9][0-9]\)?")
 RULES = {
     "a council's name": re.compile(r"\b(" + "|".join(map(re.escape, COUNCILS)) + r")\b"),
     "the committee": re.compile(r"committee", re.IGNORECASE),
@@ -68,6 +69,7 @@ def test_package_and_templates_name_no_council_year_committee_or_paragraph():
         "(paragraph 1.50)",
         '"published_paragraph": "1.73",',
         "Harrow and Merton",
+        "only from the year to March 2018",
     ],
 )
 def test_the_check_would_catch_each_kind(line):

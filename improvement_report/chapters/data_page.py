@@ -88,7 +88,9 @@ def exclusions_table(extracts, report_month, window_start, window_end, extract_d
     """Rows left out of some figures, by file and reason, with what happens to them."""
     if extract_date is not None:
         rows_after = _after_extract(extracts, extract_date)
-        extracts, _ = coverage.cut_extracts(extracts, extract_date)
+        extracts, covered = coverage.cut_extracts(extracts, extract_date)
+        if len(covered.get("caf", [])) and pd.Period(report_month, "M") > covered["caf"][-1]:
+            report_month = str(covered["caf"][-1])  # a partial edition reports its last month with data
     else:
         rows_after = []
     e = month_end(report_month)

@@ -25,7 +25,7 @@ from improvement_report.render.spc_words import (  # the same Making Data Count 
     MIN_SPC_POINTS,
     spc_reading,
 )
-from improvement_report.render.wording import number, percent
+from improvement_report.render.wording import count_of, number, percent
 from improvement_report.stats import spc
 from improvement_report.stats.count_models import GroupRateRatio, group_rate_ratio
 from improvement_report.stats.proportions import wilson_interval
@@ -224,9 +224,9 @@ def headline(ch: MissingChapter) -> str:
             f"window; the sections below say what each needs."
         )
     text = (
-        f"From {window_words(ch)}, **{number(home['children'])} children** went missing from home "
-        f"({number(home['episodes'])} episodes) and **{number(care['children'])} children** from care "
-        f"({number(care['episodes'])} episodes)."
+        f"From {window_words(ch)}, **{count_of(home['children'], 'child')}** went missing from home "
+        f"({count_of(home['episodes'], 'episode')}) and **{count_of(care['children'], 'child')}** from care "
+        f"({count_of(care['episodes'], 'episode')})."
     )
     if home["episodes_per_child"] and care["episodes_per_child"]:
         more = "more" if care["episodes_per_child"] > home["episodes_per_child"] else "less"
@@ -240,8 +240,8 @@ def headline(ch: MissingChapter) -> str:
         )
     still = still_missing_children(ch)
     text += (
-        f" At the end of the window {number(still['home'])} children were still missing from home and "
-        f"{number(still['care'])} from care."
+        f" At the end of the window {count_of(still['home'], 'child')} {'was' if still['home'] == 1 else 'were'} "
+        f"still missing from home and {number(still['care'])} from care."
     )
     return text
 
@@ -1042,8 +1042,8 @@ def rhi_association_sentence(t: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------------------
 
 #: The published counts the chapter reads, and the rates it derives from them. DfE publishes
-#: the share of children who went missing and the incidents per missing child only from the
-#: year to March 2018; for earlier years (and to keep one series) the book calculates them
+#: the share of children who went missing and the incidents per missing child only from a
+#: recent year (found in the data); for earlier years (and to keep one series) the book calculates them
 #: from DfE's own counts, and says so.
 NATIONAL_COUNTS = {
     "cla_children_missing": "Children who went missing",
@@ -1093,6 +1093,16 @@ def national(
         model_title=pub.model_title,
         model_in_force=pub.model_in_force_at_edition,
         edition_date=when,
+    )
+
+
+def _own_pct_from(nat: National) -> str:
+    """``from the year to March YYYY``: the first year DfE's own percentage is in the edition's figures."""
+    own = nat.data[(nat.data.measure == "cla_missing_pct") & nat.data.value.notna()]
+    return (
+        f"from the year to March {int(own.year.min())}"
+        if len(own)
+        else "in later years, not yet in this edition's figures"
     )
 
 
@@ -1259,7 +1269,7 @@ def national_sentence(nat: National) -> str:
         f"of {n} with a figure) and {_g(per_100[y].get('E92000001'))} in England; each child who went missing had "
         f"{_g(per_child.loc[nat.la_code, y])} missing incidents on average (neighbours {_g(round(snc.mean(), 1))}, "
         f"England {_g(per_child[y].get('E92000001'))}). These rates are calculated from DfE's published counts: DfE "
-        "published its own percentage (of children looked after during the year) only from the year to March 2018. "
+        f"published its own percentage (of children looked after during the year) only {_own_pct_from(nat)}. "
         + model_words(nat)
     )
     away = _by_place(nat, "cla_away_incidents")

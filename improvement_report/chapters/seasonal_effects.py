@@ -503,10 +503,12 @@ def detail(ch: SeasonalChapter) -> str:
 def notes(ch: SeasonalChapter) -> str:
     """Which months are analysed, and anything left out."""
     if len(ch.months):
-        covered = (
-            f"The chapter uses the {len(ch.months)} months from {month_name(ch.months[0])} to "
-            f"{month_name(ch.months[-1])}; later months are not used, as the report would not have had them."
+        span = (
+            f"only {month_name(ch.months[0])}"
+            if len(ch.months) == 1
+            else f"the {len(ch.months)} months from {month_name(ch.months[0])} to {month_name(ch.months[-1])}"
         )
+        covered = f"The chapter uses {span}; later months are not used, as the report would not have had them."
     else:
         covered = "No month asked for is covered by the school term dates."
     return " ".join([covered, *ch.notes])

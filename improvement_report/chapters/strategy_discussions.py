@@ -23,7 +23,7 @@ from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text, escape
-from improvement_report.render.wording import number, percent
+from improvement_report.render.wording import count_of, number, percent
 from improvement_report.stats import funnel, spc
 from improvement_report.stats.proportions import wilson_interval
 from improvement_report.stats.regression import FitFailed, logistic_odds_ratios
@@ -61,7 +61,7 @@ class StrategyChapter:
 
     @property
     def label(self) -> str:
-        """The window in words, e.g. "1 September 2017 to 31 December 2017"."""
+        """The window in words, e.g. "1 September YYYY to 31 December YYYY"."""
         return f"{_day(self.start)} to {_day(self.end)}"
 
 
@@ -450,6 +450,8 @@ def team_table(ch: StrategyChapter) -> pd.DataFrame:
     hidden = t.index.isin([OTHER_TEAMS]) & (t.Discussions < SMALL_TEAM)
     t = t[~hidden].sort_values(["Compliant (%)", "Discussions"], ascending=[True, False])
     t.attrs["discussions_not_shown"] = int(g.loc[g.index.isin([OTHER_TEAMS]) & (g["size"] < SMALL_TEAM), "size"].sum())
+    if len(t) < MIN_FUNNEL_TEAMS:  # pooling left too few groups (one pooled "team" is not a comparison)
+        return empty
     return t
 
 
@@ -637,9 +639,16 @@ def time_of_day_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
     if len(no_health):
         ooh = int((no_health.time_of_day == sd.OUT_OF_HOURS).sum())
         share_all = (w.time_of_day == sd.OUT_OF_HOURS).mean()
+        share_missing = ooh / len(no_health)
+        # "although" only for a real contrast: more of those without health out of hours than of all.
+        joint = (
+            f", although only {share_all:.0%} of all discussions were."
+            if share_missing > share_all
+            else f"; {share_all:.0%} of all discussions were."
+        )
         text += (
-            f"{number(ooh)} of the {number(len(no_health))} discussions without health were out of hours "
-            f"({ooh / len(no_health):.0%}), although only {share_all:.0%} of all discussions were."
+            f"{number(ooh)} of the {count_of(len(no_health), 'discussion')} without health "
+            f"{'was' if ooh == 1 else 'were'} out of hours ({share_missing:.0%}){joint}"
         )
     unknown = int((w.time_of_day == sd.TIME_UNKNOWN).sum())
     if unknown:

@@ -85,14 +85,14 @@ class Coverage:
         return not self.empty and self.first_day <= pd.Timestamp(start) and pd.Timestamp(end) <= self.extract_date
 
     def describe(self) -> str:
-        """``"April 2015 to 31 December 2017"``, the words used on pages and in refusals."""
+        """``"April YYYY to 31 December YYYY"``, the words used on pages and in refusals."""
         if self.empty:
             return f"no records up to {day_words(self.extract_date)}"
         return f"{self.first_day.strftime('%B %Y')} to {day_words(self.extract_date)}"
 
 
 def day_words(day) -> str:
-    """``"31 December 2017"``."""
+    """``"31 December YYYY"``."""
     day = pd.Timestamp(day)
     return f"{day.day} {day.strftime('%B %Y')}"
 
@@ -173,7 +173,7 @@ def missing_months(cov: Coverage, first, last) -> pd.PeriodIndex:
 
 
 def months_words(months: pd.PeriodIndex) -> str:
-    """``"April 2018"`` or ``"April 2018 to June 2018"`` (a run), or a list."""
+    """``"April YYYY"`` or ``"April YYYY to June YYYY"`` (a run), or a list."""
     if len(months) == 0:
         return ""
     if len(months) == 1:

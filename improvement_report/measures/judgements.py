@@ -194,7 +194,12 @@ def load(
         data_dir, series_start, report_month, targets, extract_date, edition_content, indicator_overrides
     )
     settings = Settings(baseline_start, baseline_end, dict(rebase or {}), int(min_points))
-    return ThemeData(frame, catalogue, pd.Period(report_month, "M"), settings, dict(comparators or {}))
+    month = pd.Period(report_month, "M")
+    if len(frame) and frame.month.max() < month:
+        # Months after the last with data (an edition allowed to be partial) are not reported as
+        # months: the report reads the latest month that has data.
+        month = frame.month.max()
+    return ThemeData(frame, catalogue, month, settings, dict(comparators or {}))
 
 
 def _period(month) -> pd.Period | None:

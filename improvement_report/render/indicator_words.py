@@ -85,7 +85,7 @@ def _streak(flags) -> int:
 
 
 def record_words(a: Analysis) -> str:
-    """``at its highest since April 2017 (31.0%)`` when the latest value beats at least
+    """``at its highest since April YYYY (31.0%)`` when the latest value beats at least
     ``MIN_RECORD_MONTHS`` earlier months; empty otherwise."""
     s, unit = a.series, a.info["unit"]
     if len(s) <= MIN_RECORD_MONTHS:

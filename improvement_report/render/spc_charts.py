@@ -321,8 +321,8 @@ def describe_xmr(
     Returns
     -------
     str
-        e.g. "Open CAFs each month from April 2015 to March 2018; mean 700, process
-        limits 640 to 760. The latest value, 614 in March 2018, is below the lower limit:
+        e.g. "Open CAFs each month from April YYYY to March YYYY; mean 700, process
+        limits 640 to 760. The latest value, 614 in March YYYY, is below the lower limit:
         special cause concern."
     """
     data = result.data

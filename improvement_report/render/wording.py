@@ -62,8 +62,8 @@ def record_since(series: pd.Series, at, kind: str = "lowest") -> Record:
 
 
 def record_sentence(rec: Record, kind: str, what: str) -> str:
-    """E.g. "the lowest month-end count since April 2016 (every month from April 2016 to
-    October 2017 was higher; the last month this low was March 2016, 606)"."""
+    """E.g. "the lowest month-end count since April YYYY (every month from April YYYY to
+    October YYYY was higher; the last month this low was March YYYY, 606)"."""
     if rec.months_before == 0:
         return "the first month of the series, so there is nothing earlier to compare it with"
     if rec.since is None:
@@ -77,3 +77,11 @@ def record_sentence(rec: Record, kind: str, what: str) -> str:
         f"{'this low' if kind == 'lowest' else 'this high'} was {month_name(rec.last_as_extreme)}, "
         f"{number(rec.last_value)})"
     )
+
+
+_PLURALS = {"child": "children", "month": "months", "episode": "episodes", "discussion": "discussions", "CAF": "CAFs"}
+
+
+def count_of(n, word: str) -> str:
+    """``"1 child"``, ``"2 children"``: a count with its noun in the right number."""
+    return f"{number(n)} {word if n == 1 else _PLURALS.get(word, word + 's')}"
