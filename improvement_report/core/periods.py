@@ -39,7 +39,7 @@ def month_name(month) -> str:
 
 
 def long_date(day) -> str:
-    """``"1 September 2017"``: the day without a leading zero, on every platform (no ``%-d``)."""
+    """``"1 September YYYY"``: the day without a leading zero, on every platform (no ``%-d``)."""
     day = pd.Timestamp(day)
     return f"{day.day} {day.strftime('%B %Y')}"
 
