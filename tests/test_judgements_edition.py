@@ -176,3 +176,51 @@ def test_return_interview_p_charts_step_at_the_configured_change():
         assert frame.pbar[frame.index < change].iloc[0] == pytest.approx(in_time[before].sum() / before.sum())
         assert frame.pbar[frame.index >= change].iloc[0] == pytest.approx(in_time[after].sum() / after.sum())
         assert frame.pbar[frame.index >= change].nunique() == 1
+
+
+def test_open_cafs_have_the_same_limits_on_the_early_help_page_and_theme_4(edition):
+    from improvement_report.chapters import early_help
+
+    params = load_config(REPO_ROOT / "config" / "default.yml").parameters("caf_decline")
+    chapter = early_help.load(params["data_dir"], params["report_month"], params["series_start"])
+    chart = early_help.xmr_chart(
+        chapter, "open_end", "Open CAFs", "neutral", params["baseline_start"], params["baseline_end"]
+    )
+    theme = edition["caf_open"].current
+    assert chart.spc.mean == pytest.approx(theme.mean)
+    assert chart.spc.lcl == pytest.approx(theme.lcl) and chart.spc.ucl == pytest.approx(theme.ucl)
+    assert chart.spc.baseline_points == theme.baseline_points
+    # By hand: the limits rest on the months to the configured baseline end.
+    open_end = chapter.flow.open_end.astype(float).loc[: pd.Period(params["baseline_end"], "M")]
+    assert theme.mean == pytest.approx(open_end.mean())
+    assert theme.ucl == pytest.approx(open_end.mean() + spc.LIMIT_FACTOR * open_end.diff().abs().mean())
+
+
+def test_missing_episodes_have_the_same_limits_on_their_chapter_and_theme_6(edition):
+    from improvement_report.chapters import missing_episodes as mc
+
+    params = load_config(REPO_ROOT / "config" / "default.yml").parameters("missing_episodes")
+    chapter = mc.load(params["data_dir"], params["window_start"], params["window_end"], params["series_start"])
+    chart = mc.spc_chart(chapter, "Episodes", params["baseline_start"], params["baseline_end"])
+    for g in mc.GROUPS:
+        theme = edition[f"missing_{g}_episodes"].current
+        assert chart.spc[g].mean == pytest.approx(theme.mean), g
+        assert (chart.spc[g].lcl, chart.spc[g].ucl) == pytest.approx((theme.lcl, theme.ucl)), g
+
+
+def test_strategy_compliance_has_the_same_centre_line_and_limits_on_its_chapter_and_theme_4(edition):
+    from improvement_report.chapters import strategy_discussions as sdc
+
+    params = load_config(REPO_ROOT / "config" / "default.yml").parameters("strategy_discussions")
+    chapter = sdc.load(params["data_dir"], params["window_start"], params["window_end"], params["series_start"])
+    frame = sdc.p_chart(chapter, params["baseline_start"], params["baseline_end"])
+    theme = edition["strategy_compliant_pct"]
+    assert theme.method == "p"
+    assert 100 * frame.pbar.iloc[0] == pytest.approx(theme.current.mean)
+    shared = theme.chart.data.index.intersection(frame.dropna(subset=["p"]).index)
+    assert len(shared) >= 12
+    assert (100 * frame.ucl[shared]).to_numpy() == pytest.approx(theme.chart.data.ucl[shared].to_numpy())
+    assert (100 * frame.lcl[shared]).to_numpy() == pytest.approx(theme.chart.data.lcl[shared].to_numpy())
+    # By hand: the centre line is the pooled share of the months up to the baseline end.
+    counts = sdc.monthly_counts(chapter).loc[: pd.Period(params["baseline_end"], "M")]
+    assert frame.pbar.iloc[0] == pytest.approx(counts.compliant.sum() / counts.discussions.sum())

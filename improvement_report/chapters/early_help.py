@@ -174,13 +174,22 @@ def flow_chart(ch: CafChapter):
     return Chart(fig, alt)
 
 
-def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str):
-    """An XmR chart of one monthly series, its alt text and its reading."""
+def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str, baseline_start=None, baseline_end=None):
+    """An XmR chart of one monthly series, its alt text and its reading.
+
+    ``baseline_start`` and ``baseline_end`` (``YYYY-MM``, None for the first or the latest month) fix
+    the limits as the theme pages fix them (the edition's ``notebooks:`` settings), so open CAFs have
+    the same limits here and on their theme page. Counts: no limit below zero.
+    """
     series = ch.flow[column].astype(float)
     series.index = _dates(ch.months)
     if len(series) < MIN_SPC_POINTS:
         return Chart(None, "", None)  # spc_reading explains
-    result = spc.xmr(series)
+    start = None if baseline_start in (None, "") else pd.Period(str(baseline_start), "M").to_timestamp()
+    end = None if baseline_end in (None, "") else pd.Period(str(baseline_end), "M").to_timestamp()
+    if len(series.loc[start:end]) < MIN_SPC_POINTS:
+        start = end = None  # the baseline is outside the months shown: every month fixes the limits
+    result = spc.xmr(series, baseline_start=start, baseline_end=end, floor=0)
     icon = spc.variation_icon(result, polarity)
     fig, ax = style.subplots(figsize=(9, 4))
     reading = icon_words(icon)

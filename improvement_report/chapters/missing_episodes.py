@@ -275,8 +275,12 @@ def quarter_table(ch: MissingChapter) -> pd.DataFrame:
     return t.rename(columns=lambda c: c.replace(" home", " (home)").replace(" care", " (care)"))
 
 
-def spc_chart(ch: MissingChapter, measure: str):
+def spc_chart(ch: MissingChapter, measure: str, baseline_start=None, baseline_end=None):
     """XmR charts of monthly episodes or children, home above care.
+
+    ``baseline_start`` and ``baseline_end`` (``YYYY-MM``; None for the first or the latest month) fix
+    the limits as the theme pages fix them, so a measure has the same limits on both pages; counts
+    have no limit below zero.
 
     Returns
     -------
@@ -287,10 +291,17 @@ def spc_chart(ch: MissingChapter, measure: str):
     monthly = counts_by(ch, "M")
     what = {"Episodes": "Missing episodes", "Children": "Children missing"}[measure]
     results = {}
+    start = None if baseline_start in (None, "") else pd.Period(str(baseline_start), "M").to_timestamp()
+    end = None if baseline_end in (None, "") else pd.Period(str(baseline_end), "M").to_timestamp()
     for g in GROUPS:
         series = monthly[f"{measure} {g}"].astype(float)
         series.index = pd.PeriodIndex(series.index, freq="M").to_timestamp()
-        results[g] = spc.xmr(series) if len(series) >= MIN_SPC_POINTS else None
+        fixed = (start, end) if len(series.loc[start:end]) >= MIN_SPC_POINTS else (None, None)
+        results[g] = (
+            spc.xmr(series, baseline_start=fixed[0], baseline_end=fixed[1], floor=0)
+            if len(series) >= MIN_SPC_POINTS
+            else None
+        )
     if all(r is None for r in results.values()):
         return Chart(None, "", results)
     fig, axes = style.subplots(2, 1, figsize=(9, 7), sharex=True)

@@ -270,12 +270,21 @@ def monthly_counts(ch: StrategyChapter) -> pd.DataFrame:
     return counts.reindex(ch.months, fill_value=0).astype("int64")
 
 
-def p_chart(ch: StrategyChapter) -> pd.DataFrame | None:
-    """The p chart of monthly compliance; None when fewer than two months have discussions."""
+def p_chart(ch: StrategyChapter, baseline_start=None, baseline_end=None) -> pd.DataFrame | None:
+    """The p chart of monthly compliance; None when fewer than two months have discussions.
+
+    ``baseline_start`` and ``baseline_end`` (``YYYY-MM``; None for the first or the latest month): the
+    months whose pooled share is the centre line, as the theme pages fix it, so compliance has the
+    same centre line and limits here and on its theme page.
+    """
     counts = monthly_counts(ch)
     if int((counts.discussions > 0).sum()) < MIN_SPC_MONTHS:
         return None  # p_chart_reading explains
-    return spc.p_chart(counts.compliant, counts.discussions)
+    start = None if baseline_start in (None, "") else pd.Period(str(baseline_start), "M")
+    end = None if baseline_end in (None, "") else pd.Period(str(baseline_end), "M")
+    if int((counts.discussions.loc[start:end] > 0).sum()) < MIN_SPC_MONTHS:
+        start = end = None  # the baseline is outside the months shown: every month sets the centre line
+    return spc.p_chart(counts.compliant, counts.discussions, baseline_start=start, baseline_end=end)
 
 
 def monthly_table(chart: pd.DataFrame | None) -> pd.DataFrame:
