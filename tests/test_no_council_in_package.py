@@ -23,6 +23,7 @@ with open(DATA_DIR / "published" / "statistical_neighbours.csv", encoding="utf-8
 # 2005", "Hyndman 2006)"); epochs (1970) and pandas' date range (1678-2261) are not report years.
 YEAR = re.compile(r"\b20(1[0-9]|2[0-9]|3[0-5])\b")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS += "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 CITATION = re.compile(r"(?!(?:" + MONTHS + r")\b)[A-Z][a-z]+\)?,? \(?20[0-9][0-9]\)?")
 RULES = {
     "a council's name": re.compile(r"\b(" + "|".join(map(re.escape, COUNCILS)) + r")\b"),

@@ -45,7 +45,7 @@ def long_date(day) -> str:
 
 
 def short_date(day) -> str:
-    """``"1 Sep 2017"``: as :func:`long_date`, the month abbreviated."""
+    """``"1 Sep YYYY"``: as :func:`long_date`, the month abbreviated."""
     day = pd.Timestamp(day)
     return f"{day.day} {day.strftime('%b %Y')}"
 
