@@ -31,11 +31,11 @@ book: $(STAMP) pdf-deps ## Validate the data, execute the notebooks (in parallel
 test: lint unit nbval build-check many-reports browser reproducible ## Unit tests, nbval on book/, a strict rebuild, many reports at once, browser checks, reproducibility
 
 lint: $(STAMP) ## ruff (lint and format) and import-linter's layer contracts
-	$(VENV)/bin/ruff check improvement_report tests tests_browser tests_build benchmarks
-	$(VENV)/bin/ruff format --check improvement_report tests tests_browser tests_build benchmarks
+	$(VENV)/bin/ruff check improvement_report tests benchmarks
+	$(VENV)/bin/ruff format --check improvement_report tests benchmarks
 	$(VENV)/bin/lint-imports
 
-unit: $(STAMP) ## Unit tests of the package
+unit: $(STAMP) ## Unit tests of the package (tests/<layer>/; the browser and build groups are left out)
 	$(PY) -m pytest tests
 
 nbval: $(STAMP) ## Re-run the executed edition in book/ and compare every output
@@ -45,7 +45,7 @@ build-check: $(STAMP) pdf-deps ## Rebuild the default report from scratch, every
 	$(PY) -m improvement_report build --config config/default.yml --no-cache
 
 many-reports: $(STAMP) pdf-deps ## Build three reports at once locally (one failing) and two on a local Dask cluster
-	$(PY) -m pytest -p no:cacheprovider tests_build
+	$(PY) -m pytest -p no:cacheprovider -m build tests/many_reports
 
 pdf-deps: ## Install Debian's Chromium (prints the PDF) and poppler-utils (reads it in the tests), when missing
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; then \
@@ -57,7 +57,7 @@ browser-deps: pdf-deps ## Install Debian's Chromium and chromedriver, poppler-ut
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
 browser: $(STAMP) browser-deps ## Drive the built book in headless Chromium: pages, images, links, search, axe-core, identifiers
-	$(PY) -m pytest -p no:cacheprovider tests_browser
+	$(PY) -m pytest -p no:cacheprovider -m browser tests/browser
 
 reproducible: ## Fail when the rebuild changed the committed edition or demo data
 	@git diff --stat --exit-code -- book data || { echo "The rebuild changed committed files (above): the committed edition is stale or not reproducible."; exit 1; }

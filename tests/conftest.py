@@ -1,6 +1,5 @@
-"""Tiny hand-made extracts for the tests: every file valid unless a test changes it.
-
-Also a guard: the package and the tests write only to folders they are given (``tmp_path``), so
+"""Fixtures shared by the tests: tiny hand-made extracts (``make_folder``, written by ``extracts.py``),
+and a guard: the package and the tests write only to folders they are given (``tmp_path``), so
 the session fails if anything new appears in the repository root or the working directory.
 """
 
@@ -8,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from extracts import write_folder
 
 from improvement_report.core.errors import LOG_DIR_VARIABLE
 from improvement_report.core.paths import REPO_ROOT
@@ -35,22 +35,6 @@ def nothing_written_to_the_repository_root_or_working_directory(tmp_path_factory
     new = {folder: sorted(_entries(folder) - names) for folder, names in before.items()}
     new = {folder: names for folder, names in new.items() if names}
     assert not new, f"written outside tmp_path: {new}"
-
-
-HEADERS = {
-    "early_help_episodes.csv": "episode_id,child_id,start_date,end_date,locality",
-    "strategy_discussions.csv": "discussion_id,held_at,team,children,csc,police,health,education,non_compliance_reason",
-    "missing_episodes.csv": "episode_id,child_id,start,end,looked_after,type,rhi_offered,rhi_completed_at",
-}
-
-
-def write_folder(folder: Path, **rows) -> Path:
-    """Write the three record-level files; keyword = file stem, value = list of CSV lines."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, header in HEADERS.items():
-        lines = rows.get(name.removesuffix(".csv"), [])
-        (folder / name).write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
-    return folder
 
 
 @pytest.fixture

@@ -17,11 +17,13 @@ import threading
 import time
 
 import pytest
-from conftest import REPORT, _QuietHandler
+from browser_site import REPORT, _QuietHandler
 from payloads import MARKER, PAYLOADS, make_payload_edition
 from selenium.common.exceptions import NoAlertPresentException, UnexpectedAlertPresentException
 
 from improvement_report.core.paths import REPO_ROOT
+
+pytestmark = pytest.mark.browser  # run by `make browser`, not by a plain `pytest tests`
 
 LIVE_PAYLOADS = r"""
 const marker = arguments[0];

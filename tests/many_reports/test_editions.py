@@ -27,6 +27,8 @@ import yaml
 
 from improvement_report.core.paths import REPO_ROOT
 
+pytestmark = pytest.mark.build  # run by `make many-reports`, not by a plain `pytest tests`
+
 # Phrases only the default (Barnet, November 2017) edition may print.
 BARNET_ONLY = (
     "Barnet",

@@ -1,11 +1,14 @@
 """No identifier from the input data appears in the built site, the downloads or the executed notebooks."""
 
-from conftest import REPORT
+import pytest
+from browser_site import REPORT
 
 from improvement_report.build.config import load_config
 from improvement_report.chapters.data_page import load
 from improvement_report.core.paths import BOOK_DIR, HTML_DIR
 from improvement_report.render.disclosure import files_searched, find_identifiers, identifiers
+
+pytestmark = pytest.mark.browser  # run by `make browser`, not by a plain `pytest tests`
 
 
 def test_no_identifier_is_published():

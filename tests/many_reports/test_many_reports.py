@@ -18,6 +18,8 @@ import yaml
 from improvement_report.build.config import book_notebooks
 from improvement_report.core.paths import DEMO_DATA_DIR, REPO_ROOT
 
+pytestmark = pytest.mark.build  # run by `make many-reports`, not by a plain `pytest tests`
+
 PYTHON = sys.executable
 DASK = str(Path(sys.executable).with_name("dask"))
 

@@ -1,7 +1,7 @@
 """The execution cache decides what re-runs, prints why, and skips the book build when nothing changed.
 
 Pages are "executed" by a stand-in that records each call, in threads, so these tests take
-seconds; tests_build/ runs the real thing.
+seconds; tests/many_reports/ (make many-reports) runs the real thing.
 """
 
 import json
@@ -60,7 +60,7 @@ def sandbox(tmp_path, monkeypatch):
 
     monkeypatch.setattr(runner, "execute_page", fake_execute)
     monkeypatch.setattr(runner, "build_html", fake_book)
-    # The PDF is printed from the built pages; a fake book has none (tests_browser checks the real one).
+    # The PDF is printed from the built pages; a fake book has none (tests/browser checks the real one).
     monkeypatch.setattr(runner, "edition_pdf", lambda html, cfg: html / "edition.pdf")
     monkeypatch.setattr(runner, "edition_workbook", lambda downloads, html, cfg: html / "tables.xlsx")
     monkeypatch.setattr(runner, "_pool", threads)

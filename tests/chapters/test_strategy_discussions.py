@@ -10,7 +10,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import write_folder
+from extracts import write_folder
 
 from improvement_report.chapters import strategy_discussions as sc
 from improvement_report.core.paths import DEMO_DATA_DIR

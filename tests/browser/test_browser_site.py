@@ -6,10 +6,12 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import AXE, REPORT, SCREENSHOTS, toc_pages
+from browser_site import AXE, REPORT, SCREENSHOTS, toc_pages
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = pytest.mark.browser  # run by `make browser`, not by a plain `pytest tests`
 
 SERIOUS = {"serious", "critical"}
 _checked_links: set[str] = set()

@@ -17,7 +17,7 @@ from improvement_report.inputs.catalogue import load_catalogue
 from improvement_report.inputs.loading import DataContractError
 from improvement_report.measures import comparators as cm
 
-FIXTURES = Path(__file__).parent / "fixtures" / "dfe_ees"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "dfe_ees"
 NOV_2017 = pd.Timestamp("2018-01-11")  # the default edition's date (config/default.yml)
 
 

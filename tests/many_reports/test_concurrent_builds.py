@@ -14,10 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from improvement_report.build.config import book_notebooks
 from improvement_report.core.paths import REPO_ROOT
+
+pytestmark = pytest.mark.build  # run by `make many-reports`, not by a plain `pytest tests`
 
 
 def _config(folder: Path, out: Path) -> Path:

@@ -11,10 +11,12 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import AXE, REPORT, SCREENSHOTS, toc_pages
+from browser_site import AXE, REPORT, SCREENSHOTS, toc_pages
 from selenium.webdriver.support.ui import WebDriverWait
 
 from improvement_report.core.paths import HTML_DIR, REPO_ROOT
+
+pytestmark = pytest.mark.browser  # run by `make browser`, not by a plain `pytest tests`
 
 PHONE, DESKTOP = 390, 1366
 SERIOUS = {"serious", "critical"}

@@ -1,5 +1,5 @@
 """The edition's PDF document: its order, its cover and its links (the printed PDF itself is
-checked in a real browser build by tests_browser/test_committee.py)."""
+checked in a real browser build by tests/browser/test_browser_committee.py)."""
 
 import pytest
 
