@@ -29,6 +29,7 @@ from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_
 from improvement_report.render import display, downloads, icons, spc_words, style
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
+from improvement_report.render.comparator_words import comparator_sentence, neighbour_text, value_text
 from improvement_report.render.escape import chart_text, escape, one_line, role_title
 from improvement_report.render.indicator_words import change_sentence, fmt, reading, target_sentence
 from improvement_report.render.output import PageOutput
@@ -205,12 +206,48 @@ def icons_line(a: Analysis, page: PageOutput) -> str:
     )
 
 
-def indicator_markdown(a: Analysis, page: PageOutput) -> str:
-    """Heading, icons, figures and reading for one indicator (the chart follows it)."""
+def dfe_comparators(dfe_la_code, edition_date, neighbour_model: str = "nearest", short_name=None) -> pd.DataFrame:
+    """DfE's published figures beside each mapped indicator, of the edition's vintage.
+
+    Returns an empty frame when the edition names no DfE code or the published files cannot be
+    matched to it (the comparison page says why). ``attrs["council"]`` holds the council's name.
+    """
+    from improvement_report.inputs.catalogue import load_catalogue
+    from improvement_report.inputs.published import PublishedDataError
+    from improvement_report.measures import comparators as cm
+
+    if dfe_la_code is None:
+        return pd.DataFrame()
+    when = pd.Timestamp(edition_date) if edition_date else pd.Timestamp.today().normalize()
+    try:
+        pub = cm.load_published(cm.Edition(int(dfe_la_code), when, neighbour_model))
+    except PublishedDataError:
+        return pd.DataFrame()
+    catalogue = load_catalogue()
+    table = cm.indicator_comparators(catalogue, pub).join(catalogue[["dfe_note"]])
+    table.attrs["council"] = short_name or pub.council_name
+    return table
+
+
+def dfe_markdown(a: Analysis, dfe: pd.DataFrame | None) -> str:
+    """The indicator's DfE comparator sentence, or nothing when it is not mapped."""
+    if dfe is None or dfe.empty or a.code not in dfe.index:
+        return ""
+    return comparator_sentence(dfe.loc[a.code], dfe.attrs.get("council", "the council"))
+
+
+def indicator_markdown(a: Analysis, page: PageOutput, dfe: pd.DataFrame | None = None) -> str:
+    """Heading, icons, figures, DfE comparators and reading for one indicator (the chart follows it)."""
+    published = dfe_markdown(a, dfe)
+    published = f"\n\n{published}" if published else ""
     if a.series.empty:
-        return f"### {escape(a.name)}\n\nThere are no values for this indicator up to {month_name(a.month)}.\n"
+        return (
+            f"### {escape(a.name)}\n\nThere are no values for this indicator up to {month_name(a.month)}.{published}\n"
+        )
     return (
-        f"### {escape(a.name)}\n\n{icons_line(a, page)}\n\n{change_sentence(a)} {target_sentence(a)}\n\n{reading(a)}\n"
+        f"### {escape(a.name)}\n\n{icons_line(a, page)}\n\n{change_sentence(a)} {target_sentence(a, bool(published))}"
+        f"{published}"
+        f"\n\n{reading(a)}\n"
     )
 
 
@@ -229,35 +266,55 @@ def caption(a: Analysis) -> str:
 def table_caption(data: ThemeData, theme: int) -> str:
     """Caption of the theme's summary table."""
     return (
-        f"Theme {theme} indicators in {month_name(data.month)}: latest value, target and the two "
-        f"Making Data Count icons (each name links to its chart)"
+        f"Theme {theme} indicators in {month_name(data.month)}: latest value, target, DfE's published "
+        f"statistical-neighbour average and England figure (with their year) and the two Making Data Count "
+        f"icons (each name links to its chart)"
     )
 
 
-def summary_markdown(analyses: list[Analysis], caption_text: str, page: PageOutput) -> str:
-    """A MyST table, one row per indicator: latest value, target, the two icons and the reading."""
+def dfe_cells(a: Analysis, dfe: pd.DataFrame | None) -> tuple[str, str]:
+    """The neighbours' average and England cells of the at-a-glance table, with the year."""
+    if dfe is None or dfe.empty or a.code not in dfe.index:
+        return "-", "-"
+    r = dfe.loc[a.code]
+    if r["year"] is None or pd.isna(r["year"]):
+        return "not yet published", "not yet published"
+    year = escape(r["year_label"])
+    neighbours = neighbour_text(r, r["unit"], r["dfe_measure"])
+    england = value_text(r["england"], r["england_symbol"], r["unit"], r["dfe_measure"])
+    return f"{neighbours}, {year}", f"{england}, {year}"
+
+
+def summary_markdown(
+    analyses: list[Analysis], caption_text: str, page: PageOutput, dfe: pd.DataFrame | None = None
+) -> str:
+    """A MyST table, one row per indicator: latest value, target, DfE's neighbours and England, the icons."""
     if not analyses:
         return ""
-    rows = ["| Indicator | Latest | Target | Variation | Assurance |", "|---|---:|---:|---|---|"]
+    rows = [
+        "| Indicator | Latest | Target | Neighbours (DfE) | England (DfE) | Variation | Assurance |",
+        "|---|---:|---:|---|---|---|---|",
+    ]
     for a in analyses:
         latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "-"
         link = f"{{ref}}`{role_title(a.name)} <fig-{a.figure_name}>`" if a.has_figure else escape(a.name)
+        neighbours, england = dfe_cells(a, dfe)
         rows.append(
-            f"| {link} | {latest} | {fmt(a.target, a.info['unit'])} | "
+            f"| {link} | {latest} | {fmt(a.target, a.info['unit'])} | {neighbours} | {england} | "
             f"{icons.variation_markdown(a.variation, page)} {icons.VARIATION_WORDS[a.variation]} | "
             f"{icons.assurance_markdown(a.assurance, page)} {icons.ASSURANCE_WORDS[a.assurance]} |"
         )
     return f"```{{table}} {caption_text}\n" + "\n".join(rows) + "\n```\n"
 
 
-def indicator_sections(analyses: list[Analysis], page: PageOutput) -> str:
+def indicator_sections(analyses: list[Analysis], page: PageOutput, dfe: pd.DataFrame | None = None) -> str:
     """Every indicator's section as one MyST text, saving each chart and its CSV on the way.
 
     The notebook shows the result with one call, so the template needs no loop.
     """
     parts = []
     for a in analyses:
-        parts.append(indicator_markdown(a, page))
+        parts.append(indicator_markdown(a, page, dfe))
         drawn = chart(a)
         if drawn.drawn:
             rows = downloads.indicator_rows(chart_table(a), a.code, a.name, a.info["unit"])

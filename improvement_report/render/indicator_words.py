@@ -54,7 +54,7 @@ def change_sentence(a: Analysis) -> str:
     return text + "."
 
 
-def target_sentence(a: Analysis) -> str:
+def target_sentence(a: Analysis, published_follow: bool = False) -> str:
     """The target and the comparators the catalogue gives, with their source."""
     unit, info = a.info["unit"], a.info
     target = f"Target {fmt(a.target, unit)}" if a.target is not None else "No target is set"
@@ -68,7 +68,8 @@ def target_sentence(a: Analysis) -> str:
         if not pd.isna(info[col])
     ]
     if not comparators:
-        return f"{target}; no comparators are recorded."
+        # DfE's published figures, when they follow, are the comparators.
+        return f"{target}." if published_follow else f"{target}; no comparators are recorded."
     listed = ", ".join(f"{label} {fmt(v, unit)}" for label, v in comparators)
     source = f" (source: {info['comparator_source']})" if info["comparator_source"] else ""
     return f"{target}. Comparators: {listed}{source}."
