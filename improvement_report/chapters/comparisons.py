@@ -52,7 +52,7 @@ def load(dfe_la_code, edition_date, neighbour_model: str = "nearest", later_cont
 
 
 def title(page: Page, short_name: str | None = None, local_authority: str = "") -> str:
-    """``How Barnet compares``: the edition's short name, else DfE's name for the council."""
+    """``How <council> compares``: the edition's short name, else DfE's name for the council."""
     name = short_name or (page.pub.council_name if page.pub else "") or local_authority
     return f"How {name} compares"
 
