@@ -71,7 +71,7 @@ def position_text(row) -> str:
 
 
 def published_words(row) -> str:
-    """``first published 2 November 2017`` (with "estimated" or "recalled" where so)."""
+    """``first published <day> <month> <year>``, saying so when the date is estimated."""
     when = row["published"]
     if when is None or pd.isna(when):
         return ""
