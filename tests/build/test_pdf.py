@@ -17,7 +17,13 @@ def test_summary_first_and_methods_glossary_data_as_appendices():
     chapters, appendices = pdf.book_order()
     assert chapters[0] == "summary" and "index" not in chapters
     assert appendices == ["methods", "glossary", "data"]
-    assert chapters[1:5] == ["caf_decline", "seasonal_effects", "strategy_discussions", "missing_episodes"]
+    assert chapters[1:6] == [
+        "comparisons",
+        "caf_decline",
+        "seasonal_effects",
+        "strategy_discussions",
+        "missing_episodes",
+    ]
 
 
 def test_article_links_point_inside_the_document_and_files_become_text():
