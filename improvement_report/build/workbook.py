@@ -95,7 +95,10 @@ def edition_workbook(downloads: list[tuple[str, Path]], html_dir: Path, cfg: Rep
     for cell in contents[contents.max_row]:
         cell.font = Font(bold=True)
     for page, csv in downloads:
-        table = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+        try:
+            table = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+        except pd.errors.EmptyDataError:  # a table with nothing for this period (short or partial editions)
+            table = pd.DataFrame({"Note": ["No rows for this edition's period."]})
         _put(book.create_sheet(names[csv.name]), table)
         contents.append([names[csv.name], csv.name, page])
     for column, width in (("A", 34), ("B", 48), ("C", 24)):
