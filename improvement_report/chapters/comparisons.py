@@ -20,7 +20,7 @@ from improvement_report.measures import comparators as cm
 from improvement_report.render import comparator_words as words
 from improvement_report.render import display, style
 from improvement_report.render.chart import NO_CHART, Chart
-from improvement_report.render.escape import chart_text, escape
+from improvement_report.render.escape import chart_text, escape, page_title
 from improvement_report.render.output import PageOutput
 
 
@@ -54,7 +54,7 @@ def load(dfe_la_code, edition_date, neighbour_model: str = "nearest", later_cont
 def title(page: Page, short_name: str | None = None, local_authority: str = "") -> str:
     """``How <council> compares``: the edition's short name, else DfE's name for the council."""
     name = short_name or (page.pub.council_name if page.pub else "") or local_authority
-    return f"How {name} compares"
+    return page_title(f"How {name} compares")
 
 
 def council(page: Page, short_name: str | None = None) -> str:

@@ -30,7 +30,7 @@ from improvement_report.render import display, downloads, icons, spc_words, styl
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.comparator_words import comparator_sentence, neighbour_text, value_text
-from improvement_report.render.escape import chart_text, escape, one_line, role_title
+from improvement_report.render.escape import chart_text, escape, page_title, role_title
 from improvement_report.render.indicator_words import change_sentence, fmt, reading, target_sentence
 from improvement_report.render.output import PageOutput
 from improvement_report.stats import spc
@@ -50,7 +50,7 @@ def theme_title(theme: int, content_folder=None) -> str:
     """
     title = edition_content.load(content_folder).theme_title(theme)
     return (
-        f"Theme {theme}: {one_line(title)}"
+        f"Theme {theme}: {page_title(title)}"
         if not title.startswith("Improvement theme")
         else f"Improvement theme {theme}"
     )

@@ -105,3 +105,22 @@ def chart_text(value) -> str:
     """Text for a matplotlib title, label or annotation: one line, with dollar signs escaped so a
     name is never read as mathtext (a malformed formula would stop the chart being drawn)."""
     return one_line(value).replace("$", r"\$")
+
+
+def page_title(value) -> str:
+    """Text for a page title glued into the first heading (``{glue:text}``).
+
+    The theme repeats a page's title unescaped in its print header, so angle brackets, which
+    could open a tag there, become the look-alike single guillemets; the text is made one line.
+
+    Parameters
+    ----------
+    value : object
+        Any value; it is converted with ``str``.
+
+    Returns
+    -------
+    str
+        One line of text with no ``<`` or ``>``.
+    """
+    return one_line(value).replace("<", "\u2039").replace(">", "\u203a")

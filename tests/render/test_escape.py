@@ -16,6 +16,7 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
+from improvement_report.render import escape as escape_module
 from improvement_report.render.escape import escape, one_line
 
 PAYLOADS = [
@@ -139,3 +140,10 @@ def test_any_text_reads_back_as_itself_and_has_no_markup(text):
     parsed = _parse(rendered)
     assert parsed.tags == [("p", [])], rendered
     assert " ".join("".join(parsed.text).split()) == " ".join(f"Before {one_line(text)} after.".split())
+
+
+def test_page_title_opens_no_tag_where_the_theme_repeats_it_unescaped():
+    # The print header shows the glued title as it is: no "<" or ">" may reach it.
+    title = escape_module.page_title("How IPE <img src=x onerror=alert(1)>\ncompares")
+    assert "<" not in title and ">" not in title and "\n" not in title
+    assert title == "How IPE \u2039img src=x onerror=alert(1)\u203a compares"
