@@ -12,7 +12,7 @@ import pandas as pd
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
-from improvement_report.inputs import coverage
+from improvement_report.inputs import coverage, school_calendar
 from improvement_report.inputs.coverage import Coverage
 from improvement_report.measures import early_help
 from improvement_report.render import spc_charts as spc_plot
@@ -286,56 +286,87 @@ def closures_sentence(ch: CafChapter) -> str:
     return text
 
 
-def trend_model(ch: CafChapter) -> models.CountTrend | None:
-    """Trend-and-summer count model of monthly openings; None when the series cannot support it."""
+def trend_model(ch: CafChapter, terms_path=None) -> models.HolidayModel | None:
+    """The count model of monthly openings that the seasonal effects page fits; None when it cannot be fitted.
+
+    One answer per measure: the same model (trend, the share of each month's working days in a
+    school holiday from the term dates, working days as exposure) on the same months (those the
+    term dates cover), so both pages give the same rate ratios.
+    """
+    terms = school_calendar.load_terms(None if terms_path is None else resolve(terms_path))
+    months = school_calendar.covered(ch.months, terms)
+    if len(months) == 0:
+        return None
+    calendar = school_calendar.monthly_calendar(months, terms)
     try:
-        return models.fit_count_trend(ch.flow.opened)
+        return models.fit_holiday_model(
+            ch.flow.opened.loc[months], calendar.holiday_share, calendar.working_days, "working days"
+        )
     except ValueError:
         return None
 
 
-def trend_sentence(ch: CafChapter, model: models.CountTrend | None) -> str:
-    """The model's reading, or why there is no model."""
+def trend_sentence(ch: CafChapter, model: models.HolidayModel | None) -> str:
+    """The model's reading (the trend, then the holidays), or why there is no model."""
     if model is None:
         return (
-            f"The series from {month_name(ch.months[0])} to {month_name(ch.month)} is too short, or has no "
-            f"summer month, so no trend model was fitted."
+            f"The series from {month_name(ch.months[0])} to {month_name(ch.month)} is too short, or the school "
+            f"term dates do not cover it, so no trend model was fitted."
         )
-    return models.describe(model, "CAF openings")
+    est, lo, hi = (round(100 * (r - 1), 1) + 0.0 for r in model.monthly_ratio)
+    if lo <= 0 <= hi:
+        trend = (
+            f"CAF openings show no clear trend once the school holidays are allowed for: the estimated change is "
+            f"{est:+.1f}% a month, and anything from {lo:+.1f}% to {hi:+.1f}% fits the data (95% interval)."
+        )
+    else:
+        way = "falling" if hi < 0 else "rising"
+        trend = (
+            f"Once the school holidays are allowed for, CAF openings have been {way} by about {abs(est):.1f}% a "
+            f"month (95% interval {min(abs(lo), abs(hi)):.1f}% to {max(abs(lo), abs(hi)):.1f}%)."
+        )
+    return (
+        f"{trend} {models.describe_holiday(model, 'CAFs opened')} This is the model of the seasonal effects page, "
+        f"so the figures are the same there."
+    )
 
 
-def model_table(model: models.CountTrend | None) -> pd.DataFrame:
-    """The model's two rate ratios with their 95% intervals (empty without a model)."""
+def model_table(model: models.HolidayModel | None) -> pd.DataFrame:
+    """The model's two rate ratios with their 95% intervals, as text rounded once (empty without a model)."""
     if model is None:
         return pd.DataFrame()
     t = pd.DataFrame(
-        [model.monthly_ratio, model.summer_ratio],
-        index=["Change per month (rate ratio)", "A month of school summer holiday (rate ratio)"],
+        [
+            narrative.ratio_row(model.monthly_ratio, narrative.TREND_RATIO_PLACES),
+            narrative.ratio_row(model.holiday_ratio, narrative.HOLIDAY_RATIO_PLACES),
+        ],
+        index=["Change per month (rate ratio)", "A month wholly in school holidays (rate ratio)"],
         columns=["Estimate", "95% interval: low", "95% interval: high"],
     )
     t.index.name = f"{model.family} model of CAFs opened"
     return t
 
 
-def model_chart(ch: CafChapter, model: models.CountTrend):
+def model_chart(ch: CafChapter, model: models.HolidayModel):
     """Monthly openings with the model's fitted values; (None, "") without a model."""
     if model is None:
         return NO_CHART
     fig, ax = style.subplots(figsize=(9, 4))
     x = _dates(ch.months)
+    fitted = model.fitted.reindex(ch.months)
     ax.plot(x, ch.flow.opened, color=style.GREY, marker="o", markersize=3, linestyle="-", label="CAFs opened")
-    ax.plot(x, model.fitted.to_numpy(), color=style.DARK_BLUE, linewidth=2, label="Model: trend and summer holiday")
+    ax.plot(x, fitted.to_numpy(), color=style.DARK_BLUE, linewidth=2, label="Model: trend and school holidays")
     ax.set_ylabel("CAFs opened in the month")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     est = 100 * (model.monthly_ratio[0] - 1)
-    summer = 100 * (1 - model.summer_ratio[0])
-    ax.set_title(f"CAFs opened: {est:+.1f}% a month, and about {summer:.0f}% fewer in a summer-holiday month")
+    fewer = 100 * (1 - model.holiday_ratio[0])
+    ax.set_title(f"CAFs opened: {est:+.1f}% a month, and about {fewer:.0f}% fewer in a month of school holidays")
     ax.legend(loc="upper left")
     fig.tight_layout()
     alt = (
         f"CAFs opened each month from {month_name(ch.months[0])} to {month_name(ch.month)} "
         f"({number(ch.flow.opened.iloc[-1])} in {month_name(ch.month)}), with a fitted {model.family} "
-        f"curve showing a change of {est:+.1f}% a month and dips each August."
+        f"curve showing a change of {est:+.1f}% a month and dips in the school holidays."
     )
     return Chart(fig, alt)
 

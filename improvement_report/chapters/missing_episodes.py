@@ -830,12 +830,14 @@ def rhi_table(ch: MissingChapter) -> pd.DataFrame:
 RECALCULATION_MONTHS = 12
 
 
-def rhi_monthly(ch: MissingChapter, g: str, change=None) -> pd.DataFrame | None:
+def rhi_monthly(ch: MissingChapter, g: str, change=None, report_month=None) -> pd.DataFrame | None:
     """p chart of the share of returns with an interview within 72 hours, by month of going missing.
 
     With ``change`` (a month, ``YYYY-MM``: a designed change to return interviews took effect) the
     chart has two phases, each with its own centre line: before the change, every month before it;
-    from the change, the first :data:`RECALCULATION_MONTHS` months from it, never the latest month.
+    from the change, the first :data:`RECALCULATION_MONTHS` months from it, never the latest month
+    and never the edition's ``report_month`` or later, so the recalculated limits rest on the same
+    months as theme 6's (which judges the report month) although this chart runs to the window's end.
     """
     s = group(ch.series, g)
     s = s[s.end.notna()]
@@ -851,7 +853,10 @@ def rhi_monthly(ch: MissingChapter, g: str, change=None) -> pd.DataFrame | None:
         return spc.p_chart(num, den)
     before, after = num.index < change, num.index >= change
     used_after = den[after][den[after] > 0]
-    fixed = used_after.loc[: used_after.index[-1] - 1].iloc[:RECALCULATION_MONTHS] if len(used_after) else used_after
+    last_fixed = used_after.index[-1] - 1 if len(used_after) else None
+    if last_fixed is not None and report_month not in (None, ""):
+        last_fixed = min(last_fixed, pd.Period(str(report_month), "M") - 1)
+    fixed = used_after.loc[:last_fixed].iloc[:RECALCULATION_MONTHS] if len(used_after) else used_after
     if (den[before] > 0).sum() < MIN_SPC_POINTS or len(fixed) < MIN_SPC_POINTS:
         return spc.p_chart(num, den)
     return pd.concat(
@@ -862,12 +867,13 @@ def rhi_monthly(ch: MissingChapter, g: str, change=None) -> pd.DataFrame | None:
     )
 
 
-def rhi_chart(ch: MissingChapter, change=None):
+def rhi_chart(ch: MissingChapter, change=None, report_month=None):
     """p charts of interviews within 72 hours each month, home above care; (None, "", {}) if too short.
 
-    ``change``: the month a designed change took effect; each chart then steps there (see :func:`rhi_monthly`).
+    ``change``: the month a designed change took effect; each chart then steps there, with limits
+    fixed on months before ``report_month`` (see :func:`rhi_monthly`).
     """
-    frames = {g: rhi_monthly(ch, g, change) for g in GROUPS}
+    frames = {g: rhi_monthly(ch, g, change, report_month) for g in GROUPS}
     if all(f is None for f in frames.values()):
         return Chart(None, "", frames)
     fig, axes = style.subplots(2, 1, figsize=(9, 7), sharex=True)
@@ -912,6 +918,7 @@ def _centre_words(f: pd.DataFrame) -> str:
 
 
 def rhi_chart_sentence(frames: dict) -> str:
+    """Each chart's centre line and recent signals, and why theme 6's chart of the same interviews differs."""
     parts = []
     for g in GROUPS:
         f = frames.get(g)
@@ -928,6 +935,12 @@ def rhi_chart_sentence(frames: dict) -> str:
                 if fired
                 else "the last six months show common cause variation only."
             )
+        )
+    if any(frames.get(g) is not None for g in GROUPS):
+        parts.append(
+            "Theme 6 charts the same interviews for returns from home and from care together, to the report "
+            "month, so its centre line and limits are those of all returns and differ from these two; where a "
+            "change is configured, both recalculate on the same months from it."
         )
     return " ".join(parts)
 

@@ -30,6 +30,7 @@ from improvement_report.inputs.loading import FILES
 from improvement_report.measures import early_help
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render import style
+from improvement_report.render import wording as narrative
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.wording import number
 from improvement_report.stats import count_models as models
@@ -519,10 +520,6 @@ def notes(ch: SeasonalChapter) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _interval(r: tuple[float, float, float], places: int = 2) -> str:
-    return f"{r[0]:.{places}f} ({r[1]:.{places}f} to {r[2]:.{places}f})"
-
-
 def summary_table(ch: SeasonalChapter) -> pd.DataFrame:
     """One row per series: the holiday effect, its test, seasonal strength and the readings."""
     rows = {}
@@ -531,7 +528,9 @@ def summary_table(ch: SeasonalChapter) -> pd.DataFrame:
             continue
         readings = {c.label: reading(c) for c in r.comparisons}
         rows[r.series.label] = {
-            "Holiday rate ratio (95% interval)": _interval(r.model.holiday_ratio)
+            "Holiday rate ratio (95% interval)": narrative.ratio_interval(
+                r.model.holiday_ratio, narrative.HOLIDAY_RATIO_PLACES
+            )
             if r.model
             else ("through openings and closures" if r.series.kind == "stock" else "no model"),
             "LR test": models._p_text(r.model.holiday_p) if r.model else "",
@@ -554,8 +553,8 @@ def model_table(ch: SeasonalChapter) -> pd.DataFrame:
         rows[r.series.label] = {
             "Model (exposure)": f"{m.family} ({m.exposure})",
             "Dispersion alpha (test)": f"{m.alpha:.3f} ({models._p_text(m.overdispersion_p)})",
-            "Change per month (rate ratio)": _interval(m.monthly_ratio, 3),
-            "Holiday month (rate ratio)": _interval(m.holiday_ratio),
+            "Change per month (rate ratio)": narrative.ratio_interval(m.monthly_ratio, narrative.TREND_RATIO_PLACES),
+            "Holiday month (rate ratio)": narrative.ratio_interval(m.holiday_ratio, narrative.HOLIDAY_RATIO_PLACES),
             "LR test of the holidays": f"{m.holiday_lr:.1f}, {models._p_text(m.holiday_p)}",
         }
     t = pd.DataFrame.from_dict(rows, orient="index")
@@ -707,7 +706,12 @@ def holiday_chart(ch: SeasonalChapter):
     fig.tight_layout()
     alt = (
         "Dot-and-interval chart of the school-holiday rate ratio for each series, with a dashed line at 1 "
-        "(no effect): " + "; ".join(f"{r.series.label} {_interval(r.model.holiday_ratio)}" for r in modelled) + "."
+        "(no effect): "
+        + "; ".join(
+            f"{r.series.label} {narrative.ratio_interval(r.model.holiday_ratio, narrative.HOLIDAY_RATIO_PLACES)}"
+            for r in modelled
+        )
+        + "."
     )
     return Chart(fig, alt)
 

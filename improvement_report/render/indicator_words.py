@@ -93,12 +93,9 @@ def record_words(a: Analysis) -> str:
         return ""
     kind = "highest" if s.iloc[-1] >= s.iloc[:-1].mean() else "lowest"
     rec = narrative.record_since(s, s.index[-1], kind)
-    if rec.since is None:
-        return f"at its {kind} since the series began in {month_name(s.index[0])}"
-    beaten = (s.index[-1] - rec.since).n
-    if rec.since == rec.at or beaten < MIN_RECORD_MONTHS:
+    if rec.months_beaten < MIN_RECORD_MONTHS:
         return ""
-    return f"at its {kind} since {month_name(rec.last_as_extreme)} ({fmt(rec.last_value, unit)})"
+    return f"at its {narrative.since_words(rec, kind, lambda v: fmt(v, unit))}"
 
 
 def signal_words(a: Analysis) -> str:

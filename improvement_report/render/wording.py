@@ -19,14 +19,27 @@ def percent(x, places: int = 1) -> str:
 
 @dataclass
 class Record:
-    """How far back a value is a record: lower (or higher) than every month since ``since``."""
+    """How far back a value is a record, by the book's one "since" convention.
+
+    "The lowest since M" names M, the most recent earlier month with a value as low or lower
+    (as high or higher for "the highest"): every month after M up to the month before ``at``
+    was higher. With no such month the value is the lowest of the whole series, and the phrase
+    names the first month of the series instead, never a month before the data begin.
+    """
 
     at: pd.Period
     value: float
-    since: pd.Period | None  # first month of the unbroken run the value beats; None: nothing before
-    last_as_extreme: pd.Period | None  # the month before ``since``: the last one at least as extreme
-    last_value: float | None
+    since: pd.Period | None  # the most recent earlier month at least as extreme; None: none is
+    since_value: float | None  # its value
+    first: pd.Period | None = None  # the first month of the series (the coverage)
     months_before: int = 0  # how many earlier months it was compared with
+
+    @property
+    def months_beaten(self) -> int:
+        """How many months in a row before ``at`` the value beats."""
+        if self.since is None:
+            return self.months_before
+        return (self.at - self.since).n - 1
 
 
 def record_since(series: pd.Series, at, kind: str = "lowest") -> Record:
@@ -43,40 +56,66 @@ def record_since(series: pd.Series, at, kind: str = "lowest") -> Record:
     Returns
     -------
     Record
-        ``since`` is the earliest month such that every month from it to the month before
-        ``at`` is strictly higher (for ``lowest``) than the value at ``at``.
+        ``since`` is the most recent month before ``at`` whose value is at least as low (for
+        ``lowest``; as high for ``highest``) as the value at ``at``, or None when no earlier
+        month is.
     """
     at = pd.Period(at, "M")
     before = series.loc[: at - 1]
     value = series.loc[at]
-    beaten = before > value if kind == "lowest" else before < value
-    if beaten.empty:
-        return Record(at, value, None, None, None, 0)
-    if not beaten.iloc[-1]:
-        return Record(at, value, at, at - 1, before.iloc[-1], len(before))
-    not_beaten = beaten[~beaten]
-    if not_beaten.empty:
-        return Record(at, value, None, None, None, len(before))
-    last = not_beaten.index[-1]
-    return Record(at, value, last + 1, last, series.loc[last], len(before))
+    first = series.index[0] if len(series) else None
+    as_extreme = before <= value if kind == "lowest" else before >= value
+    if not as_extreme.any():
+        return Record(at, value, None, None, first, len(before))
+    since = as_extreme[as_extreme].index[-1]
+    return Record(at, value, since, series.loc[since], first, len(before))
+
+
+def since_words(rec: Record, kind: str, value_text=None, detail: str = "") -> str:
+    """The one "since" phrase every page uses: ``"lowest since March YYYY (606)"``.
+
+    ``"lowest since the series began in April YYYY"`` when no earlier month is as low;
+    ``value_text`` formats the earlier month's value (default: a whole number); ``detail`` is
+    added inside the brackets.
+    """
+    if rec.since is None:
+        return f"{kind} since the series began in {month_name(rec.first)}"
+    shown = (value_text or number)(rec.since_value)
+    return f"{kind} since {month_name(rec.since)} ({shown}{'; ' + detail if detail else ''})"
 
 
 def record_sentence(rec: Record, kind: str, what: str) -> str:
-    """E.g. "the lowest month-end count since April YYYY (every month from April YYYY to
-    October YYYY was higher; the last month this low was March YYYY, 606)"."""
+    """E.g. "the lowest month-end count since March YYYY (606; every month from April YYYY to
+    October YYYY was higher)"."""
     if rec.months_before == 0:
         return "the first month of the series, so there is nothing earlier to compare it with"
     if rec.since is None:
-        return f"the {kind} {what} in the whole series"
-    if rec.since == rec.at:
-        return f"not a new {kind}: {month_name(rec.last_as_extreme)} was {'lower' if kind == 'lowest' else 'higher'} or equal ({number(rec.last_value)})"
+        return f"the {kind} {what} in the whole series, which begins in {month_name(rec.first)}"
+    if rec.since == rec.at - 1:
+        return (
+            f"not a new {kind}: {month_name(rec.since)} was "
+            f"{'lower' if kind == 'lowest' else 'higher'} or equal ({number(rec.since_value)})"
+        )
     other = "higher" if kind == "lowest" else "lower"
-    return (
-        f"the {kind} {what} since {month_name(rec.since)} (every month from {month_name(rec.since)} "
-        f"to {month_name(rec.at - 1)} was {other}; the last month "
-        f"{'this low' if kind == 'lowest' else 'this high'} was {month_name(rec.last_as_extreme)}, "
-        f"{number(rec.last_value)})"
-    )
+    run = f"every month from {month_name(rec.since + 1)} to {month_name(rec.at - 1)} was {other}"
+    return f"the {what} at its {since_words(rec, kind, detail=run)}"
+
+
+#: Rate ratios are rounded once, where shown, to these places on every page: a holiday (or
+#: summer) effect to 2, a change per month (close to 1) to 3.
+HOLIDAY_RATIO_PLACES = 2
+TREND_RATIO_PLACES = 3
+
+
+def ratio_row(ratio: tuple[float, float, float], places: int) -> list[str]:
+    """A rate ratio and its 95% interval as text, each rounded to ``places``."""
+    return [f"{r:.{places}f}" for r in ratio]
+
+
+def ratio_interval(ratio: tuple[float, float, float], places: int) -> str:
+    """``0.57 (0.46 to 0.70)``: a rate ratio and its 95% interval, rounded once."""
+    est, lo, hi = ratio_row(ratio, places)
+    return f"{est} ({lo} to {hi})"
 
 
 _PLURALS = {"child": "children", "month": "months", "episode": "episodes", "discussion": "discussions", "CAF": "CAFs"}

@@ -1,38 +1,46 @@
-"""Computed phrases and the count model."""
+"""Computed phrases: records, rounding and rate ratios."""
 
-import numpy as np
 import pandas as pd
-import pytest
 
 from improvement_report.core.periods import pct, round_half_up
 from improvement_report.render import wording as narrative
-from improvement_report.stats import count_models as models
 
 
 def monthly(values, start="2016-01"):
     return pd.Series(values, index=pd.period_range(start, periods=len(values), freq="M"), dtype=float)
 
 
-def test_lowest_since_names_the_unbroken_run_and_the_last_lower_month():
-    s = monthly([600, 650, 700, 690, 620])  # Jan..May 2016; May = 620
+def test_lowest_since_names_the_last_month_as_low_or_lower():
+    # By hand: May's 620 beats February (650), March (700) and April (690); January (600) is
+    # lower, so May is "the lowest since January 2016" and the run it beats starts in February.
+    s = monthly([600, 650, 700, 690, 620])
     rec = narrative.record_since(s, "2016-05", "lowest")
-    assert rec.since == pd.Period("2016-02", "M")
-    assert rec.last_as_extreme == pd.Period("2016-01", "M") and rec.last_value == 600
+    assert rec.since == pd.Period("2016-01", "M") and rec.since_value == 600 and rec.months_beaten == 3
+    assert narrative.since_words(rec, "lowest") == "lowest since January 2016 (600)"
     text = narrative.record_sentence(rec, "lowest", "count")
-    assert "since February 2016" in text and "January 2016, 600" in text
+    assert text == (
+        "the count at its lowest since January 2016 (600; every month from February 2016 to April 2016 was higher)"
+    )
 
 
-def test_equal_earlier_value_ends_the_record():
-    s = monthly([620, 700, 620])
-    rec = narrative.record_since(s, "2016-03", "lowest")
-    assert rec.since == pd.Period("2016-02", "M") and rec.last_value == 620
+def test_equal_earlier_value_is_as_low():
+    # March's 620 equals January's: "as low or lower", so the lowest since January, not December.
+    rec = narrative.record_since(monthly([620, 700, 620]), "2016-03", "lowest")
+    assert rec.since == pd.Period("2016-01", "M") and rec.since_value == 620
 
 
-def test_record_over_the_whole_series_and_no_record():
-    assert narrative.record_since(monthly([700, 650, 600]), "2016-03", "lowest").since is None
+def test_record_over_the_whole_series_never_names_a_month_before_the_data():
+    rec = narrative.record_since(monthly([700, 650, 600], start="2016-04"), "2016-06", "lowest")
+    assert rec.since is None and rec.months_beaten == 2
+    assert narrative.since_words(rec, "lowest") == "lowest since the series began in April 2016"
+    assert "whole series, which begins in April 2016" in narrative.record_sentence(rec, "lowest", "count")
     rec = narrative.record_since(monthly([500, 600]), "2016-02", "lowest")
-    assert rec.since == rec.at  # January was lower: not a record
+    assert rec.since == pd.Period("2016-01", "M") and rec.months_beaten == 0  # January was lower
+    assert "not a new lowest: January 2016" in narrative.record_sentence(rec, "lowest", "count")
     assert narrative.record_since(monthly([10, 5, 20]), "2016-03", "highest").since is None
+    # Highest: 8 beats 7 and 3 but not January's 9 (as high or higher).
+    rec = narrative.record_since(monthly([9, 3, 7, 8]), "2016-04", "highest")
+    assert narrative.since_words(rec, "highest") == "highest since January 2016 (9)"
 
 
 def test_rounding_half_up_and_empty_denominators():
@@ -40,41 +48,13 @@ def test_rounding_half_up_and_empty_denominators():
     assert pct(155, 224) == 69.2 and pct(1, 8) == 12.5 and pct(0, 0) is None
 
 
-def test_count_model_recovers_a_known_trend_and_summer_effect():
-    rng = np.random.default_rng(1)
-    months = pd.period_range("2012-04", periods=72, freq="M")
-    true_trend, true_summer = 0.99, 0.6
-    mu = (
-        100
-        * true_trend ** np.arange(72)
-        * np.where(months.month == 8, true_summer, 1.0)
-        * np.where(months.month == 7, true_summer**0.3, 1.0)
-    )
-    fit = models.fit_count_trend(pd.Series(rng.poisson(mu), index=months))
-    assert fit.monthly_ratio[1] <= true_trend <= fit.monthly_ratio[2]
-    assert fit.summer_ratio[1] <= true_summer <= fit.summer_ratio[2]
-    assert fit.family == "Poisson"
-    assert "falling" in models.describe(fit, "openings")
-
-
-def test_count_model_switches_to_negative_binomial_when_overdispersed():
-    rng = np.random.default_rng(2)
-    months = pd.period_range("2012-04", periods=72, freq="M")
-    counts = rng.negative_binomial(5, 5 / (5 + 100), 72)  # mean 100, variance 2,100
-    fit = models.fit_count_trend(pd.Series(counts, index=months))
-    assert fit.family == "negative binomial" and fit.alpha > 0.05
-
-
-def test_count_model_refuses_short_series_and_flags_caveat():
-    with pytest.raises(ValueError, match="at least 6 months"):
-        models.fit_count_trend(monthly([1, 2, 3]))
-    fit = models.fit_count_trend(
-        pd.Series(np.full(18, 50.0), index=pd.period_range("2016-04", periods=18, freq="M")) + np.tile([0, 3, -2], 6)
-    )
-    assert fit.short_series and "caution" in models.describe(fit, "openings")
-
-
 def test_first_month_of_a_series_is_not_called_a_record():
     rec = narrative.record_since(monthly([700]), "2016-01", "lowest")
     assert rec.months_before == 0
     assert "nothing earlier to compare" in narrative.record_sentence(rec, "lowest", "count")
+
+
+def test_rate_ratios_are_rounded_once_to_one_precision():
+    # By hand: 0.5794 to two places is 0.58; 1.00449 to three is 1.004.
+    assert narrative.ratio_interval((0.5794, 0.4612, 0.7049), narrative.HOLIDAY_RATIO_PLACES) == "0.58 (0.46 to 0.70)"
+    assert narrative.ratio_row((1.00449, 1.0, 1.0112), narrative.TREND_RATIO_PLACES) == ["1.004", "1.000", "1.011"]
