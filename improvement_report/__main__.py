@@ -199,6 +199,10 @@ def _published_refresh(args) -> int:
     )
     for series, year, date, status in report.new_release_dates:
         print(f"{series} {year}: first published {date} ({status})")
+    print(f"updated: {', '.join(report.measures_updated)}")
+    if report.measures_kept:
+        kept = ", ".join(f"{m} (to {y})" for m, y in report.measures_kept)
+        print(f"kept as they were (no explore-education-statistics file the command reads; update by hand): {kept}")
     return 0
 
 

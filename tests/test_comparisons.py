@@ -91,5 +91,5 @@ def test_theme_page_shows_the_same_figures_with_year_and_source():
     dfe = themes.dfe_comparators(302, EDITION, "nearest", "Barnet")
     text = html.unescape(words.comparator_sentence(dfe.loc["repeat_referrals_pct"], "Barnet"))
     assert "(DfE, 2016-17)" in text and "Barnet 20.1%" in text and "England 21.9%" in text
-    assert "17.7% (10 of 10 with a figure)" in text and "first published 2 November 2017" in text
+    assert "17.7% (10 of 10 with a figure)" in text and "first published 2 November 2017 (day not verified)" in text
     assert themes.dfe_comparators(None, EDITION).empty

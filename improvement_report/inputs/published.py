@@ -52,7 +52,16 @@ MEASURE_COLUMNS = [
     "ees_filter",
     "definition",
 ]
-RELEASE_COLUMNS = ["series", "publication", "year", "published", "date_status", "date_source"]
+RELEASE_COLUMNS = [
+    "series",
+    "publication",
+    "year",
+    "published",
+    "date_status",
+    "date_source",
+    "shown_from",
+    "shown_from_reason",
+]
 NEIGHBOUR_COLUMNS = [
     "neighbours_of_la_code",
     "neighbours_of_new_la_code",
@@ -87,7 +96,21 @@ MISSING_MEASURES = [
 LEVELS = {"local_authority", "region", "national"}
 UNITS = {"count", "percent", "rate"}
 YEAR_BASES = {"year_to_31_march": "year to 31 March", "census_30_september": "at 30 September"}
-DATE_STATUSES = {"confirmed", "recalled", "estimated"}
+#: ``verified``: the day is quoted from the release or its announcement (source named);
+#: ``unverified``: the day is as recalled, not checked against a source reachable here;
+#: ``estimated``: no source, a rule from the series' calendar.
+DATE_STATUSES = {"verified", "unverified", "estimated"}
+#: Where a date is not verified, an edition shows the year only from a conservative date: the
+#: latest day the release can have appeared by. Every verified CIN and CLA date falls between 1
+#: October and 10 December of the year the period ends, every verified workforce date in the
+#: February after the census, and the outcomes release (health checks, to 2019) came in March.
+#: series -> (month, day, years after the period's year, the rule in words).
+CONSERVATIVE_RULES = {
+    "cin": (12, 31, 0, "31 December of the year the period ends"),
+    "cla": (12, 31, 0, "31 December of the year the period ends"),
+    "cla_outcomes": (12, 31, 0, "31 December of the year the period ends (in the CLA release from 2020)"),
+    "csww": (3, 31, 1, "31 March after the census of 30 September"),
+}
 #: DfE symbols, kept as text and never turned into numbers. ``:`` and ``low`` occur in some
 #: explore-education-statistics files; in the older SFR files ``x`` meant suppressed; LAIT
 #: prints ``-`` for "no figure".
@@ -227,23 +250,42 @@ def load_measures(path=MEASURES_FILE) -> pd.DataFrame:
     return df.set_index("measure")
 
 
+def conservative_date(series: str, year: int) -> tuple[pd.Timestamp, str]:
+    """The date an unverified release year is shown from, and the rule that gives it."""
+    month, day, offset, words = CONSERVATIVE_RULES[series]
+    return pd.Timestamp(year + offset, month, day), f"rule: not verified, so shown only from {words}"
+
+
 def load_releases(path=RELEASES_FILE) -> pd.DataFrame:
     """The date each release series first published each year (``releases.csv``).
 
     Returns
     -------
     pandas.DataFrame
-        ``series``, ``publication``, ``year`` (int), ``published`` (Timestamp), ``date_status``
-        (confirmed, recalled or estimated) and ``date_source``.
+        ``series``, ``publication``, ``year`` (int), ``published`` (Timestamp: the first
+        publication as recorded), ``date_status`` (verified, unverified or estimated),
+        ``date_source``, ``shown_from`` (Timestamp: the date an edition may show the year from,
+        the published date when verified, else a conservative later date) and
+        ``shown_from_reason``.
     """
     df = _read(path)
     name = getattr(path, "name", str(path))
     _need(df, RELEASE_COLUMNS, name)
     published = pd.to_datetime(df.published, format="%Y-%m-%d", errors="coerce")
+    shown_from = pd.to_datetime(df.shown_from, format="%Y-%m-%d", errors="coerce")
     years = pd.to_numeric(df.year, errors="coerce")
     problems = []
     if published.isna().any():
         problems.append(f"{name}: rows {_rows(published.isna())}: published must be a date written YYYY-MM-DD")
+    if shown_from.isna().any():
+        problems.append(f"{name}: rows {_rows(shown_from.isna())}: shown_from must be a date written YYYY-MM-DD")
+    early = shown_from < published
+    if early.any():
+        problems.append(f"{name}: rows {_rows(early)}: shown_from must not be before published")
+    # Only a verified date may decide the vintage by itself (a later unverified day could leak).
+    loose = df.date_status.eq("verified") & shown_from.ne(published) & shown_from.notna()
+    if loose.any():
+        problems.append(f"{name}: rows {_rows(loose)}: a verified date is shown from its own day")
     if years.isna().any():
         problems.append(f"{name}: rows {_rows(years.isna())}: year must be a four-digit year")
     if not set(df.date_status) <= DATE_STATUSES:
@@ -254,7 +296,7 @@ def load_releases(path=RELEASES_FILE) -> pd.DataFrame:
         problems.append(f"{name}: more than one date for a series and year")
     if problems:
         raise PublishedDataError("\n".join(problems))
-    return df.assign(year=years.astype(int), published=published)
+    return df.assign(year=years.astype(int), published=published, shown_from=shown_from)
 
 
 def load_neighbour_models(path=NEIGHBOURS_FILE) -> pd.DataFrame:

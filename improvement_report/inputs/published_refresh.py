@@ -10,7 +10,14 @@ rows and rule. Files no measure uses are listed as ignored.
 
 The new year's first-publication date goes into ``releases.csv``: the date given with
 ``--published-on`` (the person refreshing read it on the release page), or otherwise an
-estimate from the series' usual calendar, marked ``estimated`` with the rule used.
+estimate from the series' usual calendar, marked ``estimated`` with the rule used, and shown
+only from a conservative later date (``published.conservative_date``).
+
+What it updates: only the measures with an ``ees_file`` in ``measures.csv``. The others (DfE's
+Local Authority Interactive Tool compilations, such as assessment and conference timeliness and
+the section 47 rate, and the SFR-era counts) have no explore-education-statistics file the
+command can read: their rows are kept exactly as they were, never dropped or zeroed, and the
+report lists them with the latest year held so the person refreshing knows what is still old.
 """
 
 import hashlib
@@ -52,6 +59,10 @@ class RefreshReport:
     replaced: int = 0
     added: int = 0
     new_release_dates: list = field(default_factory=list)  # (series, year, date, status)
+    measures_updated: list = field(default_factory=list)  # measures read from the folder's files
+    #: (measure, latest year held): measures with no EES file (from LAIT or the SFR-era files),
+    #: kept exactly as they were; they are updated by hand (data/published/README.md).
+    measures_kept: list = field(default_factory=list)
 
 
 def _year(text: str) -> int | None:
@@ -223,6 +234,10 @@ def refresh(
     new["publication"] = series.map(latest_name).fillna("").to_numpy()
     old_keys = pd.MultiIndex.from_frame(held[key])
     new_keys = pd.MultiIndex.from_frame(new[key])
+    report.measures_updated = sorted(new.measure.unique())
+    untouched = held[~held.measure.isin(report.measures_updated)]
+    latest = pd.to_numeric(untouched.year, errors="coerce").groupby(untouched.measure).max()
+    report.measures_kept = [(m, int(y)) for m, y in latest.items()]
     report.replaced = int(new_keys.isin(old_keys).sum())
     report.added = len(new) - report.replaced
     merged = pd.concat([held[~old_keys.isin(new_keys)], new[COLUMNS]], ignore_index=True)
@@ -236,10 +251,13 @@ def refresh(
         if (s, y) in dated:
             continue
         if published_on is not None:
-            date, status, source = published_on, "confirmed", "given with --published-on at refresh"
+            date, status, source = published_on, "verified", "given with --published-on at refresh"
+            shown_from, reason = published_on, "the verified publication date"
         else:
             when, source = estimated_date(s, y)
             date, status = str(when.date()), "estimated"
+            bound, reason = published.conservative_date(s, y)
+            shown_from = str(max(bound, when).date())
         additions.append(
             {
                 "series": s,
@@ -248,6 +266,8 @@ def refresh(
                 "published": date,
                 "date_status": status,
                 "date_source": source,
+                "shown_from": shown_from,
+                "shown_from_reason": reason,
             }
         )
         report.new_release_dates.append((s, y, date, status))

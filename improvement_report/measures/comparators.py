@@ -2,7 +2,9 @@
 
 An edition shows only what DfE had published by its date (``edition_date``): each published
 value belongs to a release series and a year, and ``releases.csv`` says when that year was
-first published. Later years are kept apart and shown only as labelled later context. The
+first published and from which date an edition may show it (``shown_from``: the publication
+day when it is verified, else a conservative later date, so an unverified day can never let a
+later release into an earlier edition). Later years are kept apart and shown only as labelled later context. The
 statistical-neighbour model is the one in force at the edition's date among those held or,
 when none was yet in force, the one that came into force nearest to it.
 
@@ -105,17 +107,21 @@ def with_release_dates(data: pd.DataFrame, measures: pd.DataFrame, releases: pd.
         series=series.to_numpy(),
         published=found.published.to_numpy(),
         date_status=found.date_status.to_numpy(),
+        shown_from=found.shown_from.to_numpy(),
         release_publication=found.publication.to_numpy(),
     )
 
 
 def vintage(data: pd.DataFrame, edition_date: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split dated values into those published by ``edition_date`` and those published later.
+    """Split dated values into those an edition dated ``edition_date`` may show and the later ones.
 
-    A value whose first publication date is not recorded is treated as later: the book never
-    assumes a figure was available.
+    A value is shown when its year's ``shown_from`` date (the verified publication day, or a
+    conservative later date when the day is not verified) is on or before the edition's date.
+    A value whose date is not recorded is treated as later: the book never assumes a figure
+    was available.
     """
-    shown = data.published.notna() & (data.published <= edition_date)
+    when = data.shown_from if "shown_from" in data else data.published
+    shown = when.notna() & (when <= edition_date)
     return data[shown].reset_index(drop=True), data[~shown].reset_index(drop=True)
 
 

@@ -71,11 +71,11 @@ def position_text(row) -> str:
 
 
 def published_words(row) -> str:
-    """``first published <day> <month> <year>``, saying so when the date is estimated."""
+    """``first published <day> <month> <year>``, saying so when the day is not verified."""
     when = row["published"]
     if when is None or pd.isna(when):
         return ""
-    status = {"estimated": " (estimated date)", "recalled": ""}.get(row["date_status"], "")
+    status = {"estimated": " (estimated date)", "unverified": " (day not verified)"}.get(row["date_status"], "")
     return f"first published {pd.Timestamp(when):%-d %B %Y}{status}"
 
 

@@ -37,19 +37,40 @@ def raw_rows():
 @pytest.mark.parametrize(
     "date, cin, cla, csww",
     [
-        ("2017-11-01", 2016, 2017, 2016),  # CLA 2016-17 out (28 Sep 2017), CIN 2016-17 not yet (2 Nov)
-        ("2017-11-02", 2017, 2017, 2016),  # CIN 2016-17 published that day
+        # CIN 2016-17: day not verified (2 Nov 2017 as recalled); Devon's FOI answer says November
+        # 2017, so it is shown only from 30 November. CLA 2016-17: not verified (28 Sep as recalled);
+        # the gov.uk page was updated with the underlying data on 7 December 2017.
+        ("2017-11-01", 2016, 2016, 2016),
+        ("2017-11-29", 2016, 2016, 2016),  # a recalled 2 November would have leaked CIN 2016-17 here
+        ("2017-11-30", 2017, 2016, 2016),
+        ("2017-12-07", 2017, 2017, 2016),
         ("2018-01-11", 2017, 2017, 2016),  # the default edition
-        ("2018-02-15", 2017, 2017, 2017),  # workforce census of September 2017 published
-        ("2017-02-15", 2016, 2016, 2015),  # the day before the September 2016 census came out
+        ("2018-02-14", 2017, 2017, 2016),
+        ("2018-02-15", 2017, 2017, 2017),  # verified: SFR 09/2018 front page, 15 February 2018
+        ("2017-02-27", 2016, 2015, 2015),  # CSWW Sept 2016 "published in February" 2017: from 28 Feb
+        ("2017-02-28", 2016, 2016, 2016),
+        ("2019-03-15", 2018, 2018, 2017),  # CSWW Sept 2018 not verified: shown from 31 March 2019
+        ("2019-03-31", 2018, 2018, 2018),
     ],
 )
 def test_vintage_follows_the_release_dates(date, cin, cla, csww):
     pub = cm.load_published(edition(date))
     latest = pub.data.groupby("series").year.max()
     assert (latest["cin"], latest["cla"], latest["csww"]) == (cin, cla, csww)
-    assert (pub.data.published <= pd.Timestamp(date)).all()
-    assert (pub.later.published.isna() | (pub.later.published > pd.Timestamp(date))).all()
+    assert (pub.data.published <= pd.Timestamp(date)).all() and (pub.data.shown_from <= pd.Timestamp(date)).all()
+    assert (pub.later.shown_from.isna() | (pub.later.shown_from > pd.Timestamp(date))).all()
+
+
+def test_an_unverified_day_is_never_what_decides_the_vintage():
+    releases = published.load_releases()
+    verified = releases.date_status == "verified"
+    assert (releases[verified].shown_from == releases[verified].published).all()
+    # Every date that is not verified is shown from a later, conservative date, with its reason.
+    loose = releases[~verified]
+    assert (loose.shown_from >= loose.published).all() and loose.shown_from_reason.str.len().gt(10).all()
+    assert (loose.shown_from > loose.published).all()
+    # A verified date quotes its source with an address.
+    assert releases[verified].date_source.str.contains("http").all()
 
 
 def test_a_value_without_a_recorded_release_date_is_never_shown():
@@ -74,7 +95,7 @@ def test_the_november_2017_edition_shows_nothing_published_after_it():
 
 def test_release_dates_say_where_they_come_from():
     releases = published.load_releases()
-    assert set(releases.date_status) <= {"confirmed", "recalled", "estimated"}
+    assert set(releases.date_status) <= {"verified", "unverified", "estimated"}
     assert releases.date_source.str.len().gt(10).all()
     estimated = releases[releases.date_status == "estimated"]
     assert estimated.date_source.str.startswith("rule:").all()
@@ -246,9 +267,27 @@ def test_refresh_adds_the_new_year_and_replaces_revised_values(target, capsys):
     releases = published.load_releases(target / "releases.csv")
     new = releases[(releases.series == "cin") & (releases.year == 2026)].iloc[0]
     assert new.date_status == "estimated" and new.published == pd.Timestamp("2026-10-29")  # last Thursday
+    assert new.shown_from == pd.Timestamp("2026-12-31")  # not verified: the conservative date
     workforce = releases[(releases.series == "csww") & (releases.year == 2026)].iloc[0]
     assert workforce.published == pd.Timestamp("2027-02-25")
     published.load_indicators(target / "indicators.csv")  # the refreshed file passes the schema check
+    assert "updated: " in out and "rereferrals_pct" in out.split("updated: ")[1].splitlines()[0]
+
+
+def test_refresh_keeps_the_measures_it_cannot_read_exactly_as_they_were(target, capsys):
+    """LAIT-only measures (no EES file) are neither dropped nor zeroed, and the command names them."""
+    before = pd.read_csv(target / "indicators.csv", dtype=str, keep_default_na=False)
+    lait = before[before.publication.str.startswith("Local Authority Interactive Tool")]
+    kept_measures = {"assessments_within_45_days_pct", "icpc_within_15_days_pct", "s47_enquiries_rate_per_10k"}
+    assert kept_measures <= set(lait.measure)
+    assert main(["published-refresh", "--from", str(FIXTURES / "good"), "--target", str(target)]) == 0
+    out = capsys.readouterr().out
+    after = pd.read_csv(target / "indicators.csv", dtype=str, keep_default_na=False)
+    for measure in kept_measures:
+        old = before[before.measure == measure].sort_values(["geography_code", "year"]).reset_index(drop=True)
+        new = after[after.measure == measure].sort_values(["geography_code", "year"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(old, new)
+        assert f"{measure} (to " in out.split("kept as they were")[1]
 
 
 def test_refresh_records_a_given_publication_date(target):
@@ -256,7 +295,8 @@ def test_refresh_records_a_given_publication_date(target):
     assert main([*args, "--published-on", "2026-11-05"]) == 0
     releases = published.load_releases(target / "releases.csv")
     new = releases[(releases.series == "cin") & (releases.year == 2026)].iloc[0]
-    assert new.published == pd.Timestamp("2026-11-05") and new.date_status == "confirmed"
+    assert new.published == pd.Timestamp("2026-11-05") and new.date_status == "verified"
+    assert new.shown_from == new.published
 
 
 def _snapshot(folder):
