@@ -103,12 +103,13 @@ DATE_STATUSES = {"verified", "unverified", "estimated"}
 #: Where a date is not verified, an edition shows the year only from a conservative date: the
 #: latest day the release can have appeared by. Every verified CIN and CLA date falls between 1
 #: October and 10 December of the year the period ends, every verified workforce date in the
-#: February after the census, and the outcomes release (health checks, to 2019) came in March.
+#: February after the census; the older outcomes release (health checks) came in March and has
+#: its own dated rows, so new years follow the CLA release.
 #: series -> (month, day, years after the period's year, the rule in words).
 CONSERVATIVE_RULES = {
     "cin": (12, 31, 0, "31 December of the year the period ends"),
     "cla": (12, 31, 0, "31 December of the year the period ends"),
-    "cla_outcomes": (12, 31, 0, "31 December of the year the period ends (in the CLA release from 2020)"),
+    "cla_outcomes": (12, 31, 0, "31 December of the year the period ends (health checks are now in the CLA release)"),
     "csww": (3, 31, 1, "31 March after the census of 30 September"),
 }
 #: DfE symbols, kept as text and never turned into numbers. ``:`` and ``low`` occur in some
