@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from improvement_report.build.toc import toc_pages
+from improvement_report.build.toc import edition_toc, pages_of, toc_pages
 from improvement_report.core.paths import CONFIG_DIR, DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT, resolve
 from improvement_report.core.periods import ReportDates, report_dates
+from improvement_report.measures.indicators import edition_theme_numbers
 from improvement_report.measures.strategy_discussions import DEFAULT_REASON_CATEGORIES
 
 
@@ -48,11 +49,11 @@ def page_template(page: str) -> tuple[str, dict] | None:
     return None
 
 
-def book_notebooks() -> list[str]:
+def book_notebooks(pages: list[str] | None = None) -> list[str]:
     """Names of the executed pages, in the book's order: the ``book/<name>`` entries of ``_toc.yml``
-    that have a template (see :func:`page_template`). The table of contents is the one place a
-    chapter is registered."""
-    return [n for n in toc_pages() if page_template(n) is not None]
+    (or of ``pages``, an edition's table of contents) that have a template (see
+    :func:`page_template`). The table of contents is the one place a chapter is registered."""
+    return [n for n in (toc_pages() if pages is None else pages) if page_template(n) is not None]
 
 
 @functools.cache
@@ -288,7 +289,7 @@ def _check_notebooks(raw, where: str) -> dict:
     names = set(pages) | {page_template(p)[0] for p in pages}
     sections = {}
     for name, section in raw.items():
-        if name not in names:
+        if name not in names and page_template(name) is None:  # theme_9: a page of an edition with nine themes
             raise ConfigError(f"{where} names an unknown notebook: {name} (did you mean {_nearest(name, names)}?)")
         given = _check_mapping(section or {}, f"{where}.{name}")
         checked = _check_section(NOTEBOOK_SETTINGS, given, f"{where}.{name}")
@@ -352,6 +353,20 @@ class ReportConfig:
     def indicator_overrides(self) -> dict:
         """Per-indicator target and comparator overrides (``indicators``)."""
         return dict(self.settings.get("indicators") or {})
+
+    def toc(self) -> dict:
+        """The edition's table of contents: ``_toc.yml`` with one theme page per theme of the edition.
+
+        Raises
+        ------
+        improvement_report.inputs.edition_content.EditionContentError
+            When the edition's content folder breaks its contract.
+        """
+        return edition_toc(edition_theme_numbers(self.targets, self.edition_content, self.indicator_overrides))
+
+    def pages(self) -> list[str]:
+        """The edition's executed pages, in the book's order (see :meth:`toc`)."""
+        return book_notebooks(pages_of(self.toc()))
 
     def page_settings(self) -> dict:
         """The settings beyond the shared parameters that a template may declare and receive."""

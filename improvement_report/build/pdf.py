@@ -63,12 +63,13 @@ def report_version() -> str:
         return __version__
 
 
-def book_order() -> tuple[list[str], list[str]]:
-    """The pages of the PDF: ``(chapters, appendices)``, the summary first, as named in ``_toc.yml``.
+def book_order(toc: Path | None = None) -> tuple[list[str], list[str]]:
+    """The pages of the PDF: ``(chapters, appendices)``, the summary first, as named in the table of
+    contents ``toc`` (the edition's: its theme pages are the edition's themes).
 
     The landing page is left out: the cover and the contents take its place.
     """
-    pages = toc_pages()[1:]  # without the root, the landing page
+    pages = toc_pages(toc)[1:]  # without the root, the landing page
     appendices = [p for p in APPENDICES if p in pages]
     chapters = [p for p in pages if p not in appendices]
     if "summary" in chapters:
@@ -168,7 +169,8 @@ def contents_html(chapters: list[tuple[str, str]], appendices: list[tuple[str, s
 def print_document(html_dir: Path, cfg: ReportConfig) -> str:
     """The whole edition as one HTML document, for Chromium to print."""
     book = html_dir / "book"
-    chapters, appendices = book_order()
+    staged_toc = html_dir.parents[1] / "_toc.yml"  # the book was built from <root>/_toc.yml into <root>/_build/html
+    chapters, appendices = book_order(staged_toc if staged_toc.is_file() else None)
     bodies, titles = {}, {}
     labels = {p: f"Appendix {chr(65 + i)}" for i, p in enumerate(appendices)}
     for page in chapters + appendices:

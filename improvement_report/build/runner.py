@@ -32,6 +32,7 @@ from improvement_report.build.config import ReportConfig, book_notebooks, page_t
 from improvement_report.build.execution import PageResult, PageTask, execute_page
 from improvement_report.build.pdf import PdfError, edition_pdf, pdf_name
 from improvement_report.build.publish import Edition, PublishError, new_staging, output_lock, publish_pair, recover
+from improvement_report.build.toc import pages_of
 from improvement_report.build.workbook import edition_workbook, page_downloads, workbook_name
 from improvement_report.core.errors import plain
 from improvement_report.core.paths import (
@@ -47,6 +48,7 @@ from improvement_report.core.paths import (
 from improvement_report.core.periods import month_name
 from improvement_report.inputs import school_calendar
 from improvement_report.inputs.catalogue import load_catalogue
+from improvement_report.inputs.edition_content import EditionContentError
 from improvement_report.inputs.loading import DataContractError, load_extracts
 from improvement_report.render.disclosure import identifier_columns, scan_outputs
 from improvement_report.render.escape import one_line
@@ -92,6 +94,7 @@ class Report:
     bad_input: bool = False
     contract_error: DataContractError | None = None
     identifiers: dict = field(default_factory=dict)  # identifier -> "file, column" it came from
+    pages: list = field(default_factory=list)  # the edition's executed pages, in the book's order
     index: Path | None = None
     unchanged: bool = False
     timings: dict = field(default_factory=lambda: {"pages": {}})
@@ -110,8 +113,9 @@ def validate_data(cfg: ReportConfig):
     return load_extracts(cfg.data_path, indicator_codes=codes)
 
 
-def _stage(staging: Path, cfg: ReportConfig) -> None:
-    """Copy the hand-written pages and the book configuration into a fresh staging root."""
+def _stage(staging: Path, cfg: ReportConfig, toc: dict) -> None:
+    """Copy the hand-written pages and the book configuration into a fresh staging root, with the
+    edition's table of contents (``toc``: one theme page per theme of the edition)."""
     # Hand-written pages only: generated notebooks, charts and downloads come fresh from this run,
     # so nothing from an earlier period can linger in the new edition.
     shutil.copytree(
@@ -120,7 +124,7 @@ def _stage(staging: Path, cfg: ReportConfig) -> None:
         ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", FIGURES_DIRNAME, DOWNLOADS_DIRNAME),
     )
     (staging / "_config.yml").write_text(_book_config(cfg), encoding="utf-8")
-    shutil.copy2(REPO_ROOT / "_toc.yml", staging / "_toc.yml")
+    (staging / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
 
 def _book_config(cfg: ReportConfig) -> str:
@@ -319,13 +323,19 @@ class Builder:
             + (f"; published with months that have no data left out ({'; '.join(outside)})" if outside else "")
         )
         report.say("data valid: " + ", ".join(f"{f.file} ({f.rows} rows)" for f in extracts.files))
+        try:
+            toc = cfg.toc()  # one theme page per theme of the edition
+        except (EditionContentError, DataContractError) as err:
+            report.fail(f"The edition's content does not follow its contract: {plain(str(err))}", bad_input=True)
+            return
+        report.pages = book_notebooks(pages_of(toc))
         report.identifiers = identifier_columns(extracts)
         inputs = self.cache.input_digests(cfg.data_path)
         report.records = self.cache.records(cfg.path)
         report.staging = new_staging(report.edition)  # unique to this build, beside the output
-        _stage(report.staging, cfg)
+        _stage(report.staging, cfg, toc)
         to_run = []
-        for page in book_notebooks():
+        for page in report.pages:
             template = NOTEBOOKS_DIR / f"{page_template(page)[0]}.ipynb"  # theme_4 runs theme.ipynb
             params = cfg.parameters(page)
             fp = page_cache.fingerprint(template, params, inputs, self.code)
@@ -387,7 +397,7 @@ class Builder:
             if p.is_file() and p.suffix != ".ipynb" and p.parts[-2] not in ("figures", "downloads")
         )
         parts = [report.page_keys[p] for p in sorted(report.page_keys)]
-        parts += [str(report.edition.html_dir), _book_config(report.cfg), (REPO_ROOT / "_toc.yml").read_text()]
+        parts += [str(report.edition.html_dir), _book_config(report.cfg), (report.staging / "_toc.yml").read_text()]
         parts += [f"{p.relative_to(report.staging)}:{page_cache.digest(p.read_bytes())}" for p in hand_written]
         return page_cache.digest(*parts)
 
@@ -417,9 +427,7 @@ class Builder:
                 started = time.perf_counter()
                 try:  # made inside the staged HTML, so they are published with it or not at all
                     pdf = edition_pdf(html, report.cfg)
-                    tables = edition_workbook(
-                        page_downloads(report.staging / "book", book_notebooks()), html, report.cfg
-                    )
+                    tables = edition_workbook(page_downloads(report.staging / "book", report.pages), html, report.cfg)
                 except PdfError as err:
                     raise BuildError(str(err)) from None
                 report.timings["pdf"] = time.perf_counter() - started

@@ -1,6 +1,6 @@
 """The improvement theme pages: every indicator of a theme on a Making Data Count chart.
 
-``notebooks/theme.ipynb`` is executed once per theme (``theme = 1`` ... ``7``). For each
+``notebooks/theme.ipynb`` is executed once per theme of the edition (``theme = 1``, ``2`` ...). For each
 indicator of the theme this module draws an XmR chart with its target, names the two Making
 Data Count icons (variation and assurance, from :mod:`improvement_report.spc`) and writes the
 reading: latest value, change on the month and on the year, target, comparators and what the
@@ -18,6 +18,7 @@ import pandas as pd
 
 from improvement_report.core.periods import month_name
 from improvement_report.inputs import edition_content
+from improvement_report.measures.indicators import theme_numbers
 from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_analyses: used by the page)
     Analysis,
     Settings,
@@ -54,6 +55,26 @@ def theme_title(theme: int, content_folder=None) -> str:
         if not title.startswith("Improvement theme")
         else f"Improvement theme {theme}"
     )
+
+
+ABOUT_THE_PAGES = (
+    "Every indicator of the theme is drawn on an XmR chart in the style of NHS England's *Making Data Count*: "
+    "the chart separates the month-to-month noise any stable process shows (common cause variation) from "
+    "signals that something has changed (special cause variation). Two icons sum each indicator up: "
+    "**variation** (is it changing, and for better or worse?) and **assurance** (will the process meet its "
+    "target?). The rules and the icons are set out on the methods page; a key is at the foot of this page."
+)
+
+
+def about_theme_pages(data: ThemeData, content_folder=None) -> str:
+    """How many theme pages the edition has (one per theme of its improvement plan), and how to read one."""
+    count = len(theme_numbers(data.catalogue, edition_content.load(content_folder).themes))
+    first = (
+        "This is the report's one theme page."
+        if count == 1
+        else f"This page is one of {count}, one for each theme of the improvement plan."
+    )
+    return f"{first} {ABOUT_THE_PAGES}"
 
 
 def theme_intro(data: ThemeData, analyses: list[Analysis], theme: int) -> str:

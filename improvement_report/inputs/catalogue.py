@@ -24,9 +24,10 @@ import pandas as pd
 
 from improvement_report.core import paths
 
-# The book has one page per theme number (theme_1 to theme_7 in _toc.yml); the titles are the
-# edition's (edition_content), never the package's.
-THEME_NUMBERS = tuple(range(1, 8))
+# A theme is a number from 1 to 99. The book has one page per theme an indicator belongs to or the
+# edition names (``measures.indicators.theme_numbers``); the titles are the edition's
+# (edition_content), never the package's.
+THEME_NUMBER = r"[1-9][0-9]?"
 UNITS = ("count", "percent", "days", "rate")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 #: How a month's value is aggregated: one of these, or ``rolling_<n>`` as matched by :data:`ROLLING`.
@@ -120,7 +121,7 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     check("code", ~code.str.fullmatch(_CODE), "must be a snake_case code: a-z, 0-9 and _")
     check("code", code.duplicated(keep=False) & code.ne(""), "must be unique in the catalogue")
     check("name", frame["name"].eq(""), "must not be empty")
-    check("theme", ~frame["theme"].isin([str(t) for t in THEME_NUMBERS]), "must be a theme number, 1 to 7")
+    check("theme", ~frame["theme"].str.fullmatch(THEME_NUMBER), "must be a theme number, 1 to 99")
     check("unit", ~frame["unit"].isin(UNITS), f"must be one of {', '.join(UNITS)}")
     check("polarity", ~frame["polarity"].isin(POLARITIES), f"must be one of {', '.join(POLARITIES)}")
     check(

@@ -18,11 +18,14 @@ Without the folder the book uses neutral wording, no comparison period and the c
 Every text reaches a page escaped (``render.escape``): local narrative is data, never markup.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import yaml
+
+from improvement_report.inputs.catalogue import THEME_NUMBER
 
 EDITION_FILE = "edition.yml"
 INDICATORS_FILE = "indicators.csv"
@@ -109,8 +112,8 @@ def load(folder) -> EditionContent:
         if unknown:
             _fail(folder, EDITION_FILE, f"unknown entries: {', '.join(sorted(map(str, unknown)))}")
         for number, title in (raw.get("themes") or {}).items():
-            if not str(number).isdigit():
-                _fail(folder, EDITION_FILE, f"themes: {number!r} is not a theme number")
+            if not re.fullmatch(THEME_NUMBER, str(number)):
+                _fail(folder, EDITION_FILE, f"themes: {number!r} is not a theme number (1 to 99)")
             content.themes[int(number)] = _text(title, f"themes.{number}", folder)
         for page, texts in (raw.get("pages") or {}).items():
             if not isinstance(texts, dict) or set(texts) - set(PAGE_TEXTS):
@@ -177,12 +180,12 @@ def _indicators(path: Path, folder: Path) -> pd.DataFrame:
                 f"column published_list, rows {', '.join(map(str, rows[bad][:5]))}: must be empty or one of {', '.join(LISTS)}",
             )
     if "theme" in frame.columns:
-        bad = frame.theme.ne("") & ~frame.theme.str.fullmatch(r"[1-9]")
+        bad = frame.theme.ne("") & ~frame.theme.str.fullmatch(THEME_NUMBER)
         if bad.any():
             _fail(
                 folder,
                 INDICATORS_FILE,
-                f"column theme, rows {', '.join(map(str, rows[bad][:5]))}: must be a theme number",
+                f"column theme, rows {', '.join(map(str, rows[bad][:5]))}: must be a theme number, 1 to 99",
             )
     if frame.code.duplicated().any():
         _fail(folder, INDICATORS_FILE, "each code may appear once")

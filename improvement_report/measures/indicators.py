@@ -117,6 +117,36 @@ def full_catalogue(
     return out
 
 
+def theme_numbers(catalogue: pd.DataFrame, named=()) -> list[int]:
+    """The edition's improvement themes, one page each, in order.
+
+    Every theme an indicator belongs to (after the edition's overrides, so no indicator is left
+    without a page) and every theme the edition names (a named theme with no indicator yet gets a
+    page that says so). An edition with three themes maps its indicators to themes 1 to 3 in its
+    ``indicators.csv`` and names them; one with nine names nine.
+
+    Parameters
+    ----------
+    catalogue : pandas.DataFrame
+        From :func:`full_catalogue`.
+    named : iterable of int
+        The theme numbers the edition gives titles to (``edition.yml``: ``themes``).
+
+    Returns
+    -------
+    list of int
+    """
+    return sorted({int(t) for t in catalogue["theme"].dropna()} | {int(t) for t in named})
+
+
+def edition_theme_numbers(targets=None, edition_content=None, indicator_overrides=None) -> list[int]:
+    """:func:`theme_numbers` of an edition, from its settings (see :func:`full_catalogue`)."""
+    catalogue = full_catalogue(
+        targets=targets, edition_content=edition_content, indicator_overrides=indicator_overrides
+    )
+    return theme_numbers(catalogue, edition_content_module.load(edition_content).themes)
+
+
 def dashboard_frame(indicators: pd.DataFrame) -> pd.DataFrame:
     """``indicators.csv`` as a tidy frame: one row per indicator and month.
 

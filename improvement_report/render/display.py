@@ -186,5 +186,5 @@ def synthetic_notice(synthetic: bool) -> Markdown | None:
     return Markdown(
         "```{important}\nThese figures come from **synthetic demo data**, not from any child's record. "
         "The demo was generated to be realistic and was calibrated so that the report reproduces a set of "
-        "published figures; where a figure was tuned to a published one, the methods page says so.\n```\n"
+        "published figures; where a figure was tuned to a published one, the data page says so.\n```\n"
     )

@@ -26,6 +26,8 @@ import pytest
 import yaml
 
 from improvement_report.core.paths import REPO_ROOT
+from improvement_report.inputs.catalogue import load_catalogue
+from improvement_report.measures.indicators import RECORD_INDICATORS
 
 pytestmark = pytest.mark.build  # run by `make many-reports`, not by a plain `pytest tests`
 
@@ -41,7 +43,10 @@ BARNET_ONLY = (
     "Turnaround priority",
 )
 COUNCIL = "Royal Borough of Exampleton"
-THEMES = {1: "Children's voice & participation", 2: "Équipe d'accueil: front door", 4: "Early help, the right time"}
+# Three themes (the shipped catalogue has seven): every indicator is put in one of them, and theme 3
+# has no title, so its page has a neutral one.
+THEMES = {1: "Children's voice & participation", 2: "Équipe d'accueil: front door"}
+THEME_COUNT = 3
 TEAMS = ["St Mary's Hub", "Équipe Nord & Sud", "Front door (MASH)"]
 LOCALITIES = ["King's Cross & Rivière", "Hôtel de Ville", "South"]
 
@@ -144,9 +149,10 @@ def second_council_edition(tmp: Path) -> Path:
         ),
         encoding="utf-8",
     )
-    (content / "indicators.csv").write_text(
-        "code,published_list,target\ncaf_open,worried,\nstrategy_compliant_pct,working_well,80\n", encoding="utf-8"
-    )
+    own = {"caf_open": "worried,", "strategy_compliant_pct": "working_well,80"}
+    codes = [*load_catalogue().index, *RECORD_INDICATORS.index]
+    rows = "".join(f"{code},{1 + i % THEME_COUNT},{own.get(code, ',')}\n" for i, code in enumerate(codes))
+    (content / "indicators.csv").write_text("code,theme,published_list,target\n" + rows, encoding="utf-8")
     config = tmp / "exampleton.yml"
     config.write_text(
         f"local_authority: {COUNCIL}\nshort_name: Exampleton\ndata_dir: {data}\nedition_content: {content}\n"
@@ -230,6 +236,9 @@ def test_second_council_builds_with_its_own_title_themes_and_lists_and_no_barnet
     assert COUNCIL in texts["index"]
     assert "Theme 2: Équipe d" in texts["theme_2"] and "accueil: front door" in texts["theme_2"]  # quote may curl
     assert "Improvement theme 3" in texts["theme_3"]  # a theme the edition does not name: neutral
+    # Three themes, three theme pages: none of the default edition's seven beyond them.
+    assert sorted(p for p in texts if p.startswith("theme_")) == ["theme_1", "theme_2", "theme_3"]
+    assert "Improvement themes 1 to 3" in texts["index"] and "This page is one of 3," in texts["theme_2"]
     assert "Where the rules and the published lists differ" in texts["summary"]
     assert (
         "Are more families getting early help?" in texts["caf_decline"]
