@@ -20,9 +20,10 @@ from improvement_report.core.periods import month_name
 from improvement_report.inputs import coverage, edition_content
 from improvement_report.measures import strategy_discussions as sd
 from improvement_report.render import spc_charts as spc_plot
-from improvement_report.render import style
+from improvement_report.render import style, suppression
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text, escape
+from improvement_report.render.suppression import SHARE_HIDDEN_WORDS, count_words, share_hidden
 from improvement_report.render.wording import count_of, number, percent
 from improvement_report.stats import funnel, spc
 from improvement_report.stats.proportions import wilson_interval
@@ -53,6 +54,12 @@ class StrategyChapter:
     end: pd.Timestamp
     months: pd.PeriodIndex  # series_start to the window's last month (may be empty)
     gap: str | None = None  # the sentence naming days asked for that have no data
+    suppress: bool = True  # small numbers (1 to 5) and values computed from them are not published
+
+    @property
+    def too_small(self) -> bool:
+        """Whether the window holds 1 to 5 discussions: too few to publish any figure about them."""
+        return self.suppress and suppression.is_small(len(self.window))
 
     @property
     def window(self) -> pd.DataFrame:
@@ -79,14 +86,22 @@ def prepare(discussions: pd.DataFrame) -> pd.DataFrame:
     return d
 
 
-def from_frame(discussions: pd.DataFrame, window_start, window_end, series_start) -> StrategyChapter:
-    """Build the chapter from a typed discussions frame (as :func:`loading.load_file` returns)."""
+def from_frame(
+    discussions: pd.DataFrame, window_start, window_end, series_start, suppress_small: bool = True
+) -> StrategyChapter:
+    """Build the chapter from a typed discussions frame (as :func:`loading.load_file` returns).
+
+    ``suppress_small`` (the edition's ``disclosure: suppress_small_numbers``): counts from 1 to 5,
+    and every share, limit or change computed from one, are not published.
+    """
     start, end = pd.Timestamp(window_start), pd.Timestamp(window_end)
     months = pd.period_range(pd.Period(series_start, "M"), pd.Period(end, "M"), freq="M", name="month")
-    return StrategyChapter(prepare(discussions), start, end, months)
+    return StrategyChapter(prepare(discussions), start, end, months, suppress=suppress_small)
 
 
-def load(data_dir, window_start, window_end, series_start, extract_date=None) -> StrategyChapter:
+def load(
+    data_dir, window_start, window_end, series_start, extract_date=None, suppress_small: bool = True
+) -> StrategyChapter:
     """Read ``strategy_discussions.csv`` as it stood on the extract date and build the chapter.
 
     The window and the series are cut to the days the extract covers (the build refuses a
@@ -95,7 +110,7 @@ def load(data_dir, window_start, window_end, series_start, extract_date=None) ->
     discussions, cover = coverage.load_cut(resolve(data_dir), "strategy", extract_date)
     start, end, gap = coverage.clamp_window(cover, window_start, window_end, "the window")
     first = coverage.clamp_series_start(cover, series_start)
-    chapter = from_frame(discussions, start, end, first)
+    chapter = from_frame(discussions, start, end, first, suppress_small)
     chapter.gap = gap
     return chapter
 
@@ -105,13 +120,29 @@ def coverage_note(ch: StrategyChapter) -> str | None:
     return ch.gap
 
 
-def _share(k: int, n: int) -> str:
-    """``"155 (69.2%; 95% interval 62.8% to 74.8%)"``, Wilson interval."""
+def _share(k: int, n: int, suppress: bool = True) -> str:
+    """``"155 (69.2%; 95% interval 62.8% to 74.8%)"``, Wilson interval; no share from a count of 1 to 5."""
+    if share_hidden(k, n, suppress):
+        # Only 1 to 5 not counted: the count would give them away, so it is not shown either.
+        shown = "all but 1 to 5" if suppression.is_small(n - k) and not suppression.is_small(k) else count_words(k)
+        return f"{shown} ({SHARE_HIDDEN_WORDS})"
     low, high = wilson_interval(k, n)
     return f"{number(k)} ({percent(100 * k / n)}; 95% interval {percent(low)} to {percent(high)})"
 
 
 NONE_IN_WINDOW = "There are no discussions in this window to break down."
+TOO_SMALL = (
+    "The window holds too few discussions to break down without risk of identifying a child, so none "
+    "of its figures is shown."
+)
+
+
+def _too_small(ch: StrategyChapter) -> str:
+    return (
+        f"From {ch.label}, {suppression.SMALL_WORDS} strategy discussions were held: too few to publish any "
+        f"figure about them, because a count from 1 to 5, or anything computed from one, could identify a "
+        f"child (see the methods page). The chart of monthly compliance below covers the whole series."
+    )
 
 
 def _no_discussions(ch: StrategyChapter) -> str:
@@ -128,14 +159,24 @@ def headline(ch: StrategyChapter) -> str:
     w = ch.window
     if w.empty:
         return _no_discussions(ch)
+    if ch.too_small:
+        return _too_small(ch)
     fig = sd.headline(ch.discussions, ch.start, ch.end)
-    n, k = fig["discussions"], fig["compliant"]
+    n, k, on = fig["discussions"], fig["compliant"], ch.suppress
+    by_agency = (fig["no_health"], fig["no_police"], fig["no_csc"])
+    # One small agency count could be worked out from the others and the total: then the table
+    # below (with its secondary suppression) gives the breakdown, not the sentence.
+    breakdown = (
+        f": {number(by_agency[0])} without health, {number(by_agency[1])} without police and "
+        f"{number(by_agency[2])} without children's social care recorded."
+        if not (on and any(suppression.is_small(a) for a in by_agency))
+        else "; the table below shows which agencies were absent."
+    )
     return (
-        f"From {ch.label}, **{number(n)}** strategy discussions were held about "
-        f"**{number(fig['children'])}** children. **{_share(k, n)}** were fully compliant with Working "
+        f"From {ch.label}, **{count_words(n, on)}** strategy discussions were held about "
+        f"**{count_words(fig['children'], on)}** children. **{_share(k, n, on)}** were fully compliant with Working "
         f"Together: children's social care, police and health all took part. "
-        f"{number(n - k)} were not: {number(fig['no_health'])} without health, {number(fig['no_police'])} "
-        f"without police and {number(fig['no_csc'])} without children's social care recorded."
+        f"{count_words(n - k, on)} were not{breakdown}"
     )
 
 
@@ -146,7 +187,7 @@ def absence_table(ch: StrategyChapter) -> pd.DataFrame:
     a discussion missed more than one agency (which the per-agency counts would count twice).
     """
     w = ch.window
-    if w.empty:
+    if w.empty or ch.too_small:
         return pd.DataFrame(columns=["Discussions", "% of discussions"])
     counts = w.absent.value_counts()
     # Compliant first, then the combinations, largest first; ties by name so the order is stable.
@@ -161,13 +202,13 @@ def absence_table(ch: StrategyChapter) -> pd.DataFrame:
     t = pd.DataFrame({"Discussions": pd.Series(rows, dtype="int64")})
     t["% of discussions"] = (100 * t["Discussions"] / len(w)).round(1)
     t.index.name = "Statutory agencies absent"
-    return t
+    return suppression.suppress(t, ["Discussions"], {"% of discussions": ["Discussions"]}, enabled=ch.suppress)
 
 
 def absence_sentence(ch: StrategyChapter) -> str:
     """Whether any discussion missed more than one agency, so the agency counts add up or not."""
     w = ch.window
-    if w.empty:
+    if w.empty or ch.too_small:
         return ""
     non = w[~w.compliant]
     if non.empty:
@@ -175,6 +216,12 @@ def absence_sentence(ch: StrategyChapter) -> str:
     multiple = int(((~non[list(sd.AGENCIES)]).sum(axis=1) > 1).sum())
     by_agency = {name: int((~non[col]).sum()) for col, name in sd.AGENCIES.items()}
     total = sum(by_agency.values())
+    hidden = ch.suppress and any(suppression.is_small(v) for v in (*by_agency.values(), multiple, len(non)))
+    if hidden:  # the table's secondary suppression keeps the hidden counts from being worked out
+        return (
+            "Some of these counts are from 1 to 5, so the table shows them as c, with the next smallest, "
+            "so that none can be worked out from the total."
+        )
     if multiple == 0:
         csc = by_agency[sd.AGENCIES["csc"]]
         return (
@@ -192,17 +239,17 @@ def absence_sentence(ch: StrategyChapter) -> str:
 def education_sentence(ch: StrategyChapter) -> str:
     """Education's involvement: not a statutory requirement, but reported."""
     w = ch.window
-    if w.empty:
+    if w.empty or ch.too_small:
         return ""
     took_part = int(w.education.fillna(False).sum())
     not_recorded = int(w.education.isna().sum())
     text = (
-        f"Education is not required by Working Together but took part in {_share(took_part, len(w))} "
+        f"Education is not required by Working Together but took part in {_share(took_part, len(w), ch.suppress)} "
         f"of the discussions."
     )
     if not_recorded:
         text += (
-            f" Education's involvement was not recorded for {number(not_recorded)}; they are counted as "
+            f" Education's involvement was not recorded for {count_words(not_recorded, ch.suppress)}; they are counted as "
             f"not involved, so the share is a floor."
         )
     return text
@@ -235,12 +282,15 @@ def comparison_sentence(ch: StrategyChapter, start, end, label: str = "") -> str
     w = ch.window
     if before.empty:
         return f"There are no discussions in {name} ({_day(start)} to {_day(end)}) to compare the window with."
+    on, k_before = ch.suppress, int(before.compliant.sum())
     text = (
-        f"In {name} ({_day(start)} to {_day(end)}), {number(len(before))} discussions were held and "
-        f"{_share(int(before.compliant.sum()), len(before))} were compliant."
+        f"In {name} ({_day(start)} to {_day(end)}), {count_words(len(before), on)} discussions were held and "
+        f"{_share(k_before, len(before), on)} were compliant."
     )
-    if w.empty:
-        return text
+    if w.empty or ch.too_small or share_hidden(k_before, len(before), on):
+        return text  # a change computed from a count of 1 to 5 is not published either
+    if share_hidden(int(w.compliant.sum()), len(w), on):
+        return text + " The window's share is not shown (a count from 1 to 5), so the two are not compared."
     p_before, p_now = before.compliant.mean(), w.compliant.mean()
     lo_b, hi_b = wilson_interval(int(before.compliant.sum()), len(before))
     lo_w, hi_w = wilson_interval(int(w.compliant.sum()), len(w))
@@ -271,11 +321,13 @@ def monthly_counts(ch: StrategyChapter) -> pd.DataFrame:
 
 
 def p_chart(ch: StrategyChapter, baseline_start=None, baseline_end=None) -> pd.DataFrame | None:
-    """The p chart of monthly compliance; None when fewer than two months have discussions.
+    """The p chart of monthly compliance as published; None when fewer than two months have discussions.
 
     ``baseline_start`` and ``baseline_end`` (``YYYY-MM``; None for the first or the latest month): the
     months whose pooled share is the centre line, as the theme pages fix it, so compliance has the
-    same centre line and limits here and on its theme page.
+    same centre line and limits here and on its theme page. The limits and signals use every month;
+    a month with 1 to 5 discussions (or 1 to 5 compliant) is not drawn or published
+    (:func:`~improvement_report.render.suppression.published_p_chart`).
     """
     counts = monthly_counts(ch)
     if int((counts.discussions > 0).sum()) < MIN_SPC_MONTHS:
@@ -284,7 +336,8 @@ def p_chart(ch: StrategyChapter, baseline_start=None, baseline_end=None) -> pd.D
     end = None if baseline_end in (None, "") else pd.Period(str(baseline_end), "M")
     if int((counts.discussions.loc[start:end] > 0).sum()) < MIN_SPC_MONTHS:
         start = end = None  # the baseline is outside the months shown: every month sets the centre line
-    return spc.p_chart(counts.compliant, counts.discussions, baseline_start=start, baseline_end=end)
+    chart = spc.p_chart(counts.compliant, counts.discussions, baseline_start=start, baseline_end=end)
+    return suppression.published_p_chart(chart, ch.suppress)
 
 
 def monthly_table(chart: pd.DataFrame | None) -> pd.DataFrame:
@@ -314,7 +367,8 @@ def monthly_table(chart: pd.DataFrame | None) -> pd.DataFrame:
     )
     t.index = chart.index.strftime("%Y-%m")
     t.index.name = "Month"
-    return t
+    hidden = chart.index.isin(chart.attrs.get("hidden", []))
+    return suppression.hide_rows(t, hidden, list(t.columns))
 
 
 def _kind_words(kind: str) -> str:
@@ -335,7 +389,7 @@ def _latest_month(chart: pd.DataFrame) -> pd.Period:
 
 def p_chart_figure(ch: StrategyChapter, chart: pd.DataFrame | None):
     """The p chart of monthly compliance with the window shaded; (None, "") without a chart."""
-    if chart is None:
+    if chart is None or chart.p.isna().all():
         return NO_CHART
     latest = _latest_month(chart)
     icon = spc.variation_icon(chart, POLARITY)
@@ -353,11 +407,12 @@ def p_chart_figure(ch: StrategyChapter, chart: pd.DataFrame | None):
     fig.tight_layout()
     row = chart.loc[latest]
     used = chart[chart.p.notna()]
+    shown = " shown" if latest != chart.index[chart.denominator > 0][-1] else ""
     alt = (
         f"p chart of the share of strategy discussions fully compliant with Working Together each month from "
         f"{month_name(used.index[0])} to {month_name(latest)}, with the report window shaded. The mean is "
         f"{100 * row.pbar:.1f}%, and the process limits move with each month's number of discussions, from "
-        f"{100 * used.lcl.min():.0f}% to {100 * used.ucl.max():.0f}% at their widest. The latest month, "
+        f"{100 * used.lcl.min():.0f}% to {100 * used.ucl.max():.0f}% at their widest. The latest month{shown}, "
         f"{month_name(latest)}, is {100 * row.p:.1f}% of {number(row.denominator)} discussions: "
         f"{_kind_words(icon)}."
     )
@@ -375,13 +430,27 @@ def p_chart_reading(ch: StrategyChapter, chart: pd.DataFrame | None) -> str:
             f"Fewer than {MIN_SPC_MONTHS} months from {month_name(ch.months[0])} to {month_name(ch.months[-1])} "
             f"have any discussions, so there is no control chart of monthly compliance."
         )
+    hidden = chart.attrs.get("hidden", [])
+    not_drawn = (
+        f" {count_of(len(hidden), 'month')} with 1 to 5 discussions, or 1 to 5 of them compliant, "
+        f"{'is' if len(hidden) == 1 else 'are'} not drawn, so that no child can be identified; "
+        f"the limits still use {'it' if len(hidden) == 1 else 'them'}."
+        if hidden
+        else ""
+    )
+    if chart.p.isna().all():
+        return (
+            f"No month from {month_name(ch.months[0])} to {month_name(ch.months[-1])} has 6 or more discussions "
+            f"with 6 or more of them compliant (or none), so no month of the control chart can be shown."
+        )
     used = chart[chart.p.notna()]
     kinds = spc.point_variation(used, POLARITY)
     latest = _latest_month(chart)
     row = chart.loc[latest]
+    held = chart[chart.denominator > 0]  # every month with discussions, drawn or not
     text = (
-        f"Over the {number(len(used))} months with discussions from {month_name(used.index[0])} to "
-        f"{month_name(latest)}, {100 * row.pbar:.1f}% of discussions were compliant (the centre line). "
+        f"Over the {number(len(held))} months with discussions from {month_name(held.index[0])} to "
+        f"{month_name(held.index[-1])}, {100 * row.pbar:.1f}% of discussions were compliant (the centre line). "
     )
     improving = kinds[kinds.str.startswith("improvement")].index
     concern = kinds[kinds.str.startswith("concern")].index
@@ -411,13 +480,14 @@ def p_chart_reading(ch: StrategyChapter, chart: pd.DataFrame | None) -> str:
             f"{'is' if better == 1 else 'are'} special cause improvement"
             f"{': compliance is better than the series as a whole, not just noise' if better else ''}. "
         )
+    shown = " shown" if latest != held.index[-1] else ""  # a later month may be hidden (1 to 5)
     text += (
-        f"The latest month, {month_name(latest)}, is {100 * row.p:.1f}% of {number(row.denominator)} "
+        f"The latest month{shown}, {month_name(latest)}, is {100 * row.p:.1f}% of {number(row.denominator)} "
         f"discussions (limits {100 * row.lcl:.1f}% to {100 * row.ucl:.1f}%)."
     )
-    if len(used) < RELIABLE_SPC_MONTHS:
-        text += f" The limits rest on only {len(used)} months, so read them with caution."
-    return text
+    if len(held) < RELIABLE_SPC_MONTHS:
+        text += f" The limits rest on only {len(held)} months, so read them with caution."
+    return text + not_drawn
 
 
 # --------------------------------------------------------------------------------------
@@ -434,7 +504,7 @@ def team_table(ch: StrategyChapter) -> pd.DataFrame:
     w = ch.window
     columns = ["Discussions", "Compliant", "Compliant (%)", "95% limits (%)", "99.8% limits (%)", "Position"]
     empty = pd.DataFrame(columns=columns, index=pd.Index([], name="Team"))
-    if w.team.nunique() < MIN_FUNNEL_TEAMS or w.compliant.all() or not w.compliant.any():
+    if ch.too_small or w.team.nunique() < MIN_FUNNEL_TEAMS or w.compliant.all() or not w.compliant.any():
         return empty
     # Teams with fewer than SMALL_TEAM discussions are pooled, so no chart or table shows a
     # team count from 1 to 5 (disclosure control); the pooled group is shown like a team.
@@ -461,7 +531,15 @@ def team_table(ch: StrategyChapter) -> pd.DataFrame:
     t.attrs["discussions_not_shown"] = int(g.loc[g.index.isin([OTHER_TEAMS]) & (g["size"] < SMALL_TEAM), "size"].sum())
     if len(t) < MIN_FUNNEL_TEAMS:  # pooling left too few groups (one pooled "team" is not a comparison)
         return empty
-    return t
+    # Every team holds 6 or more discussions; a team with 1 to 5 of them compliant shows neither the
+    # count nor its share (on the chart either), though its position against the limits is shown.
+    small = [share_hidden(k, n, ch.suppress) for k, n in zip(t.Compliant, t.Discussions)]
+    out = suppression.hide_rows(t, small, ["Compliant", "Compliant (%)"], ch.suppress)
+    out.attrs = dict(t.attrs)
+    out.attrs["few_not_compliant"] = [
+        team for team, k, n, hide in zip(t.index, t.Compliant, t.Discussions, small) if hide and k > n - k
+    ]
+    return out
 
 
 def team_display(teams: pd.DataFrame) -> pd.DataFrame:
@@ -478,6 +556,9 @@ def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
         return NO_CHART
     w = ch.window
     p0 = w.compliant.mean()
+    hidden_teams = list(teams.index[teams["Compliant (%)"].astype(object) == suppression.SUPPRESSED])
+    teams = teams.drop(index=hidden_teams)  # a share from 1 to 5 compliant is not drawn
+    teams = teams.astype({"Discussions": "int64", "Compliant (%)": "float64"})
     n_max = int(teams.Discussions.max())
     grid = np.arange(1, int(n_max * 1.15) + 2)
     lim = funnel.limits(p0, grid, FUNNEL_METHOD)
@@ -534,6 +615,12 @@ def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
             for t, row in teams.iterrows()
         )
         + "."
+        + (
+            f" Not drawn, because 1 to 5 of their discussions were compliant, or 1 to 5 were not: "
+            f"{', '.join(hidden_teams)}."
+            if hidden_teams
+            else ""
+        )
     )
     return Chart(fig, alt)
 
@@ -551,11 +638,20 @@ def _funnel_title(below: list, above: list) -> str:
     return "Every team is within the funnel's 95% limits"
 
 
+def _team_share(team: str, row, teams: pd.DataFrame) -> str:
+    """A team's compliance for a sentence, or the words for a share that is not shown."""
+    if row["Compliant (%)"] == suppression.SUPPRESSED:
+        return "all but 1 to 5 compliant" if team in teams.attrs.get("few_not_compliant", []) else "1 to 5 compliant"
+    return f"{row['Compliant (%)']:.1f}%"
+
+
 def funnel_sentence(ch: StrategyChapter, teams: pd.DataFrame) -> str:
     """The teams outside the limits, named, or why there is no funnel plot."""
     w = ch.window
     if w.empty:
         return NONE_IN_WINDOW
+    if ch.too_small:
+        return TOO_SMALL
     if teams.empty:
         if w.team.nunique() < MIN_FUNNEL_TEAMS:
             return "All the window's discussions were held by one team, so there is no comparison between teams."
@@ -571,7 +667,7 @@ def funnel_sentence(ch: StrategyChapter, teams: pd.DataFrame) -> str:
         if len(rows):
             parts.append(
                 "; ".join(
-                    f"{escape(t)} ({row['Compliant (%)']:.1f}% of {number(row.Discussions)})"
+                    f"{escape(t)} ({_team_share(t, row, teams)} of {number(row.Discussions)})"
                     for t, row in rows.iterrows()
                 )
                 + f" {'is' if len(rows) == 1 else 'are'} {words}"
@@ -598,7 +694,7 @@ def time_of_day_table(ch: StrategyChapter) -> pd.DataFrame:
     """Compliance and health involvement in hours, out of hours and with the time unknown."""
     w = ch.window
     rows = {}
-    for tod in TIMES:
+    for tod in TIMES if not ch.too_small else ():
         g = w[w.time_of_day == tod]
         if g.empty:
             continue
@@ -616,7 +712,23 @@ def time_of_day_table(ch: StrategyChapter) -> pd.DataFrame:
         }
     t = pd.DataFrame.from_dict(rows, orient="index")
     t.index.name = "Time of day"
-    return t
+    if t.empty:
+        return t
+    # Each column adds up to a figure published in the headline, so each gets secondary suppression.
+    derived = {
+        "Compliant (%)": ["Discussions", "Compliant"],
+        "Compliant: 95% interval": ["Discussions", "Compliant"],
+        "Health took part (%)": ["Discussions", "Health took part"],
+        "Health: 95% interval": ["Discussions", "Health took part"],
+    }
+    return suppression.suppress(
+        t,
+        ["Discussions", "Compliant", "Health took part"],
+        derived,
+        enabled=ch.suppress,
+        rows_add_up=False,
+        parts_of={"Compliant": "Discussions", "Health took part": "Discussions"},
+    )
 
 
 def time_of_day_display(t: pd.DataFrame) -> pd.DataFrame:
@@ -635,8 +747,16 @@ def time_of_day_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
     w = ch.window
     if w.empty:
         return NONE_IN_WINDOW
+    if ch.too_small:
+        return TOO_SMALL
     text = ""
-    if sd.IN_HOURS in t.index and sd.OUT_OF_HOURS in t.index:
+    on = ch.suppress
+    if sd.IN_HOURS in t.index and sd.OUT_OF_HOURS in t.index and suppression.has_hidden(t):
+        text = (
+            "Some of the counts by time of day are from 1 to 5, so the table shows them (and the shares "
+            "computed from them) as c, and they are not compared here. "
+        )
+    elif sd.IN_HOURS in t.index and sd.OUT_OF_HOURS in t.index:
         i, o = t.loc[sd.IN_HOURS], t.loc[sd.OUT_OF_HOURS]
         text = (
             f"Health took part in {o['Health took part (%)']:.1f}% of the {number(o.Discussions)} discussions "
@@ -645,7 +765,8 @@ def time_of_day_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
             f"{i['Compliant (%)']:.1f}% in hours. "
         )
     no_health = w[~w.health]
-    if len(no_health):
+    # With cells hidden, where the discussions without health were held would give them back.
+    if len(no_health) and not suppression.has_hidden(t):
         ooh = int((no_health.time_of_day == sd.OUT_OF_HOURS).sum())
         share_all = (w.time_of_day == sd.OUT_OF_HOURS).mean()
         share_missing = ooh / len(no_health)
@@ -655,13 +776,16 @@ def time_of_day_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
             if share_missing > share_all
             else f"; {share_all:.0%} of all discussions were."
         )
-        text += (
-            f"{number(ooh)} of the {count_of(len(no_health), 'discussion')} without health "
-            f"{'was' if ooh == 1 else 'were'} out of hours ({share_missing:.0%}){joint}"
-        )
+        n_ooh = int((w.time_of_day == sd.OUT_OF_HOURS).sum())
+        small = share_hidden(ooh, len(no_health), on) or share_hidden(n_ooh, len(w), on)
+        if not small:  # else the counts are 1 to 5 (or their shares would give them): not published
+            text += (
+                f"{number(ooh)} of the {count_of(len(no_health), 'discussion')} without health "
+                f"{'was' if ooh == 1 else 'were'} out of hours ({share_missing:.0%}){joint}"
+            )
     unknown = int((w.time_of_day == sd.TIME_UNKNOWN).sum())
     if unknown:
-        text += f" {number(unknown)} discussions have no recorded time and are counted in neither group."
+        text += f" {count_words(unknown, on)} discussions have no recorded time and are counted in neither group."
     return text.strip()
 
 
@@ -687,10 +811,12 @@ def health_model(ch: StrategyChapter) -> tuple[HealthModel | None, str]:
     w = ch.window
     if w.empty:
         return None, ""  # the section's other sentences already say the window is empty
+    if ch.too_small:
+        return None, TOO_SMALL
     d = w[w.time_of_day != sd.TIME_UNKNOWN]
     if len(d) < MIN_MODEL_DISCUSSIONS:
         return None, (
-            f"Only {number(len(d))} discussions in the window have a recorded time; a regression needs "
+            f"Only {count_words(len(d), ch.suppress)} discussions in the window have a recorded time; a regression needs "
             f"at least {MIN_MODEL_DISCUSSIONS}, so none was fitted."
         )
     if d.health.all() or not d.health.any() or d.time_of_day.nunique() < 2:
@@ -797,7 +923,7 @@ def reasons_table(ch: StrategyChapter, categories=sd.DEFAULT_REASON_CATEGORIES) 
     """
     non = ch.window[~ch.window.compliant]
     columns = ["Discussions", "Out of hours", "% of non-compliant"]
-    if non.empty:
+    if non.empty or ch.too_small:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="Recorded reason"))
     reason = sd.reason_category(non.non_compliance_reason, categories, OTHER_REASONS, NO_REASON)
     ooh = non.time_of_day == sd.OUT_OF_HOURS
@@ -812,26 +938,40 @@ def reasons_table(ch: StrategyChapter, categories=sd.DEFAULT_REASON_CATEGORIES) 
     t = t.loc[order]
     t["% of non-compliant"] = (100 * t.Discussions / len(non)).round(1)
     t.index.name = "Recorded reason"
-    return t
+    # Each column adds up to a total (the non-compliant discussions, those out of hours); the out
+    # of hours count is part of its row's, not a share of it, so rows get no secondary suppression.
+    return suppression.suppress(
+        t,
+        ["Discussions", "Out of hours"],
+        {"% of non-compliant": ["Discussions"]},
+        enabled=ch.suppress,
+        rows_add_up=False,
+    )
 
 
 def reasons_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
     """The commonest recorded reason and how many have none."""
     if ch.window.empty:
         return NONE_IN_WINDOW
+    if ch.too_small:
+        return TOO_SMALL
     if t.empty:
         return "Every discussion in the window was compliant, so there are no reasons to show."
     named = t.drop(index=[OTHER_REASONS, NO_REASON], errors="ignore")
-    blank = int(t.Discussions.get(NO_REASON, 0))
-    total = int(t.Discussions.sum())
-    text = f"A reason was recorded for {number(total - blank)} of the {number(total)} non-compliant discussions."
-    if len(named):
+    total = int((~ch.window.compliant).sum())
+    blank = t.Discussions.get(NO_REASON, 0)
+    if blank == suppression.SUPPRESSED:  # how many had a reason would give the hidden count
+        text = f"The table shows the recorded reasons for the {number(total)} non-compliant discussions."
+    else:
+        text = (
+            f"A reason was recorded for {number(total - int(blank))} of the {number(total)} non-compliant discussions."
+        )
+    if len(named) and named.Discussions.iloc[0] != suppression.SUPPRESSED:
         top = escape(named.index[0])
         row = named.iloc[0]
-        text += (
-            f' The commonest is "{top}" ({number(row.Discussions)}, of which {number(row["Out of hours"])} '
-            f"out of hours)."
-        )
+        ooh = row["Out of hours"]
+        of_which = f", of which {number(ooh)} out of hours" if ooh != suppression.SUPPRESSED else ""
+        text += f' The commonest is "{top}" ({number(row.Discussions)}{of_which}).'
     return text
 
 
@@ -847,23 +987,40 @@ def what_this_means(
     w = ch.window
     if w.empty:
         return _no_discussions(ch) + " Choose a window that holds discussions to see the analysis."
+    if ch.too_small:
+        return TOO_SMALL
+    on = ch.suppress
     non = w[~w.compliant]
     if non.empty:
         return f"Every one of the {number(len(w))} discussions from {ch.label} was compliant with Working Together."
     missing = {name: int((~non[col]).sum()) for col, name in sd.AGENCIES.items()}
     driver = max(missing, key=missing.get)
+    small = share_hidden(missing[driver], len(non), on)
     parts = [
-        f"Most non-compliance is about one agency: {driver} was absent from {number(missing[driver])} of the "
-        f"{number(len(non))} non-compliant discussions ({missing[driver] / len(non):.0%})."
+        (
+            f"Most non-compliance is about one agency: {driver}."
+            if small
+            else f"Most non-compliance is about one agency: {driver} was absent from {number(missing[driver])} of the "
+            f"{number(len(non))} non-compliant discussions ({missing[driver] / len(non):.0%})."
+        )
         if missing[driver] / len(non) > 0.5
-        else f"Non-compliance is spread across agencies: {driver}, the commonest absence, accounts for "
-        f"{number(missing[driver])} of {number(len(non))}."
+        else (
+            f"Non-compliance is spread across agencies: {driver} is the commonest absence."
+            if small
+            else f"Non-compliance is spread across agencies: {driver}, the commonest absence, accounts for "
+            f"{number(missing[driver])} of {number(len(non))}."
+        )
     ]
+    # Shares by time of day are published only where the time-of-day table shows their counts.
+    times_hidden = on and suppression.has_hidden(time_of_day_table(ch))
     known = w[w.time_of_day != sd.TIME_UNKNOWN]
     column = {name: col for col, name in sd.AGENCIES.items()}[driver]
     absent = ~known[column]
     in_h, out_h = absent[known.time_of_day == sd.IN_HOURS], absent[known.time_of_day == sd.OUT_OF_HOURS]
-    if len(in_h) and len(out_h):
+    hidden = (
+        times_hidden or share_hidden(int(in_h.sum()), len(in_h), on) or share_hidden(int(out_h.sum()), len(out_h), on)
+    )
+    if len(in_h) and len(out_h) and not hidden:
         lo_o, _ = wilson_interval(int(out_h.sum()), len(out_h))
         _, hi_i = wilson_interval(int(in_h.sum()), len(in_h))
         if lo_o > hi_i:
@@ -885,8 +1042,12 @@ def what_this_means(
             parts.append(
                 f"The regression shows this is not only about which teams work out of hours (odds ratio "
                 f"{ratio:.2f}, 95% interval {low:.2f} to {high:.2f}). Health cover for out-of-hours "
-                f"discussions is one place the gap could close: {number(ooh)} of the "
-                f"{number(len(no_health))} discussions without health were held out of hours."
+                f"discussions is one place the gap could close"
+                + (
+                    f": {number(ooh)} of the {number(len(no_health))} discussions without health were held out of hours."
+                    if not (times_hidden or share_hidden(ooh, len(no_health), on))
+                    else "."
+                )
             )
     below = list(teams.index[teams.Position.str.startswith("below")]) if not teams.empty else []
     if below:

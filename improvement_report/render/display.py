@@ -18,6 +18,7 @@ from IPython.display import HTML, Markdown
 from improvement_report.render.chart import Chart
 from improvement_report.render.escape import one_line
 from improvement_report.render.output import PNG_METADATA, PageOutput
+from improvement_report.render.suppression import SUPPRESSED, TABLE_NOTE
 
 
 def say(text: str | None) -> Markdown | None:
@@ -113,12 +114,13 @@ def table(
         text = f"{caption}: nothing to show for this period." if when_empty is None else when_empty
         return HTML(f"<p><em>{html.escape(text)}</em></p>") if text else None  # None: no object repr on the page
     head = ([html.escape(str(df.index.name or ""))] if index else []) + [html.escape(str(c)) for c in df.columns]
-    rows = []
+    rows, hidden = [], False
     for label, values in zip(df.index, df.itertuples(index=False)):
         cells = [f'<th scope="row">{html.escape(str(label))}</th>'] if index else []
         fmt = (row_formats or {}).get(label, number_format)
         for v in values:
             text, numeric = _cell(v, fmt)
+            hidden = hidden or text == SUPPRESSED
             align = ' style="text-align: right"' if numeric else ""
             cells.append(f"<td{align}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -130,6 +132,8 @@ def table(
         f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
         f'<table class="report-table"><caption>{html.escape(caption)}</caption>'
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        # The marker is explained under every table that shows it.
+        + (f'<p class="suppression-note"><em>{html.escape(TABLE_NOTE)}</em></p>' if hidden else "")
     )
 
 

@@ -5,11 +5,91 @@ more cells so that no suppressed value can be recovered by subtraction: in every
 column of the counts, either no cell is suppressed or at least two are (the smallest remaining
 non-zero count is hidden next). Zeros are shown: a zero discloses nothing about a child.
 Values derived from a suppressed count (a change, a percentage, a median) are suppressed too.
+
+The same rule reaches sentences, charts and downloads through the helpers here, so every page
+publishes small numbers one way: a table or download cell shows :data:`SUPPRESSED` with
+:data:`TABLE_NOTE` under the table; a sentence says "1 to 5" (:func:`count_words`) and leaves a
+share out (:func:`share_hidden`); a chart leaves the point out (:func:`published_points`).
 """
 
+import numpy as np
 import pandas as pd
 
 SUPPRESSED = "c"
+LOW, HIGH = 1, 5  # the smallest and largest count hidden on its own (DfE practice)
+#: Under any table with a hidden cell, so the marker is explained where it is shown.
+TABLE_NOTE = (
+    f"{SUPPRESSED}: not shown, because it is a count from {LOW} to {HIGH} of children, episodes or "
+    "discussions, is computed from one, or would let one be worked out from the other figures "
+    "(see the methods page)."
+)
+#: What a sentence says in place of a hidden count.
+SMALL_WORDS = f"{LOW} to {HIGH}"
+#: What a sentence says in place of a hidden share.
+SHARE_HIDDEN_WORDS = f"share not shown: a count from {LOW} to {HIGH}"
+
+
+def is_small(n) -> bool:
+    """Whether a count is one that is never published on its own (1 to 5; zero is shown)."""
+    if n is None or (not isinstance(n, str) and pd.isna(n)):
+        return False
+    return LOW <= float(n) <= HIGH
+
+
+def share_hidden(numerator, denominator, enabled: bool = True) -> bool:
+    """Whether a share, rate or change computed from these counts must not be published.
+
+    Hidden when the count it is computed from, the count it is out of, or the rest (the one minus
+    the other) is 1 to 5: "2 of 6 shown as 33.3%" discloses 2 children as surely as the count
+    does, and "17 of 20" discloses the 3 that were not.
+    """
+    if not enabled:
+        return False
+    rest = None if numerator is None or denominator is None else float(denominator) - float(numerator)
+    return is_small(numerator) or is_small(denominator) or is_small(rest)
+
+
+def count_words(n, enabled: bool = True) -> str:
+    """A count for a sentence: ``"1,234"``, or ``"1 to 5"`` when it is hidden."""
+    if enabled and is_small(n):
+        return SMALL_WORDS
+    return f"{int(round(n)):,}"
+
+
+def published_points(values: pd.Series, *counts: pd.Series, enabled: bool = True) -> pd.Series:
+    """A chart's values with every point computed from a count of 1 to 5 set to NaN (not drawn).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The plotted values (a monthly percentage, a median).
+    *counts : pandas.Series
+        The counts each value is computed from (numerator, denominator), on the same index.
+    """
+    if not enabled:
+        return values
+    hidden = np.zeros(len(values), dtype=bool)
+    for c in counts:
+        hidden |= pd.Series(c).reindex(values.index).between(LOW, HIGH).to_numpy()
+    return values.where(~hidden)
+
+
+def hide_rows(table: pd.DataFrame, rows, columns, enabled: bool = True) -> pd.DataFrame:
+    """Show ``columns`` of the given ``rows`` as :data:`SUPPRESSED` (values computed from small counts)."""
+    rows = pd.Series(rows, index=table.index) if not isinstance(rows, pd.Series) else rows.reindex(table.index)
+    rows = rows.fillna(False).astype(bool)
+    if not enabled or not rows.any():
+        return table
+    out = table.astype(object).copy()
+    out.loc[rows.to_numpy(), [c for c in columns if c in out.columns]] = SUPPRESSED
+    return out
+
+
+def has_hidden(table: pd.DataFrame) -> bool:
+    """Whether any cell (or row label) of a table is the suppression marker."""
+    if table is None or table.empty:
+        return False
+    return bool((table.astype(object) == SUPPRESSED).any().any())
 
 
 def _needs_partner(mask: pd.Series, values: pd.Series) -> object | None:
@@ -20,7 +100,9 @@ def _needs_partner(mask: pd.Series, values: pd.Series) -> object | None:
     return candidates.idxmin() if len(candidates) else None
 
 
-def suppression_mask(counts: pd.DataFrame, high: int = 5) -> pd.DataFrame:
+def suppression_mask(
+    counts: pd.DataFrame, high: int = 5, rows_add_up: bool = True, hidden: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Which cells of a table of counts to hide (primary and secondary).
 
     Parameters
@@ -29,6 +111,12 @@ def suppression_mask(counts: pd.DataFrame, high: int = 5) -> pd.DataFrame:
         Non-negative whole numbers; rows and columns are the lines whose totals are published.
     high : int
         Largest count that is suppressed on its own.
+    rows_add_up : bool, default True
+        Whether a row's cells are parts of a published whole. ``False`` when the columns are
+        different measures (discussions, and how many of them were compliant): only columns
+        then get secondary suppression.
+    hidden : pandas.DataFrame of bool, optional
+        Cells already hidden for another reason; secondary suppression covers them too.
 
     Returns
     -------
@@ -36,10 +124,12 @@ def suppression_mask(counts: pd.DataFrame, high: int = 5) -> pd.DataFrame:
     """
     values = counts.astype(float)
     mask = (values >= 1) & (values <= high)
+    if hidden is not None:
+        mask |= hidden.reindex_like(mask).fillna(False).astype(bool)
     changed = True
     while changed:  # each pass can create a new line with a single hidden cell
         changed = False
-        for label, row in values.iterrows():
+        for label, row in values.iterrows() if rows_add_up else ():
             col = _needs_partner(mask.loc[label], row)
             if col is not None:
                 mask.loc[label, col] = True
@@ -53,7 +143,13 @@ def suppression_mask(counts: pd.DataFrame, high: int = 5) -> pd.DataFrame:
 
 
 def suppress(
-    table: pd.DataFrame, count_columns: list, derived: dict | None = None, high: int = 5, enabled: bool = True
+    table: pd.DataFrame,
+    count_columns: list,
+    derived: dict | None = None,
+    high: int = 5,
+    enabled: bool = True,
+    rows_add_up: bool = True,
+    parts_of: dict | None = None,
 ) -> pd.DataFrame:
     """Show small counts in ``table`` as ``c``, with secondary and derived suppression.
 
@@ -69,6 +165,12 @@ def suppress(
         Largest count suppressed on its own.
     enabled : bool
         ``False`` returns the table unchanged (the report configuration can turn this off).
+    rows_add_up : bool, default True
+        See :func:`suppression_mask`.
+    parts_of : dict, optional
+        Count column -> the count column it is part of (compliant of discussions). The rest (the
+        whole minus the part) is a count the table gives away, so it is suppressed like a cell:
+        when it is 1 to 5 the part is hidden.
 
     Returns
     -------
@@ -77,7 +179,19 @@ def suppress(
     """
     if not enabled:
         return table
-    mask = suppression_mask(table[count_columns], high)
+    counts = table[count_columns].copy()
+    rests = {f"rest of {whole}: {part}": (part, whole) for part, whole in (parts_of or {}).items()}
+    for name, (part, whole) in rests.items():
+        counts[name] = table[whole] - table[part]
+    mask = suppression_mask(counts, high, rows_add_up and not rests)
+    while rests:  # a hidden rest hides its part, which may need a partner of its own
+        folded = mask.copy()
+        for name, (part, _whole) in rests.items():
+            folded[part] |= folded[name]
+        if folded.equals(mask):
+            break
+        mask = suppression_mask(counts, high, False, hidden=folded)
+    mask = mask[count_columns]
     out = table.astype(object).copy()
     for col in count_columns:
         out.loc[mask[col], col] = SUPPRESSED
@@ -107,4 +221,28 @@ def suppress_derived(table: pd.DataFrame, column, numerators, high: int = 5) -> 
         return table
     out = table.astype(object).copy()
     out.loc[small.to_numpy(), column] = SUPPRESSED
+    return out
+
+
+def published_p_chart(chart: pd.DataFrame | None, enabled: bool = True) -> pd.DataFrame | None:
+    """A p chart as it may be published: a month whose count or total is 1 to 5 is not drawn.
+
+    The limits and signals are computed on every month (the statistics are not changed); a hidden
+    month's share and its limits (which move with, and so disclose, the month's total) are set to
+    NaN, so the drawer leaves a gap. ``attrs["hidden"]`` lists the hidden months.
+
+    Parameters
+    ----------
+    chart : pandas.DataFrame or None
+        From :func:`improvement_report.stats.spc.p_chart` (``numerator``, ``denominator``, ``p``,
+        ``lcl``, ``ucl``, ...).
+    enabled : bool
+        ``False`` returns the chart unchanged.
+    """
+    if chart is None or not enabled:
+        return chart
+    hidden = chart.numerator.between(LOW, HIGH) | chart.denominator.between(LOW, HIGH)
+    out = chart.copy()
+    out.loc[hidden, ["p", "lcl", "ucl"]] = np.nan
+    out.attrs["hidden"] = list(chart.index[hidden])
     return out

@@ -68,7 +68,7 @@ def test_time_of_day_table_counts_each_group_and_health(tmp_path):
         line(5, "2017-11-18 13:00", health="N"),
         line(6, "2017-11-15"),
     ]
-    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-11")
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-11", suppress_small=False)
     t = sc.time_of_day_table(ch)
     assert list(t.index) == [sd.IN_HOURS, sd.OUT_OF_HOURS, sd.TIME_UNKNOWN]
     assert list(t.Discussions) == [2, 3, 1]
@@ -90,7 +90,7 @@ def test_p_chart_limits_vary_with_each_months_discussions(tmp_path):
         for j in range(n):
             i += 1
             rows.append(line(i, f"{month}-1{j % 9} 10:00", police="Y" if j < k else "N"))
-    ch = sc.from_frame(discussions(tmp_path, rows), "2017-12-01", "2018-01-31", "2017-10")
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-12-01", "2018-01-31", "2017-10", suppress_small=False)
     chart = sc.p_chart(ch)
     assert list(chart.denominator) == [100, 20, 0, 30]
     assert chart.pbar.iloc[0] == pytest.approx(0.5)
@@ -149,7 +149,7 @@ def test_funnel_position_and_a_team_below_is_named(tmp_path):
     # Team A: 40 discussions, all compliant; team B: 40, 4 compliant. Overall 44/80 = 0.55.
     rows = [line(i, "2017-11-14 10:00", team="A") for i in range(40)]
     rows += [line(100 + i, "2017-11-14 10:00", team="B", health="Y" if i < 4 else "N") for i in range(40)]
-    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04", suppress_small=False)
     teams = sc.team_table(ch)
     assert teams.loc["B", "Position"] == "below 99.8%" and teams.loc["A", "Position"] == "above 99.8%"
     assert "B (10.0% of 40) is below the 99.8% limit" in sc.funnel_sentence(ch, teams)
@@ -168,7 +168,7 @@ def test_absence_combinations_add_up_to_all_discussions(tmp_path):
         line(4, "2017-11-14 10:00", police="N", health="N"),
         line(5, "2017-11-14 10:00", csc="N"),
     ]
-    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04", suppress_small=False)
     t = sc.absence_table(ch)
     assert t.loc["Health absent", "Discussions"] == 2
     assert t.loc["Police and health absent", "Discussions"] == 1
@@ -179,11 +179,90 @@ def test_absence_combinations_add_up_to_all_discussions(tmp_path):
 
 
 def test_default_window_reproduces_the_published_figures():
-    ch = sc.load(DEMO_DATA_DIR, "2017-09-01", "2017-12-31", "2015-04")
+    ch = sc.load(DEMO_DATA_DIR, "2017-09-01", "2017-12-31", "2015-04", suppress_small=False)
     t = sc.absence_table(ch)
     assert t.loc["All discussions", "Discussions"] == 224
     assert (t.loc["Health absent", "Discussions"], t.loc["Police absent", "Discussions"]) == (60, 6)
     assert "**224**" in sc.headline(ch) and "**400**" in sc.headline(ch) and "155 (69.2%" in sc.headline(ch)
+
+
+def test_default_window_as_published_hides_the_small_absence_and_its_partner():
+    # The report's 69 non-compliant discussions: 60 without health, 6 without police, 3 without
+    # social care. 3 is hidden; 6 then too (else 69 - 60 - 6 gives it back); so are their shares.
+    ch = sc.load(DEMO_DATA_DIR, "2017-09-01", "2017-12-31", "2015-04")
+    t = sc.absence_table(ch)
+    assert t.loc["Children's social care absent"].tolist() == ["c", "c"]
+    assert t.loc["Police absent"].tolist() == ["c", "c"]
+    assert t.loc["Health absent", "Discussions"] == 60 and t.loc["All discussions", "Discussions"] == 224
+    head = sc.headline(ch)
+    assert "69 were not; the table below" in head and "3 without" not in head and "6 without" not in head
+    assert " 3 children's social care" not in sc.absence_sentence(ch)
+    # Time of day: 12 discussions with no time, 7 compliant, so 5 were not: the 7 is hidden, and
+    # its column's next smallest (out of hours, 15 of 42) with it; health likewise (7 and 15).
+    # No sentence may then say how many of the 60 without health were out of hours (27 gives 15).
+    times = sc.time_of_day_table(ch)
+    assert times.loc[sd.TIME_UNKNOWN, "Compliant"] == "c" and times.loc[sd.OUT_OF_HOURS, "Compliant"] == "c"
+    assert times.loc[sd.IN_HOURS, ["Discussions", "Compliant"]].tolist() == [170, 133]
+    assert "27 of the 60" not in sc.time_of_day_sentence(ch, times)
+    teams = sc.team_table(ch)
+    # Intervention and Planning East: 21 of 23 compliant, 2 not: neither the 21 nor 91.3% is shown.
+    assert teams.loc["Intervention and Planning East", "Compliant (%)"] == "c"
+    assert "all but 1 to 5 compliant of 23" in sc.funnel_sentence(ch, teams)
+    meaning = sc.what_this_means(ch, sc.p_chart(ch), teams, None, sc.reasons_table(ch))
+    assert "27 of the 60" not in meaning and "64%" not in meaning
+
+
+def _window(tmp_path, n, compliant, team="A", start="2017-11-01"):
+    """``n`` discussions on weekday mornings in November 2017, the first ``compliant`` of them compliant."""
+    days = pd.bdate_range(start, periods=n)
+    rows = [line(i, f"{d:%Y-%m-%d} 10:00", team=team, health="Y" if i < compliant else "N") for i, d in enumerate(days)]
+    return rows
+
+
+def test_a_window_of_1_to_5_discussions_publishes_no_figure_about_them(tmp_path):
+    rows = _window(tmp_path, 3, 2)  # 3 discussions, 2 compliant: 66.7% would give both away
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-11")
+    head = sc.headline(ch)
+    assert "1 to 5 strategy discussions" in head and "66.7" not in head and " 3 " not in head
+    assert sc.absence_table(ch).empty and sc.time_of_day_table(ch).empty and sc.reasons_table(ch).empty
+    assert sc.team_table(ch).empty and sc.education_sentence(ch) == ""
+    for text in (sc.time_of_day_sentence(ch, sc.time_of_day_table(ch)), sc.reasons_sentence(ch, sc.reasons_table(ch))):
+        assert "%" not in text and "too few" in text
+
+
+def test_a_share_from_1_to_5_is_hidden_in_sentences_and_tables(tmp_path):
+    # 20 discussions in hours, 17 compliant (health absent from 3): 17 of 20 gives the 3 away, so
+    # neither the 17 nor 85.0% is shown; the absence row (3) and its partner (17) are hidden; the
+    # education share (4 of 20) too.
+    rows = _window(tmp_path, 20, 17)
+    rows = [r.replace(",Y,Y,Y,,", ",Y,Y,Y,Y,") if i < 4 else r for i, r in enumerate(rows)]
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-11")
+    head = sc.headline(ch)
+    assert "**20**" in head and "**all but 1 to 5 (share not shown" in head and "1 to 5 were not" in head
+    assert " 17 " not in head and "85" not in head
+    t = sc.absence_table(ch)
+    compliant = "None: compliant (all three took part)"
+    assert t.loc["Health absent"].tolist() == ["c", "c"] and t.loc[compliant].tolist() == ["c", "c"]
+    assert "1 to 5 (share not shown" in sc.education_sentence(ch)
+    times = sc.time_of_day_table(ch)
+    assert times.loc[sd.IN_HOURS, "Discussions"] == 20
+    assert times.loc[sd.IN_HOURS, ["Compliant", "Compliant (%)", "Health took part (%)"]].eq("c").all()
+
+
+def test_p_chart_months_from_1_to_5_are_not_drawn_or_published(tmp_path):
+    # October: 8 discussions, 6 compliant (75%, shown). November: 4 discussions (hidden).
+    # December: 10 discussions, 9 compliant (shown: 1 not compliant is not a count shown).
+    rows = _window(tmp_path, 8, 6, start="2017-10-02")
+    rows += [r.replace("SD00", "SD10") for r in _window(tmp_path, 4, 4, start="2017-11-01")]
+    rows += [r.replace("SD00", "SD20") for r in _window(tmp_path, 10, 9, start="2017-12-01")]
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-12-01", "2017-12-31", "2017-10")
+    chart = sc.p_chart(ch)
+    assert chart.p.round(3).tolist()[0] == 0.75 and np.isnan(chart.p.iloc[1]) and np.isnan(chart.ucl.iloc[1])
+    assert chart.pbar.iloc[1] == pytest.approx(19 / 22)  # the centre line still uses every month
+    t = sc.monthly_table(chart)
+    assert t.loc["2017-11"].eq("c").all() and t.loc["2017-10", "Discussions"] == 8
+    reading = sc.p_chart_reading(ch, chart)
+    assert "1 month with 1 to 5 discussions" in reading and "not drawn" in reading
 
 
 # ------------------------------------------------------------------ reasons, model, empty windows
@@ -197,7 +276,7 @@ def test_reasons_are_counted_in_configured_categories_never_printed(tmp_path):
         line(11, "2017-11-14 10:00", health="N"),
         line(12, "2017-11-14 10:00", reason="ignored: compliant"),
     ]
-    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04", suppress_small=False)
     t = sc.reasons_table(ch, ["Agency not available", "Police unavailable", "Out of hours cover"])
     # By hand: 3 match "Agency not available" (case and spaces aside), 1 the police category,
     # 4 free-text notes are "other", 1 is blank; the compliant discussion is not counted.
@@ -216,7 +295,7 @@ def test_reasons_are_counted_in_configured_categories_never_printed(tmp_path):
 def test_team_names_reach_sentences_escaped(tmp_path):
     rows = [line(i, "2017-11-14 10:00", team="<b>EDT</b>", health="N") for i in range(30)]
     rows += [line(100 + i, "2017-11-14 10:00", team="MASH") for i in range(30)]
-    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04", suppress_small=False)
     teams = sc.team_table(ch)
     sentence = sc.funnel_sentence(ch, teams)
     assert "<b>" not in sentence and "&#60;b&#62;EDT&#60;&#47;b&#62;" in sentence
@@ -230,7 +309,7 @@ def test_health_model_finds_the_out_of_hours_effect(tmp_path):
         held = f"2017-11-{1 + i % 28:02d} {'19:00' if ooh else '11:00'}"
         health = "Y" if rng.random() < (0.3 if ooh else 0.85) else "N"
         rows.append(line(i, held, team="AB"[i % 2], health=health))
-    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04", suppress_small=False)
     model, reason = sc.health_model(ch)
     assert reason == "" and model.n == 300
     ratio, low, high = model.ooh
@@ -273,7 +352,7 @@ def test_no_identifier_reaches_any_output():
 
 def test_page_tables_keep_whole_numbers_and_every_group(tmp_path):
     rows = [line(1, "2017-11-14 10:00"), line(2, "2017-11-14 18:00", health="N")]
-    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04")
+    ch = sc.from_frame(discussions(tmp_path, rows), "2017-11-01", "2017-11-30", "2017-04", suppress_small=False)
     shown = sc.time_of_day_display(sc.time_of_day_table(ch))
     assert list(shown.columns) == [sd.IN_HOURS, sd.OUT_OF_HOURS]
     assert shown.loc["Discussions", sd.OUT_OF_HOURS] == 1 and isinstance(shown.loc["Discussions", sd.IN_HOURS], int)

@@ -36,3 +36,19 @@ def test_suppress_marks_cells_and_derived_columns():
 def test_nothing_to_hide_leaves_values():
     t = pd.DataFrame({"n": [10, 20]}, index=["a", "b"])
     assert suppress(t, ["n"]).n.tolist() == [10, 20]
+
+
+def test_a_share_is_hidden_when_its_count_its_total_or_the_rest_is_1_to_5():
+    from improvement_report.render.suppression import share_hidden
+
+    assert share_hidden(2, 6) and share_hidden(0, 4) and share_hidden(17, 20)  # 2; total 4; rest 3
+    assert not share_hidden(0, 40) and not share_hidden(40, 40) and not share_hidden(6, 12)
+    assert not share_hidden(2, 6, enabled=False)
+
+
+def test_parts_of_hides_a_part_whose_rest_is_1_to_5_and_partners_it():
+    # In hours 20 discussions, 17 compliant (3 not: hidden, so 17 is hidden); out of hours 30, 20
+    # compliant (10 not). The compliant column then has one hidden cell: its partner is 20.
+    t = pd.DataFrame({"n": [20, 30], "k": [17, 20], "pct": [85.0, 66.7]}, index=["in", "out"])
+    out = suppress(t, ["n", "k"], {"pct": ["n", "k"]}, rows_add_up=False, parts_of={"k": "n"})
+    assert out.k.tolist() == ["c", "c"] and out.pct.tolist() == ["c", "c"] and out.n.tolist() == [20, 30]
