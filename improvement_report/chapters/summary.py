@@ -33,7 +33,7 @@ from improvement_report.measures.headline import edition_figures
 from improvement_report.measures.judgements import Analysis
 from improvement_report.render import icons, spc_words
 from improvement_report.render.escape import escape, role_title
-from improvement_report.render.headline_table import figures_table
+from improvement_report.render.headline_table import figures_table, with_comparators
 from improvement_report.render.indicator_words import assurance_words, fmt, level_words, signal_words
 from improvement_report.render.output import PageOutput
 
@@ -348,7 +348,26 @@ def agreement_sentence(table: pd.DataFrame, report_month=None, content_folder=No
     return text
 
 
-def headline_table(data_dir, report_month, window_start, window_end, extract_date=None) -> pd.DataFrame:
-    """The headline figures of the landing page (same definitions), for the summary's first table."""
+def headline_table(
+    data_dir, report_month, window_start, window_end, extract_date=None, analyses=None, comparators=None
+) -> pd.DataFrame:
+    """The headline figures of the landing page (same definitions), for the summary's first table.
+
+    With the edition's DfE ``comparators`` (``measures.comparators.edition_comparators``) and the
+    indicators' ``analyses``, the table gets DfE's neighbours' average and England (each with
+    its year) and source beside every figure, and a row for each indicator mapped to a DfE
+    measure, with its latest month's value: the same figures as its theme page.
+    """
     extracts = load_extracts(resolve(data_dir))
-    return figures_table(edition_figures(extracts, report_month, window_start, window_end, extract_date))
+    table = figures_table(edition_figures(extracts, report_month, window_start, window_end, extract_date))
+    indicators = [
+        (
+            f"Theme {a.info['theme']}",
+            a.code,
+            a.name,
+            month_name(a.series.index[-1]) if len(a.series) else month_name(a.month),
+            fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "no value",
+        )
+        for a in analyses or []
+    ]
+    return with_comparators(table, indicators, comparators)

@@ -233,21 +233,9 @@ def dfe_comparators(dfe_la_code, edition_date, neighbour_model: str = "nearest",
     Returns an empty frame when the edition names no DfE code or the published files cannot be
     matched to it (the comparison page says why). ``attrs["council"]`` holds the council's name.
     """
-    from improvement_report.inputs.catalogue import load_catalogue
-    from improvement_report.inputs.published import PublishedDataError
-    from improvement_report.measures import comparators as cm
+    from improvement_report.measures.comparators import edition_comparators
 
-    if dfe_la_code is None:
-        return pd.DataFrame()
-    when = pd.Timestamp(edition_date) if edition_date else pd.Timestamp.today().normalize()
-    try:
-        pub = cm.load_published(cm.Edition(int(dfe_la_code), when, neighbour_model))
-    except PublishedDataError:
-        return pd.DataFrame()
-    catalogue = load_catalogue()
-    table = cm.indicator_comparators(catalogue, pub).join(catalogue[["dfe_note"]])
-    table.attrs["council"] = short_name or pub.council_name
-    return table
+    return edition_comparators(dfe_la_code, edition_date, neighbour_model, short_name)
 
 
 def dfe_markdown(a: Analysis, dfe: pd.DataFrame | None) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from improvement_report.inputs import published
+from improvement_report.inputs.catalogue import load_catalogue
 from improvement_report.inputs.published import PublishedDataError
 
 NEAREST = "nearest"
@@ -341,3 +342,37 @@ def indicator_comparators(catalogue: pd.DataFrame, pub: Published) -> pd.DataFra
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "code"
     return out
+
+
+def edition_comparators(dfe_la_code, edition_date, neighbour_model: str = NEAREST, short_name=None) -> pd.DataFrame:
+    """The edition's DfE comparators per mapped catalogue indicator (theme pages and summary).
+
+    Parameters
+    ----------
+    dfe_la_code : int or None
+        The edition's DfE local authority code.
+    edition_date : str or Timestamp or None
+        The edition's date (None: today).
+    neighbour_model : str
+        ``"nearest"`` or a model's name.
+    short_name : str, optional
+        The council's name for sentences (default: DfE's name for the code).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`indicator_comparators` joined with the catalogue's ``dfe_note``; empty when the
+        edition names no DfE code or the published files cannot be matched to it (the
+        comparison page says why). ``attrs["council"]`` holds the council's name.
+    """
+    if dfe_la_code is None:
+        return pd.DataFrame()
+    when = pd.Timestamp(edition_date) if edition_date else pd.Timestamp.today().normalize()
+    try:
+        pub = load_published(Edition(int(dfe_la_code), when, neighbour_model))
+    except PublishedDataError:
+        return pd.DataFrame()
+    catalogue = load_catalogue()
+    table = indicator_comparators(catalogue, pub).join(catalogue[["dfe_note"]])
+    table.attrs["council"] = short_name or pub.council_name
+    return table

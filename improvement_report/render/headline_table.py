@@ -3,7 +3,14 @@
 import pandas as pd
 
 from improvement_report.core.periods import month_name, short_date
+from improvement_report.render.comparator_words import NOT_HELD, RELATION_WORDS, neighbour_text, value_text
 from improvement_report.render.wording import number, percent
+
+#: Said in the DfE columns of a headline figure DfE publishes nothing comparable with: early help
+#: is not collected nationally, strategy discussions are not counted, and DfE's missing-from-care
+#: figures cover a whole year, not the edition's window.
+NO_DFE = "no comparable DfE figure"
+DFE_COLUMNS = ["Neighbours' average (DfE)", "England (DfE)", "DfE source"]
 
 
 def figures_table(figs: dict) -> pd.DataFrame:
@@ -62,3 +69,52 @@ def figures_table(figs: dict) -> pd.DataFrame:
     )
     t = pd.DataFrame(rows, columns=["Area", "Measure", "Period", "Figure"]).set_index("Area")
     return t
+
+
+def dfe_cells(row) -> tuple[str, str, str]:
+    """Neighbours' average and England, each with its year, and the source, for one indicator.
+
+    Parameters
+    ----------
+    row : pandas.Series or None
+        One row of :func:`improvement_report.measures.comparators.indicator_comparators`; None
+        when the figure has no DfE measure. A symbol stays a symbol (``c: suppressed``), a year
+        the edition's vintage does not hold says so: neither ever becomes 0.
+    """
+    if row is None:
+        return NO_DFE, NO_DFE, ""
+    relation = RELATION_WORDS.get(row["dfe_relation"], "")
+    if row["year"] is None or pd.isna(row["year"]):
+        return NOT_HELD, NOT_HELD, f"DfE, {row['measure_name']} ({relation})"
+    year = row["year_label"]
+    unit, measure = row["unit"], row["dfe_measure"]
+    neighbours = f"{neighbour_text(row, unit, measure)}, {year}"
+    england = f"{value_text(row['england'], row['england_symbol'], unit, measure)}, {year}"
+    return neighbours, england, f"{row['source']}: {row['measure_name']} ({relation}); neighbours: {row['model_title']}"
+
+
+def with_comparators(table: pd.DataFrame, indicators: list[tuple], comparators: pd.DataFrame | None) -> pd.DataFrame:
+    """The headline table with DfE's neighbours' average and England beside every figure.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`figures_table` (indexed by area). Its figures have no comparable DfE measure.
+    indicators : list of tuple
+        ``(area, code, name, period, figure)`` for each catalogue indicator to add as a row; only
+        those mapped to a DfE measure in ``comparators`` are added.
+    comparators : pandas.DataFrame or None
+        :func:`improvement_report.measures.comparators.indicator_comparators` of the edition
+        (empty or None: the edition names no DfE code, and the table is returned unchanged).
+    """
+    if comparators is None or comparators.empty:
+        return table
+    out = table.copy()
+    for column, value in zip(DFE_COLUMNS, dfe_cells(None)):
+        out[column] = value
+    rows = []
+    for area, code, name, period, figure in indicators:
+        if code in comparators.index:
+            rows.append((area, name, period, figure, *dfe_cells(comparators.loc[code])))
+    added = pd.DataFrame(rows, columns=["Area", "Measure", "Period", "Figure", *DFE_COLUMNS]).set_index("Area")
+    return pd.concat([out, added]) if rows else out
