@@ -62,6 +62,13 @@ def test_chart_has_the_council_band_and_england_with_alt_text(page, tmp_path):
     assert labels == ["Neighbours' range", "Neighbours' average", "England", "Barnet"]
     sections = cp.measure_sections(page, PageOutput(tmp_path), "Barnet")
     assert (tmp_path / "downloads" / "compare_rereferrals_pct.csv").exists() and "```{figure}" in sections
+    download = pd.read_csv(tmp_path / "downloads" / "compare_rereferrals_pct.csv", dtype=str)
+    assert (
+        download.columns[0] == "Year"
+        and download.Year.tolist() == ["2012-13", "2013-14", "2014-15", "2015-16", "2016-17"][-len(download) :]
+    )
+    last = download.iloc[-1]
+    assert (last.Barnet, last.England, last["Neighbours' average"]) == ("20.1", "21.9", "17.7")  # hand sum 176.9 / 10
     assert cp.later_sections(page, PageOutput(tmp_path)) == ""  # the edition does not ask for later context
 
 

@@ -137,8 +137,11 @@ def trend_download(page: Page, measure: str) -> pd.DataFrame:
             "england": "England",
         }
     )
-    t.index.name = "Year"
-    return t
+    # The year as DfE labels it (a year to 31 March, or the census of 30 September): a bare year is ambiguous, and a
+    # column of consecutive years would otherwise be written as a row number.
+    basis = page.pub.measures.loc[measure].year_basis
+    t.index = pd.Index([cm.year_label(int(y), basis) for y in t.index], name="Year")
+    return t.round(1)  # as the page shows them
 
 
 def chart(page: Page, measure: str, data: pd.DataFrame | None = None, later: bool = False) -> Chart:

@@ -194,6 +194,14 @@ def built(tmp_path_factory):
             extract_date="2018-02-28",
             edition_date="2018-02-28",
         ),
+        demo_edition(  # published in March 2019: a later DfE vintage than the default edition
+            tmp,
+            "march-2019",
+            report_month="2018-03",
+            window={"start": "2017-12-01", "end": "2018-03-31"},
+            extract_date="2018-03-31",
+            edition_date="2019-03-15",
+        ),
         demo_edition(
             tmp,
             "partial",
@@ -280,6 +288,20 @@ def test_february_2018_edition_uses_no_month_after_its_extract_date(built):
             r"(?<!year to )\b(March|April|May|June|July|August|September|October|November|December) 2018\b", text
         )
         assert not later, (page, later[:5])
+
+
+def test_a_later_edition_compares_with_the_later_dfe_vintage(built):
+    """Published 15 March 2019: children in need 2017-18 (verified 25 October 2018) and children
+    looked after 2017-18 (day not verified: shown from 31 December 2018) are in; the workforce at
+    September 2018 is not (day not verified: shown from 31 March 2019), nor the health checks of
+    2017-18 (outcomes release, shown from 30 April 2019)."""
+    later = page_texts(built / "march-2019")["comparisons"]
+    default = page_texts(built / "june-2016")["comparisons"]
+    assert "2017-18" in later and "30 September 2017" in later
+    assert "30 September 2018" not in later and "2018-19" not in later
+    health = re.search(r"Children in care with up-to-date health checks.{0,200}", later)
+    assert health and "not published by this edition" in health[0]
+    assert "2017-18" not in default and "30 September 2017" not in default  # the vintage moved
 
 
 def test_partial_window_names_the_months_without_data_and_never_shows_them_as_numbers(built):
