@@ -52,6 +52,7 @@ from improvement_report.inputs.edition_content import EditionContentError
 from improvement_report.inputs.loading import DataContractError, load_extracts
 from improvement_report.render.disclosure import identifier_columns, scan_outputs
 from improvement_report.render.escape import one_line
+from improvement_report.render.small_number_scan import scan as scan_small_numbers
 
 log = logging.getLogger("improvement_report")
 REPORTS_DIR = BUILD_DIR / "reports"  # where each of several reports is published by default
@@ -444,6 +445,14 @@ class Builder:
                         "nothing was published"
                     )
                 report.say(f"identifier scan: {searched} output files, no identifier from the extracts")
+                if report.cfg.suppress_small_numbers:
+                    # The pages from children's records and their downloads, read back for a count of
+                    # 1 to 5 (or a share from one) that bypassed render.suppression; a hit stops the publish.
+                    found, read = scan_small_numbers(html / "book", report.staging / "book" / "downloads")
+                    if found:
+                        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+                        raise BuildError(f"small-number scan: {found[0]}{more}; nothing was published")
+                    report.say(f"small-number scan: {read} pages and downloads, no count from 1 to 5")
                 report.index = publish(report.staging, html, report.edition)
                 report.records["edition"] = {"key": key, "html": str(report.edition.html_dir)}
         except BuildError as err:

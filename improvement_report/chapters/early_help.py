@@ -105,8 +105,12 @@ def headline(ch: CafChapter) -> str:
     )
 
 
-def flow_table(ch: CafChapter) -> pd.DataFrame:
-    """The monthly series behind the charts, with readable column names (downloadable)."""
+def flow_table(ch: CafChapter, suppress_small: bool = True) -> pd.DataFrame:
+    """The monthly series behind the charts, with readable column names (downloadable).
+
+    With ``suppress_small``, a count from 1 to 5 is ``c``, with the net flow and the long-open share
+    computed from it (months are not parts of a published whole: no secondary suppression).
+    """
     t = ch.flow.rename(
         columns={
             "open_end": "Open at month end",
@@ -119,7 +123,19 @@ def flow_table(ch: CafChapter) -> pd.DataFrame:
     )
     t.index = t.index.strftime("%Y-%m")
     t.index.name = "Month"
-    return t
+    derived = {
+        "Net flow": ["Opened", "Closed"],
+        "Open over 12 months (%)": ["Open over 12 months", "Open at month end"],
+    }
+    return suppression.suppress(
+        t,
+        ["Open at month end", "Opened", "Closed", "Open over 12 months"],
+        derived,
+        enabled=suppress_small,
+        rows_add_up=False,
+        parts_of={"Open over 12 months": "Open at month end"},
+        secondary=False,
+    )
 
 
 def flow_chart(ch: CafChapter):

@@ -8,7 +8,7 @@ output is a count, a share or a summary statistic.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -25,6 +25,17 @@ from improvement_report.render.spc_words import (  # the same Making Data Count 
     MIN_SPC_POINTS,
     spc_reading,
 )
+from improvement_report.render.suppression import (
+    SHARE_HIDDEN_WORDS,
+    SMALL_WORDS,
+    SUPPRESSED,
+    count_words,
+    is_small,
+    published_p_chart,
+    published_points,
+    share_hidden,
+    suppress,
+)
 from improvement_report.render.wording import count_of, number, percent
 from improvement_report.stats import spc
 from improvement_report.stats.count_models import GroupRateRatio, group_rate_ratio
@@ -32,6 +43,7 @@ from improvement_report.stats.proportions import wilson_interval
 from improvement_report.stats.survival import KaplanMeier, LogRank, kaplan_meier, log_rank
 
 GROUPS = ("home", "care")
+_PLURAL = {"child": "children", "episode": "episodes"}
 LABEL = {"home": "From home", "care": "From care"}
 COLOUR = {"home": style.DARK_BLUE, "care": style.TURQUOISE}
 MARKER = {"home": "o", "care": "s"}
@@ -63,6 +75,7 @@ class MissingChapter:
     year: pd.DataFrame
     gap: str | None = None  # the sentence naming days asked for that have no data
     year_floor: pd.Timestamp | None = None  # first day covered: "the year" never reaches before it
+    suppress: bool = True  # counts of 1 to 5, and values computed from them, are not published
 
     @property
     def year_start(self) -> pd.Timestamp:
@@ -77,9 +90,14 @@ class MissingChapter:
         return pd.period_range(self.series_start.to_period("M"), self.end.to_period("M"), freq="M", name="month")
 
 
-def load(data_dir, window_start, window_end, series_start, extract_date=None) -> MissingChapter:
+def load(
+    data_dir, window_start, window_end, series_start, extract_date=None, suppress_small: bool = True
+) -> MissingChapter:
     """Read ``missing_episodes.csv`` as it stood on the extract date and cut the series, the window
-    and the year to the window end (and to the days the extract covers; ``gap`` says what was cut)."""
+    and the year to the window end (and to the days the extract covers; ``gap`` says what was cut).
+
+    ``suppress_small`` (the edition's ``disclosure: suppress_small_numbers``): counts from 1 to 5,
+    and every share, median or limit computed from one, are not published."""
     episodes, cover = coverage.load_cut(resolve(data_dir), "missing", extract_date)
     start, end, gap = coverage.clamp_window(cover, window_start, window_end, "the window")
     first = coverage.clamp_series_start(cover, series_start)
@@ -87,6 +105,7 @@ def load(data_dir, window_start, window_end, series_start, extract_date=None) ->
     as_at = None if extract_date is None else pd.Timestamp(extract_date).normalize() + pd.Timedelta(days=1)
     chapter = load_frames(episodes, start, end, first, as_at=as_at, year_floor=cover.first_day)
     chapter.gap = gap
+    chapter.suppress = suppress_small
     return chapter
 
 
@@ -96,7 +115,13 @@ def coverage_note(ch: "MissingChapter") -> str | None:
 
 
 def load_frames(
-    episodes: pd.DataFrame, window_start, window_end, series_start, as_at=None, year_floor=None
+    episodes: pd.DataFrame,
+    window_start,
+    window_end,
+    series_start,
+    as_at=None,
+    year_floor=None,
+    suppress_small: bool = True,
 ) -> MissingChapter:
     """The chapter's periods cut from already validated episodes (see :func:`load`).
 
@@ -118,6 +143,7 @@ def load_frames(
         window=me.in_window(episodes, start, end),
         year=me.in_window(episodes, year_start, end),
         year_floor=None if year_floor is None else pd.Timestamp(year_floor),
+        suppress=suppress_small,
     )
 
 
@@ -163,14 +189,64 @@ def financial_year(ts: pd.Series) -> pd.Series:
     return first.astype(str) + "-" + ((first + 1) % 100).astype(str).str.zfill(2)
 
 
-def _interval_text(k: int, n: int) -> str:
-    """``41.2% (37.0% to 45.5%)`` with the Wilson 95% interval; a dash when ``n`` is 0."""
+def _interval_text(k: int, n: int, on: bool = False) -> str:
+    """``41.2% (37.0% to 45.5%)`` with the Wilson 95% interval; a dash when ``n`` is 0; ``c`` when
+    ``on`` and the count, the total or the rest is 1 to 5."""
+    if share_hidden(k, n, on):
+        return SUPPRESSED
     ci = wilson_interval(k, n)
     return "-" if ci is None else f"{100 * k / n:.1f}% ({ci[0]:.1f}% to {ci[1]:.1f}%)"
 
 
-def _share(k, n):
+def _share(k, n, on: bool = False):
+    """A percentage to 1 place; None without a total; ``c`` when ``on`` and it would disclose 1 to 5."""
+    if share_hidden(k, n, on):
+        return SUPPRESSED
     return None if not n else round(100 * k / n, 1)
+
+
+def _pct_words(value) -> str:
+    """A percentage for a sentence, or the words for one that is not shown."""
+    return f"a share not shown ({SHARE_HIDDEN_WORDS.split(': ')[1]})" if value == SUPPRESSED else percent(value)
+
+
+def _hide_lone_band(t: pd.DataFrame, rows: list) -> pd.DataFrame:
+    """Bands that add up to 100%: where one is hidden in a column, hide the next smallest too."""
+    for col in t.columns:
+        values = t.loc[rows, col]
+        hidden = values == SUPPRESSED
+        if hidden.sum() == 1:
+            shown = pd.to_numeric(values[~hidden], errors="coerce")
+            shown = shown[shown > 0]
+            if len(shown):
+                t.loc[shown.idxmin(), col] = SUPPRESSED
+    return t
+
+
+def _grouped(t: pd.DataFrame, counts: list, derived: dict, on: bool) -> pd.DataFrame:
+    """A table with groups as columns and measures as rows, small counts hidden in it.
+
+    ``counts``: rows that are counts; ``derived``: row -> the count rows it is computed from.
+    Home and care are not parts of a published whole, so only primary suppression applies.
+    """
+    if not on or t.empty:
+        return t
+    out = t.astype(object).copy()
+    for col in out.columns:
+        for row in counts:
+            if row in out.index and is_small(out.loc[row, col]):
+                out.loc[row, col] = SUPPRESSED
+        for row, sources in derived.items():
+            if row in out.index and any(out.loc[src, col] == SUPPRESSED for src in sources if src in out.index):
+                out.loc[row, col] = SUPPRESSED
+    return out
+
+
+def _long(t: pd.DataFrame, counts: list, derived: dict, on: bool) -> pd.DataFrame:
+    """A table with one row per period and group, small counts and what is computed from them hidden."""
+    if not on or t.empty:
+        return t
+    return suppress(t, counts, derived, rows_add_up=False, secondary=False)
 
 
 # --------------------------------------------------------------------------------------
@@ -202,12 +278,18 @@ def headline_table(ch: MissingChapter) -> pd.DataFrame:
             "Episodes per child": fig[g]["episodes_per_child"],
             "Median hours missing (returned)": fig[g]["median_duration_hours"],
             "Returned episodes": len(returned),
-            "Return interview within 72 hours (%)": _share(within, len(returned)),
+            "Return interview within 72 hours (%)": _share(within, len(returned), ch.suppress),
             "Children still missing at the end of the window": still[g],
         }
     t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
     t.index.name = f"{window_words(ch)}"
-    return t
+    counts = ["Episodes", "Children", "Returned episodes", "Children still missing at the end of the window"]
+    derived = {
+        "Episodes per child": ["Episodes", "Children"],
+        "Median hours missing (returned)": ["Returned episodes"],
+        "Return interview within 72 hours (%)": ["Returned episodes"],
+    }
+    return _grouped(t, counts, derived, ch.suppress)
 
 
 # The contract's rounding: episodes per child to 2 places, hours to 1 (headline_table rows).
@@ -223,25 +305,33 @@ def headline(ch: MissingChapter) -> str:
             f"No missing episodes started from {window_words(ch)}, so this chapter has no figures for the "
             f"window; the sections below say what each needs."
         )
+    on = ch.suppress
+
+    def counted(n, word):
+        return f"{SMALL_WORDS} {_PLURAL[word]}" if on and is_small(n) else count_of(n, word)
+
     text = (
-        f"From {window_words(ch)}, **{count_of(home['children'], 'child')}** went missing from home "
-        f"({count_of(home['episodes'], 'episode')}) and **{count_of(care['children'], 'child')}** from care "
-        f"({count_of(care['episodes'], 'episode')})."
+        f"From {window_words(ch)}, **{counted(home['children'], 'child')}** went missing from home "
+        f"({counted(home['episodes'], 'episode')}) and **{counted(care['children'], 'child')}** from care "
+        f"({counted(care['episodes'], 'episode')})."
     )
-    if home["episodes_per_child"] and care["episodes_per_child"]:
+    small = on and any(is_small(v) for v in (home["children"], home["episodes"], care["children"], care["episodes"]))
+    if home["episodes_per_child"] and care["episodes_per_child"] and not small:
         more = "more" if care["episodes_per_child"] > home["episodes_per_child"] else "less"
         text += (
             f" A child missing from care went missing {more} often: {care['episodes_per_child']:.2f} episodes "
             f"each, against {home['episodes_per_child']:.2f} for a child missing from home."
         )
-    if fig["rhi_within_72h_pct"] is not None:
+    returned = len(ch.window[ch.window.end.notna()])
+    within = int(me.rhi_within_72h(ch.window[ch.window.end.notna()]).sum())
+    if fig["rhi_within_72h_pct"] is not None and not share_hidden(within, returned, on):
         text += (
             f" A return home interview was held within 72 hours of {percent(fig['rhi_within_72h_pct'])} of the returns."
         )
     still = still_missing_children(ch)
     text += (
-        f" At the end of the window {count_of(still['home'], 'child')} {'was' if still['home'] == 1 else 'were'} "
-        f"still missing from home and {number(still['care'])} from care."
+        f" At the end of the window {counted(still['home'], 'child')} {'was' if still['home'] == 1 else 'were'} "
+        f"still missing from home and {count_words(still['care'], on)} from care."
     )
     return text
 
@@ -269,9 +359,20 @@ def counts_by(ch: MissingChapter, freq: str) -> pd.DataFrame:
     return t
 
 
+def published_counts(ch: MissingChapter, freq: str) -> pd.DataFrame:
+    """:func:`counts_by` as published: counts from 1 to 5, and episodes per child from them, shown as ``c``.
+
+    Months are not parts of a published whole here, so only primary suppression applies.
+    """
+    t = counts_by(ch, freq)
+    counts = [f"{m} {g}" for m in ("Episodes", "Children") for g in GROUPS]
+    derived = {f"Episodes per child {g}": [f"Episodes {g}", f"Children {g}"] for g in GROUPS}
+    return _long(t, counts, derived, ch.suppress)
+
+
 def quarter_table(ch: MissingChapter) -> pd.DataFrame:
     """Quarterly episodes, children and episodes per child, home and care side by side."""
-    t = counts_by(ch, "Q")
+    t = published_counts(ch, "Q")
     return t.rename(columns=lambda c: c.replace(" home", " (home)").replace(" care", " (care)"))
 
 
@@ -311,21 +412,39 @@ def spc_chart(ch: MissingChapter, measure: str, baseline_start=None, baseline_en
         latest = r.data.value.iloc[-1]
         icon = spc.variation_icon(r, "neutral")
         reading = "common cause variation" if icon == "common_cause" else "special cause variation"
+        # A month of 1 to 5 is not drawn (the limits still use it) and not named.
+        shown = replace(r, data=r.data.assign(value=published_points(r.data.value, r.data.value, enabled=ch.suppress)))
         spc_plot.plot_spc(
-            r,
+            shown,
             ax,
-            title=f"{what} {LABEL[g].lower()}: {number(latest)} in {month_name(r.data.index[-1])}, {reading}",
+            title=f"{what} {LABEL[g].lower()}: {count_words(latest, ch.suppress)} in "
+            f"{month_name(r.data.index[-1])}, {reading}",
             ylabel=f"{measure} in the month",
             polarity="neutral",
         )
-        alts.append(spc_plot.describe_xmr(r, "neutral", f"{what} {LABEL[g].lower()}"))
+        alt = spc_plot.describe_xmr(r, "neutral", f"{what} {LABEL[g].lower()}")
+        if ch.suppress and is_small(latest):
+            alt = alt.replace(f"The latest value, {number(latest)} in", f"The latest value, {SMALL_WORDS}, in")
+        hidden = int(r.data.value.between(1, 5).sum()) if ch.suppress else 0
+        if hidden:
+            alt += f" {count_of(hidden, 'month')} of 1 to 5 {'is' if hidden == 1 else 'are'} not drawn."
+        alts.append(alt)
     fig.tight_layout()
     return Chart(fig, " ".join(alts), results)
 
 
-def spc_sentences(results: dict, what: str) -> str:
-    """The Making Data Count reading of each group's chart."""
-    return " ".join(f"**{LABEL[g]}.** " + spc_reading(results[g], f"{what} {LABEL[g].lower()}") for g in GROUPS)
+def spc_sentences(results: dict, what: str, suppress: bool = True) -> str:
+    """The Making Data Count reading of each group's chart; a latest month of 1 to 5 is not named."""
+    parts = []
+    for g in GROUPS:
+        text = spc_reading(results[g], f"{what} {LABEL[g].lower()}")
+        r = results[g]
+        if suppress and r is not None and is_small(r.data.value.iloc[-1]):
+            text = text.replace(
+                f"The latest value, {number(r.data.value.iloc[-1])},", f"The latest value, {SMALL_WORDS},"
+            )
+        parts.append(f"**{LABEL[g]}.** " + text)
+    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------------------
@@ -374,14 +493,18 @@ def frequency_table(ch: MissingChapter) -> pd.DataFrame:
             "Episodes per child": counts.sum() / n if n else None,
         }
         for band, k in bands.items():
-            row[f"Children with {band} (%)"] = _share(int(k), n)
+            row[f"Children with {band} (%)"] = _share(int(k), n, ch.suppress)
         row["Share of episodes from the most frequent 10% of children (%)"] = (
             None if top is None else round(100 * top, 1)
         )
         rows[LABEL[g]] = row
     t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
     t.index.name = year_heading(ch)
-    return t
+    t = _hide_lone_band(t, [f"Children with {b} (%)" for b in PER_CHILD_BANDS]) if ch.suppress else t
+    top = "Share of episodes from the most frequent 10% of children (%)"
+    return _grouped(
+        t, ["Children", "Episodes"], {"Episodes per child": ["Children", "Episodes"], top: ["Children"]}, ch.suppress
+    )
 
 
 def frequency_model(ch: MissingChapter) -> GroupRateRatio | None:
@@ -401,13 +524,17 @@ def frequency_sentence(ch: MissingChapter, model: GroupRateRatio | None, t: pd.D
     home, care = t[LABEL["home"]], t[LABEL["care"]]
     text = ""
     for g, col in (("home", home), ("care", care)):
-        if col["Children"]:
+        if col["Children"] == SUPPRESSED:
+            text += f"{LABEL[g]}: {SMALL_WORDS} children, too few to describe without risk of identifying them. "
+        elif col["Children"]:
+            per_child = col["Episodes per child"]
+            each = "" if per_child == SUPPRESSED else f", {per_child:.2f} episodes each"
             text += (
-                f"{LABEL[g]}: {number(col['Children'])} children, {col['Episodes per child']:.2f} episodes each; "
-                f"{percent(col['Children with 1 episode (%)'])} went missing once and "
-                f"{percent(col['Children with 5 or more episodes (%)'])} five times or more, and the most "
+                f"{LABEL[g]}: {number(col['Children'])} children{each}; "
+                f"{_pct_words(col['Children with 1 episode (%)'])} went missing once and "
+                f"{_pct_words(col['Children with 5 or more episodes (%)'])} five times or more, and the most "
                 f"frequent tenth of children account for "
-                f"{percent(col['Share of episodes from the most frequent 10% of children (%)'])} of episodes. "
+                f"{_pct_words(col['Share of episodes from the most frequent 10% of children (%)'])} of episodes. "
             )
     if model is None:
         return text + (
@@ -451,20 +578,35 @@ def frequency_chart(ch: MissingChapter):
     x = np.arange(len(PER_CHILD_BANDS))
     hatch = {"home": "", "care": "//"}
     for i, g in enumerate(GROUPS):
-        values = [t.loc[f"Children with {b} (%)", LABEL[g]] or 0 for b in PER_CHILD_BANDS]
+        # A share that is not shown (c) is not drawn: no bar, and "c" where its label would be.
+        shown = [t.loc[f"Children with {b} (%)", LABEL[g]] for b in PER_CHILD_BANDS]
+        values = [np.nan if v == SUPPRESSED else (v or 0) for v in shown]
         bars = ax.bar(
-            x + (i - 0.5) * 0.38, values, width=0.38, color=COLOUR[g], hatch=hatch[g], edgecolor="white", label=LABEL[g]
+            x + (i - 0.5) * 0.38,
+            np.nan_to_num(values),
+            width=0.38,
+            color=COLOUR[g],
+            hatch=hatch[g],
+            edgecolor="white",
+            label=LABEL[g],
         )
-        ax.bar_label(bars, labels=[f"{v:.0f}%" for v in values], fontsize=9)
+        ax.bar_label(bars, labels=[SUPPRESSED if np.isnan(v) else f"{v:.0f}%" for v in values], fontsize=9)
     ax.set_xticks(x, list(PER_CHILD_BANDS))
     ax.set_ylabel("Children who went missing (%)")
     ax.legend(loc="upper right")
     home5, care5 = (t.loc["Children with 5 or more episodes (%)", LABEL[g]] or 0 for g in GROUPS)
-    ax.set_title(f"{care5:.0f}% of children missing from care went missing 5 times or more, {home5:.0f}% from home")
+    if SUPPRESSED in (home5, care5):
+        ax.set_title("Children by number of missing episodes (c: not shown, from a count of 1 to 5)")
+    else:
+        ax.set_title(f"{care5:.0f}% of children missing from care went missing 5 times or more, {home5:.0f}% from home")
     fig.tight_layout()
+
+    def shown_pct(v) -> str:
+        return "not shown (c)" if v == SUPPRESSED else f"{v or 0:.0f}%"
+
     alt = f"Bar chart of children who went missing in {year_words(ch)} by number of episodes. " + " ".join(
         f"{LABEL[g]}: "
-        + ", ".join(f"{b} {t.loc[f'Children with {b} (%)', LABEL[g]] or 0:.0f}%" for b in PER_CHILD_BANDS)
+        + ", ".join(f"{b} {shown_pct(t.loc[f'Children with {b} (%)', LABEL[g]])}" for b in PER_CHILD_BANDS)
         + "."
         for g in GROUPS
     )
@@ -496,12 +638,13 @@ def band_table(ch: MissingChapter) -> pd.DataFrame:
         n = int(bands.sum())
         row = {"Returned episodes": n}
         for b, k in bands.items():
-            row[f"{b} (%)"] = _share(int(k), n)
+            row[f"{b} (%)"] = _share(int(k), n, ch.suppress)
         row["Still missing at the extract"] = int(y.end.isna().sum())
         rows[LABEL[g]] = row
     t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
     t.index.name = year_heading(ch)
-    return t
+    t = _hide_lone_band(t, [f"{b} (%)" for b in BANDS]) if ch.suppress else t
+    return _grouped(t, ["Returned episodes", "Still missing at the extract"], {}, ch.suppress)
 
 
 def duration_by_quarter(ch: MissingChapter) -> pd.DataFrame:
@@ -525,7 +668,10 @@ def duration_by_quarter(ch: MissingChapter) -> pd.DataFrame:
             )
     if not rows:
         return pd.DataFrame()
-    return pd.DataFrame(rows).set_index(["Quarter", "Group"]).sort_index()
+    t = pd.DataFrame(rows).set_index(["Quarter", "Group"]).sort_index()
+    quartiles = ["Returned episodes"]
+    derived = {c: quartiles for c in ("Median hours", "Lower quartile (hours)", "Upper quartile (hours)")}
+    return _long(t, ["Returned episodes", "Still missing at the extract"], derived, ch.suppress)
 
 
 def duration_chart(ch: MissingChapter):
@@ -608,7 +754,10 @@ def km_by_year(ch: MissingChapter) -> pd.DataFrame:
             )
     if not rows:
         return pd.DataFrame()
-    return pd.DataFrame(rows).set_index(["Year (April to March)", "Group"]).sort_index()
+    t = pd.DataFrame(rows).set_index(["Year (April to March)", "Group"]).sort_index()
+    censored = "Still missing at the extract (censored)"
+    derived = {"Median hours to return (Kaplan-Meier)": ["Episodes"]}
+    return _long(t, ["Episodes", censored], derived, ch.suppress)
 
 
 def logrank(ch: MissingChapter, g: str) -> LogRank | None:
@@ -729,12 +878,17 @@ def repeat_table(ch: MissingChapter) -> pd.DataFrame:
                     "Year (April to March)": fy,
                     "Group": LABEL[g],
                     "Returns followed up 28 days": len(ok),
-                    "Returns followed by another episode within 28 days (%)": _share(int(ok.repeat.sum()), len(ok)),
+                    "Returns followed by another episode within 28 days (%)": _share(
+                        int(ok.repeat.sum()), len(ok), ch.suppress
+                    ),
                     "Children": len(children),
-                    "Children missing again within 28 days": _interval_text(int(children.sum()), len(children)),
+                    "Children missing again within 28 days": _interval_text(
+                        int(children.sum()), len(children), ch.suppress
+                    ),
                 }
             )
-    return pd.DataFrame(rows).set_index(["Year (April to March)", "Group"]).sort_index()
+    t = pd.DataFrame(rows).set_index(["Year (April to March)", "Group"]).sort_index()
+    return _long(t, ["Returns followed up 28 days", "Children"], {}, ch.suppress)
 
 
 def repeat_sentence(ch: MissingChapter) -> str:
@@ -745,7 +899,13 @@ def repeat_sentence(ch: MissingChapter) -> str:
         y = group(ch.year, g)
         ok = flags.loc[y.index][flags.loc[y.index].followed_up]
         children = y.loc[ok.index].assign(repeat=ok.repeat).groupby("child_id").repeat.any()
-        if len(children):
+        if len(children) and share_hidden(int(children.sum()), len(children), ch.suppress):
+            parts.append(
+                f"of the {count_words(len(children), ch.suppress)} children who returned "
+                f"{g.replace('care', 'to care')}, the number who went missing again within 28 days is not shown "
+                f"(it, or those who did not, is from 1 to 5)"
+            )
+        elif len(children):
             parts.append(
                 f"{number(children.sum())} of the {number(len(children))} children who returned {g.replace('home', 'home').replace('care', 'to care')} "
                 f"({percent(100 * children.mean())}, 95% interval {wilson_interval(int(children.sum()), len(children))[0]:.1f}% to "
@@ -785,18 +945,31 @@ def missing_away_table(ch: MissingChapter) -> pd.DataFrame:
         rows[year] = row
     t = pd.DataFrame.from_dict(rows, orient="index")
     t.index.name = "Year (April to March)"
-    return t
+    # Missing and away episodes add up to the year's episodes from care (published): a row with one
+    # hidden episode count hides the other too.
+    episodes = ["Missing (M): episodes", "Away without authorisation (A): episodes"]
+    children = ["Missing (M): children", "Away without authorisation (A): children"]
+    if not ch.suppress:
+        return t
+    out = suppress(t, episodes, {}, rows_add_up=True)
+    for col in children:
+        out.loc[t[col].between(1, 5), col] = SUPPRESSED
+    return out
 
 
 def missing_away_sentence(ch: MissingChapter, t: pd.DataFrame) -> str:
     if t.empty:
         return "No child went missing from care in the series, so there is no split between missing and away."
     last = t.iloc[-1]
+
+    def n(v) -> str:
+        return SMALL_WORDS if v == SUPPRESSED else number(v)
+
     return (
-        f"In {t.index[-1]} (to {day(ch.end)}), children in care had {number(last['Missing (M): episodes'])} episodes "
-        f"coded missing ({number(last['Missing (M): children'])} children) and "
-        f"{number(last['Away without authorisation (A): episodes'])} coded away without authorisation "
-        f"({number(last['Away without authorisation (A): children'])} children). The two are kept apart, as in "
+        f"In {t.index[-1]} (to {day(ch.end)}), children in care had {n(last['Missing (M): episodes'])} episodes "
+        f"coded missing ({n(last['Missing (M): children'])} children) and "
+        f"{n(last['Away without authorisation (A): episodes'])} coded away without authorisation "
+        f"({n(last['Away without authorisation (A): children'])} children). The two are kept apart, as in "
         f"the SSDA903 return; the rest of this chapter counts both as missing from care."
     )
 
@@ -813,16 +986,17 @@ def rhi_table(ch: MissingChapter) -> pd.DataFrame:
         r = group(ch.window, g)
         r = r[r.end.notna()]
         n = len(r)
+        on = ch.suppress
         rows[LABEL[g]] = {
             "Returned episodes": n,
-            "Interview offered": _interval_text(int(r.rhi_offered.fillna(False).sum()), n),
+            "Interview offered": _interval_text(int(r.rhi_offered.fillna(False).sum()), n, on),
             "Offer not recorded": int(r.rhi_offered.isna().sum()),
-            "Interview completed": _interval_text(int(r.rhi_completed_at.notna().sum()), n),
-            "Completed within 72 hours": _interval_text(int(me.rhi_within_72h(r).sum()), n),
+            "Interview completed": _interval_text(int(r.rhi_completed_at.notna().sum()), n, on),
+            "Completed within 72 hours": _interval_text(int(me.rhi_within_72h(r).sum()), n, on),
         }
     t = pd.DataFrame.from_dict(rows, orient="index").astype(object).T
     t.index.name = f"Returns, {window_words(ch)} (95% Wilson interval)"
-    return t
+    return _grouped(t, ["Returned episodes", "Offer not recorded"], {}, ch.suppress)
 
 
 #: After a configured change, the p chart's new centre line rests on at most this many months from
@@ -873,7 +1047,9 @@ def rhi_chart(ch: MissingChapter, change=None, report_month=None):
     ``change``: the month a designed change took effect; each chart then steps there, with limits
     fixed on months before ``report_month`` (see :func:`rhi_monthly`).
     """
-    frames = {g: rhi_monthly(ch, g, change, report_month) for g in GROUPS}
+    # A month with 1 to 5 returns, or 1 to 5 interviewed in time (or not), is not drawn.
+    frames = {g: published_p_chart(rhi_monthly(ch, g, change, report_month), ch.suppress) for g in GROUPS}
+    frames = {g: None if f is None or f.p.isna().all() else f for g, f in frames.items()}
     if all(f is None for f in frames.values()):
         return Chart(None, "", frames)
     fig, axes = style.subplots(2, 1, figsize=(9, 7), sharex=True)
@@ -967,7 +1143,9 @@ def rhi_delay_table(ch: MissingChapter) -> pd.DataFrame:
             )
     if not rows:
         return pd.DataFrame()
-    return pd.DataFrame(rows).set_index(["Quarter", "Group"]).sort_index()
+    t = pd.DataFrame(rows).set_index(["Quarter", "Group"]).sort_index()
+    derived = {c: ["Interviews"] for c in ("Median hours after return", "Lower quartile", "Upper quartile")}
+    return _long(t, ["Interviews", "Recorded before the return"], derived, ch.suppress)
 
 
 def rhi_delay_sentence(ch: MissingChapter, t: pd.DataFrame) -> str:
@@ -978,6 +1156,7 @@ def rhi_delay_sentence(ch: MissingChapter, t: pd.DataFrame) -> str:
         if LABEL[g] not in t.index.get_level_values("Group"):
             continue
         d = t.xs(LABEL[g], level="Group").dropna(subset=["Median hours after return"])
+        d = d[d["Median hours after return"] != SUPPRESSED]
         if d.empty:
             continue
         parts.append(
@@ -987,9 +1166,13 @@ def rhi_delay_sentence(ch: MissingChapter, t: pd.DataFrame) -> str:
             else f"{LABEL[g].lower()}, the median wait was {d.iloc[0]['Median hours after return']:.0f} hours in "
             f"{d.index[0]} and {d.iloc[-1]['Median hours after return']:.0f} in {d.index[-1]}"
         )
-    before = int(t["Recorded before the return"].sum())
+    recorded_before = t["Recorded before the return"]
+    before = int(recorded_before[recorded_before != SUPPRESSED].sum())
+    if (recorded_before == SUPPRESSED).any():
+        before = SMALL_WORDS if before == 0 else f"at least {number(before)}"
     note = (
-        f" {number(before)} interviews were recorded before the return, a recording error; they are left out."
+        f" {before if isinstance(before, str) else number(before)} interviews were recorded before the return, "
+        f"a recording error; they are left out."
         if before
         else ""
     )
@@ -1019,8 +1202,8 @@ def rhi_association(ch: MissingChapter) -> pd.DataFrame:
                 {
                     "Group": LABEL[g],
                     "Returns": label,
-                    "Returns followed up 90 days": n,
-                    "Missing again within 90 days": _interval_text(k, n),
+                    "Returns followed up 90 days": SUPPRESSED if ch.suppress and is_small(n) else n,
+                    "Missing again within 90 days": _interval_text(k, n, ch.suppress),
                     "_k": k,
                     "_n": n,
                 }
@@ -1047,6 +1230,9 @@ def rhi_association_sentence(t: pd.DataFrame) -> str:
         yes, no = d.loc["Interview within 72 hours"], d.loc["No interview within 72 hours"]
         if not yes["_n"] or not no["_n"]:
             parts.append(f"{LABEL[g].lower()} there are no returns in one of the two groups to compare")
+            continue
+        if SUPPRESSED in (yes["Missing again within 90 days"], no["Missing again within 90 days"]):
+            parts.append(f"{LABEL[g].lower()}, the two groups are not compared: a count is from 1 to 5")
             continue
         a, b = yes["_k"] / yes["_n"], no["_k"] / no["_n"]
         parts.append(

@@ -29,7 +29,7 @@ from improvement_report.inputs import coverage, school_calendar
 from improvement_report.inputs.loading import FILES
 from improvement_report.measures import early_help
 from improvement_report.render import spc_charts as spc_plot
-from improvement_report.render import style
+from improvement_report.render import style, suppression
 from improvement_report.render import wording as narrative
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.wording import number
@@ -582,16 +582,24 @@ def comparison_table(ch: SeasonalChapter) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("Series") if rows else pd.DataFrame()
 
 
-def calendar_table(ch: SeasonalChapter) -> pd.DataFrame:
-    """The monthly calendar and every series, for download."""
+def calendar_table(ch: SeasonalChapter, suppress_small: bool = True) -> pd.DataFrame:
+    """The monthly calendar and every series, for download.
+
+    With ``suppress_small``, a month's count from 1 to 5 is ``c``, and so is its seasonally
+    adjusted value (computed from it).
+    """
     t = ch.calendar.copy()
+    derived = {}
     for r in ch.results:
         t[r.series.label] = r.series.values.reindex(t.index)
         if r.stl is not None:
-            t[f"{r.series.label}: seasonally adjusted"] = (r.stl.observed - r.stl.seasonal).reindex(t.index).round(1)
+            adjusted = f"{r.series.label}: seasonally adjusted"
+            t[adjusted] = (r.stl.observed - r.stl.seasonal).reindex(t.index).round(1)
+            derived[adjusted] = [r.series.label]
     t.index = t.index.strftime("%Y-%m")
     t.index.name = "Month"
-    return t
+    counts = [r.series.label for r in ch.results]
+    return suppression.suppress(t, counts, derived, enabled=suppress_small, rows_add_up=False, secondary=False)
 
 
 # ---------------------------------------------------------------------------------------------

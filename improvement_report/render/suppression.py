@@ -101,7 +101,11 @@ def _needs_partner(mask: pd.Series, values: pd.Series) -> object | None:
 
 
 def suppression_mask(
-    counts: pd.DataFrame, high: int = 5, rows_add_up: bool = True, hidden: pd.DataFrame | None = None
+    counts: pd.DataFrame,
+    high: int = 5,
+    rows_add_up: bool = True,
+    hidden: pd.DataFrame | None = None,
+    secondary: bool = True,
 ) -> pd.DataFrame:
     """Which cells of a table of counts to hide (primary and secondary).
 
@@ -117,6 +121,9 @@ def suppression_mask(
         then get secondary suppression.
     hidden : pandas.DataFrame of bool, optional
         Cells already hidden for another reason; secondary suppression covers them too.
+    secondary : bool, default True
+        ``False`` when neither rows nor columns add up to a published total (months of a
+        series): only the counts from 1 to ``high`` are hidden.
 
     Returns
     -------
@@ -126,7 +133,7 @@ def suppression_mask(
     mask = (values >= 1) & (values <= high)
     if hidden is not None:
         mask |= hidden.reindex_like(mask).fillna(False).astype(bool)
-    changed = True
+    changed = secondary
     while changed:  # each pass can create a new line with a single hidden cell
         changed = False
         for label, row in values.iterrows() if rows_add_up else ():
@@ -150,6 +157,7 @@ def suppress(
     enabled: bool = True,
     rows_add_up: bool = True,
     parts_of: dict | None = None,
+    secondary: bool = True,
 ) -> pd.DataFrame:
     """Show small counts in ``table`` as ``c``, with secondary and derived suppression.
 
@@ -171,6 +179,8 @@ def suppress(
         Count column -> the count column it is part of (compliant of discussions). The rest (the
         whole minus the part) is a count the table gives away, so it is suppressed like a cell:
         when it is 1 to 5 the part is hidden.
+    secondary : bool, default True
+        See :func:`suppression_mask`.
 
     Returns
     -------
@@ -183,14 +193,14 @@ def suppress(
     rests = {f"rest of {whole}: {part}": (part, whole) for part, whole in (parts_of or {}).items()}
     for name, (part, whole) in rests.items():
         counts[name] = table[whole] - table[part]
-    mask = suppression_mask(counts, high, rows_add_up and not rests)
+    mask = suppression_mask(counts, high, rows_add_up and not rests, secondary=secondary)
     while rests:  # a hidden rest hides its part, which may need a partner of its own
         folded = mask.copy()
         for name, (part, _whole) in rests.items():
             folded[part] |= folded[name]
         if folded.equals(mask):
             break
-        mask = suppression_mask(counts, high, False, hidden=folded)
+        mask = suppression_mask(counts, high, False, hidden=folded, secondary=secondary)
     mask = mask[count_columns]
     out = table.astype(object).copy()
     for col in count_columns:

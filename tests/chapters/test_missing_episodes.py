@@ -85,7 +85,7 @@ def test_rhi_within_72_hours_rule_and_table(make_folder):
         ],
     )
     assert me.rhi_within_72h(ms).tolist() == [True, False, False, False, False]
-    ch = mc.load_frames(ms, "2017-09-01", "2017-09-30", "2017-09")
+    ch = mc.load_frames(ms, "2017-09-01", "2017-09-30", "2017-09", suppress_small=False)  # the rule, not disclosure
     t = mc.rhi_table(ch)
     assert t.loc["Returned episodes", "From home"] == 4
     assert t.loc["Offer not recorded", "From home"] == 1
@@ -273,3 +273,50 @@ def test_episodes_per_child_is_rounded_once_where_it_is_shown(make_folder):
     assert value == 207 / 38
     shown = display.table(table, caption="Episodes per child").data
     assert ">5.4<" in shown and ">5.5<" not in shown
+
+
+def _small_window(make_folder):
+    """8 children missing from home once each (6 interviewed within 72 hours, 2 not) and 2 children
+    in care missing 3 times, all in September 2017, each back after 10 hours."""
+    rows = []
+    for i in range(8):
+        done = f"2017-09-0{i + 1} 21:00" if i < 6 else ""
+        rows.append(f"H{i},{i + 1},2017-09-0{i + 1} 10:00,2017-09-0{i + 1} 20:00,N,,Y,{done}")
+    for i, child in enumerate((20, 20, 21)):
+        rows.append(f"C{i},{child},2017-09-1{i} 10:00,2017-09-1{i} 20:00,Y,,Y,")
+    return episodes(make_folder, rows)
+
+
+def test_counts_from_1_to_5_and_what_is_computed_from_them_are_not_published(make_folder):
+    ch = mc.load_frames(_small_window(make_folder), "2017-09-01", "2017-09-30", "2017-09")
+    t = mc.headline_table(ch)
+    # From home: 8 episodes, 8 children, 8 returned are shown; 6 of 8 interviewed in time leaves 2
+    # not, so the 75.0% is hidden. From care: 3 episodes, 2 children, 3 returned: all hidden, with
+    # the episodes per child (1.5) and the median (10.0 hours) computed from them.
+    assert t["From home"].tolist()[:2] == [8, 8] and t.loc["Returned episodes", "From home"] == 8
+    assert t.loc["Return interview within 72 hours (%)", "From home"] == "c"
+    assert t["From care"].tolist()[:5] == ["c"] * 5
+    assert t.loc["Children still missing at the end of the window", "From care"] == 0
+    head = mc.headline(ch)
+    assert "**8 children** went missing from home (8 episodes)" in head
+    assert "**1 to 5 children** from care (1 to 5 episodes)" in head and "1.50" not in head and "75" not in head
+    rhi = mc.rhi_table(ch)
+    assert rhi.loc["Completed within 72 hours", "From home"] == "c" and rhi.loc["Returned episodes", "From care"] == "c"
+    monthly = mc.published_counts(ch, "M")
+    assert monthly.loc["2017-09", "Episodes home"] == 8 and monthly.loc["2017-09", "Episodes care"] == "c"
+    assert monthly.loc["2017-09", "Episodes per child care"] == "c"
+    unsuppressed = mc.load_frames(
+        _small_window(make_folder), "2017-09-01", "2017-09-30", "2017-09", suppress_small=False
+    )
+    assert mc.headline_table(unsuppressed).loc["Episodes", "From care"] == 3
+
+
+def test_band_shares_hide_a_partner_so_none_is_worked_out_from_100(make_folder):
+    # Children from home in the year: 8, each with 1 episode (100% in "1 episode", 0 elsewhere:
+    # nothing small to hide). From care: 2 children, so every share is hidden.
+    ch = mc.load_frames(_small_window(make_folder), "2017-09-01", "2017-09-30", "2017-09")
+    t = mc.frequency_table(ch)
+    assert t.loc["Children with 1 episode (%)", "From home"] == 100.0
+    assert t.loc["Children", "From care"] == "c" and t.loc["Children with 2 to 4 episodes (%)", "From care"] == "c"
+    drawn = mc.frequency_chart(ch)
+    assert "not shown (c)" in drawn.alt

@@ -315,3 +315,18 @@ def test_partial_window_names_the_months_without_data_and_never_shows_them_as_nu
     for page, text in texts.items():
         # A month without data appears only where a note names it, never beside a count.
         assert not re.search(r"\b(April|May) 2018\D{0,3}\d", text), page
+
+
+def test_second_council_publishes_no_count_from_1_to_5(built):
+    from improvement_report.render.small_number_scan import scan
+
+    root = built / "exampleton"
+    found, read = scan(root / "html" / "book", root / "book" / "downloads")
+    assert read >= 4 and not found, [str(f) for f in found[:5]]
+    strategy = page_texts(root)["strategy_discussions"]
+    # By hand: the fixture's 24 discussions fall every 1460/24 days from 1 April 2019; only numbers
+    # 22 and 23 (days 1338 and 1399: 29 November 2022 and 29 January 2023) are in the window.
+    assert "1 to 5 strategy discussions were held" in strategy
+    assert "100.0%" not in strategy and "50.0%" not in strategy
+    monthly = pd.read_csv(root / "book" / "downloads" / "strategy_monthly.csv", dtype=str).set_index("Month")
+    assert monthly.loc["2022-11", "Discussions"] == "c" and monthly.loc["2023-01", "Compliant (%)"] == "c"
