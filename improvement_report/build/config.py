@@ -370,7 +370,12 @@ class ReportConfig:
 
     def page_settings(self) -> dict:
         """The settings beyond the shared parameters that a template may declare and receive."""
-        return {**self.settings, "reason_categories": self.reason_categories}
+        # Whether the edition set its extract date (the pages are given the date either way).
+        return {
+            **self.settings,
+            "reason_categories": self.reason_categories,
+            "extract_date_set": self.settings.get("extract_date") is not None,
+        }
 
     @property
     def reason_categories(self) -> list[str]:

@@ -11,6 +11,7 @@ from improvement_report.inputs import coverage
 from improvement_report.inputs.catalogue import load_catalogue
 from improvement_report.inputs.loading import FILES, load_extracts
 from improvement_report.measures import missing_episodes
+from improvement_report.render.edition_facts import edition_table, terms_sentence  # noqa: F401 (used by the page)
 
 
 def load(data_dir):
@@ -70,9 +71,13 @@ def coverage_table(extracts, extract_date=None) -> pd.DataFrame:
     return t
 
 
-def extract_date_sentence(extracts, extract_date=None) -> str:
-    """What the extract date is and what it does to the data."""
-    given = extract_date is not None
+def extract_date_sentence(extracts, extract_date=None, set_by_edition=None) -> str:
+    """What the extract date is and what it does to the data.
+
+    ``set_by_edition`` says whether the edition set the date (the build passes the date either
+    way); None: it did when a date is given.
+    """
+    given = extract_date is not None if set_by_edition is None else bool(set_by_edition)
     day = pd.Timestamp(extract_date or coverage.latest_date(extracts))
     return (
         f"The extract date is **{coverage.day_words(day)}**"

@@ -275,15 +275,22 @@ def fall_sentence(ch: CafChapter, t: pd.DataFrame) -> str:
     )
     if all(v >= 0 for v in push.values()):
         main = max(push, key=push.get)
-        text += (
-            f": {number(push['openings'])} from {parts['openings'][1]} openings ({push['openings'] / abs(swing):.0%}) and "
-            f"{number(push['closures'])} from {parts['closures'][1]} closures ({push['closures'] / abs(swing):.0%}). "
-            f"Most of the change comes from {parts[main][1]} CAFs being {'opened' if main == 'openings' else 'closed'}."
-        )
+        shares = [f"{number(push[p])} from {parts[p][1]} {p} ({push[p] / abs(swing):.0%})" for p in push if push[p] > 0]
+        if len(shares) == 1:  # the other part did not change
+            other = "closures" if main == "openings" else "openings"
+            text += f": all of it from {parts[main][1]} {main}; {other} were the same in both years."
+        else:
+            text += (
+                f": {' and '.join(shares)}. Most of the change comes from {parts[main][1]} CAFs being "
+                f"{'opened' if main == 'openings' else 'closed'}."
+            )
     else:
+        # Each part moved the net flow its own way: say which way each pushed, in counts.
         text += (
-            f": openings changed by {opened_change:+,} and closures by {closed_change:+,}, so the two point in "
-            f"opposite directions and the change cannot be shared between them."
+            f": {number(abs(opened_change))} {'more' if opened_change > 0 else 'fewer'} openings "
+            f"{'raised' if opened_change > 0 else 'lowered'} it and {number(abs(closed_change))} "
+            f"{'more' if closed_change > 0 else 'fewer'} closures {'lowered' if closed_change > 0 else 'raised'} it, "
+            f"so the two pulled in opposite directions and the change cannot be shared between them."
         )
     return text
 
@@ -375,14 +382,14 @@ def model_chart(ch: CafChapter, model: models.HolidayModel):
     ax.set_ylabel("CAFs opened in the month")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     est = 100 * (model.monthly_ratio[0] - 1)
-    fewer = 100 * (1 - model.holiday_ratio[0])
-    ax.set_title(f"CAFs opened: {est:+.1f}% a month, and about {fewer:.0f}% fewer in a month of school holidays")
+    holiday = narrative.holiday_effect_words(model.holiday_ratio[0])
+    ax.set_title(f"CAFs opened: {est:+.1f}% a month, and {holiday} in a month of school holidays")
     ax.legend(loc="upper left")
     fig.tight_layout()
     alt = (
         f"CAFs opened each month from {month_name(ch.months[0])} to {month_name(ch.month)} "
         f"({number(ch.flow.opened.iloc[-1])} in {month_name(ch.month)}), with a fitted {model.family} "
-        f"curve showing a change of {est:+.1f}% a month and dips in the school holidays."
+        f"curve showing a change of {est:+.1f}% a month and {holiday} in a month wholly in school holidays."
     )
     return Chart(fig, alt)
 

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from improvement_report.core.periods import long_date, month_name
-from improvement_report.measures.headline import edition_figures
+from improvement_report.measures.headline import edition_figures, partial_notes
 from improvement_report.measures.indicators import edition_theme_numbers
 from improvement_report.render.escape import escape
 from improvement_report.render.headline_table import figures_table  # noqa: F401 (used by the page)
@@ -86,6 +86,11 @@ def figures(extracts, report_month, window_start, window_end, extract_date=None)
     """The headline figures, as the ``figures`` command prints them, from the extracts as they
     stood on the extract date (and only for months they cover)."""
     return edition_figures(extracts, report_month, window_start, window_end, extract_date)
+
+
+def partial_note(extracts, report_month, window_start, window_end, extract_date=None) -> str:
+    """What the edition has no data for, when it is partial ("" when the extracts cover it all)."""
+    return " ".join(partial_notes(extracts, report_month, window_start, window_end, extract_date))
 
 
 def save_figures(figs: dict, page: PageOutput) -> Path:

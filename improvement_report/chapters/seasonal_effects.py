@@ -29,7 +29,7 @@ from improvement_report.inputs import coverage, school_calendar
 from improvement_report.inputs.loading import FILES
 from improvement_report.measures import early_help
 from improvement_report.render import spc_charts as spc_plot
-from improvement_report.render import style, suppression
+from improvement_report.render import style, suppression, term_words
 from improvement_report.render import wording as narrative
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.wording import number
@@ -218,6 +218,12 @@ def load(data_dir, report_month, series_start, terms_path=None, extract_date=Non
             f"{len(asked) - len(months)} of the {len(asked)} months asked for are left out."
         )
     calendar = school_calendar.monthly_calendar(months, terms)
+    # Which academic years' holidays the chapter uses, and where their dates come from.
+    source = term_words.terms_source_sentence(
+        school_calendar.sources_used(terms, months),
+        school_calendar.TERMS_FILE if terms_path is None else resolve(terms_path).name,
+    )
+    notes += [source] if source else []
     if len(months) == 0:
         return SeasonalChapter(month, months, calendar, (first, last), [], notes)
     series = _caf_series(data_dir, months, extract_date)

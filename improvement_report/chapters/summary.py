@@ -29,12 +29,18 @@ from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
 from improvement_report.inputs import edition_content
 from improvement_report.inputs.loading import load_extracts
-from improvement_report.measures.headline import edition_figures
+from improvement_report.measures.headline import edition_figures, partial_notes
 from improvement_report.measures.judgements import Analysis
 from improvement_report.render import icons, spc_words
 from improvement_report.render.escape import escape, role_title
 from improvement_report.render.headline_table import figures_table, with_comparators
-from improvement_report.render.indicator_words import assurance_words, fmt, level_words, signal_words
+from improvement_report.render.indicator_words import (  # noqa: F401 (missing_months_note: used by the page)
+    assurance_words,
+    fmt,
+    level_words,
+    missing_months_note,
+    signal_words,
+)
 from improvement_report.render.output import PageOutput
 
 WORRIED, WORKING = "worried", "working_well"
@@ -346,6 +352,12 @@ def agreement_sentence(table: pd.DataFrame, report_month=None, content_folder=No
     if len(differ):
         text += f" They differ for {len(differ)}: " + "; ".join(escape(d) for d in differ) + ". The table says why."
     return text
+
+
+def headline_notes(data_dir, report_month, window_start, window_end, extract_date=None) -> str:
+    """What the headline figures have no data for, when the edition is partial ("" otherwise)."""
+    extracts = load_extracts(resolve(data_dir))
+    return " ".join(partial_notes(extracts, report_month, window_start, window_end, extract_date))
 
 
 def headline_table(

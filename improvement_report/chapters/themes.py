@@ -32,7 +32,13 @@ from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.comparator_words import comparator_sentence, neighbour_text, value_text
 from improvement_report.render.escape import chart_text, escape, page_title, role_title
-from improvement_report.render.indicator_words import change_sentence, fmt, reading, target_sentence
+from improvement_report.render.indicator_words import (
+    change_sentence,
+    fmt,
+    missing_months_note,
+    reading,
+    target_sentence,
+)
 from improvement_report.render.output import PageOutput
 from improvement_report.stats import spc
 
@@ -90,9 +96,12 @@ def theme_intro(data: ThemeData, analyses: list[Analysis], theme: int) -> str:
         "common": "common cause variation",
     }
     listed = "; ".join(f"{counts[k]} {v}" for k, v in words.items() if k in counts)
+    gap = missing_months_note(data)
     return (
-        f"This theme has {len(analyses)} indicators, read as of **{month_name(data.month)}**. "
-        f"In the latest month: {listed or 'none can be charted'}. "
+        f"This theme has {len(analyses)} {'indicator' if len(analyses) == 1 else 'indicators'}, read as of "
+        f"**{month_name(data.month)}**. "
+        + (f"{gap} " if gap else "")
+        + f"In the latest month: {listed or 'none can be charted'}. "
         f"{limits_sentence(data.settings, data.month, data.catalogue['name'])}"
     )
 

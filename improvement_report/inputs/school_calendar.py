@@ -31,6 +31,9 @@ from improvement_report.inputs.loading import DataContractError, Problem, _parse
 TERMS_FILE = "school_terms.csv"
 TERMS_PATH = REFERENCE_DIR / TERMS_FILE
 HOLIDAYS = ("autumn half-term", "Christmas", "spring half-term", "Easter", "summer half-term", "summer")
+#: Optional column: where a row's dates come from (a council's published calendar, an approximation
+#: or an estimate); the seasonal page names the source of every academic year it uses.
+SOURCE = "source"
 MAX_HOLIDAY_DAYS = 60  # the English summer holiday is about six weeks; longer is a typing error
 TERMS_SPEC = (
     Column(
@@ -73,7 +76,8 @@ def load_terms(path: str | Path | None = None) -> pd.DataFrame:
     absent = [c.name for c in TERMS_SPEC if c.name not in cells.columns]
     if absent:
         raise DataContractError([Problem(name, None, [], f"required columns missing: {', '.join(absent)}")])
-    cells = cells.loc[cells.ne("").any(axis=1), [c.name for c in TERMS_SPEC]].apply(lambda s: s.str.strip())
+    kept = [c.name for c in TERMS_SPEC] + ([SOURCE] if SOURCE in cells.columns else [])
+    cells = cells.loc[cells.ne("").any(axis=1), kept].apply(lambda s: s.str.strip())
     cells.index = cells.index + 2  # spreadsheet rows: the header is row 1
     problems: list[Problem] = []
 
@@ -92,6 +96,8 @@ def load_terms(path: str | Path | None = None) -> pd.DataFrame:
         "must be an academic year, YYYY/YY (the year it starts, then the last two digits of the next)",
     )
     frame = pd.DataFrame(typed)
+    # Where each row's dates come from (optional): published, approximate or estimated.
+    frame[SOURCE] = cells[SOURCE] if SOURCE in cells.columns else ""
     problem("end", frame.end < frame.start, "must be on or after start")
     problem(
         "end",
@@ -117,6 +123,27 @@ def _overlaps(frame: pd.DataFrame) -> pd.Series:
     bad[1:] |= clash
     bad[:-1] |= clash
     return pd.Series(bad, index=order.index).reindex(frame.index)
+
+
+def sources_used(terms: pd.DataFrame, months: pd.PeriodIndex) -> dict[str, list[str]]:
+    """The academic years whose holidays fall in ``months``, grouped by their ``source`` text.
+
+    Returns
+    -------
+    dict
+        ``{source: [academic year, ...]}`` in date order; a file without the column gives one
+        group under ``""``.
+    """
+    if len(months) == 0:
+        return {}
+    first, last = months.min().start_time, months.max().end_time
+    used = terms[(terms.end >= first) & (terms.start <= last)].sort_values("start")
+    groups: dict[str, list[str]] = {}
+    for year, source in zip(used.academic_year, used[SOURCE] if SOURCE in used else [""] * len(used)):
+        years = groups.setdefault(str(source), [])
+        if year not in years:
+            years.append(year)
+    return groups
 
 
 def coverage(terms: pd.DataFrame) -> tuple[pd.Period, pd.Period]:

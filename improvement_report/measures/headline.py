@@ -59,3 +59,27 @@ def edition_figures(extracts, month, window_start, window_end, extract_date=None
     if month - 12 not in covered["caf"]:
         figs["caf"].update(open_same_month_last_year=None, change_over_year=None)
     return figs
+
+
+def partial_notes(extracts, month, window_start, window_end, extract_date=None) -> list[str]:
+    """What the headline figures have no data for, one sentence per extract (empty when the
+    extracts cover the whole report month and window).
+
+    An edition allowed to be partial (``allow_partial``) reports the months and days that have
+    data; these sentences name the rest, so a month without data is never read as zero.
+    """
+    day = extract_date or coverage.latest_date(extracts)
+    if day is None:
+        return []
+    cut, _ = coverage.cut_extracts(extracts, day)
+    notes = []
+    caf = coverage.coverage(cut.caf, "caf", day)
+    month = pd.Period(month, "M")
+    if not caf.empty and month > caf.last_month:  # every month from the last with data to the one asked for
+        note = coverage.gap_notice(caf, caf.last_month + 1, month, "the early help figures")
+        notes.append(f"{note} They are for {caf.last_month.strftime('%B %Y')}, the last whole month with data.")
+    for key, what in (("strategy", "the strategy discussion figures"), ("missing", "the missing episode figures")):
+        frame = getattr(cut, key)
+        if frame is not None:
+            notes.append(coverage.clamp_window(coverage.coverage(frame, key, day), window_start, window_end, what)[2])
+    return [n for n in notes if n]

@@ -157,6 +157,15 @@ class ThemeData:
     month: pd.Period
     settings: Settings
     comparators: dict = field(default_factory=dict)
+    asked: pd.Period | None = None  # the report month the edition asked for (later than ``month`` when partial)
+
+    @property
+    def months_without_data(self) -> pd.PeriodIndex:
+        """The months after the last with data up to the report month asked for (an edition allowed
+        to be partial): none of them is reported, drawn or counted as zero."""
+        if self.asked is None or self.asked <= self.month:
+            return pd.PeriodIndex([], freq="M")
+        return pd.period_range(self.month + 1, self.asked, freq="M")
 
 
 def load(
@@ -199,7 +208,7 @@ def load(
         # Months after the last with data (an edition allowed to be partial) are not reported as
         # months: the report reads the latest month that has data.
         month = frame.month.max()
-    return ThemeData(frame, catalogue, month, settings, dict(comparators or {}))
+    return ThemeData(frame, catalogue, month, settings, dict(comparators or {}), pd.Period(report_month, "M"))
 
 
 def _period(month) -> pd.Period | None:

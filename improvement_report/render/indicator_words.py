@@ -3,6 +3,7 @@
 import pandas as pd
 
 from improvement_report.core.periods import month_name
+from improvement_report.inputs.coverage import months_words
 from improvement_report.measures.judgements import Analysis
 from improvement_report.render import wording as narrative
 from improvement_report.render.spc_words import CHART_NAMES, VARIATION_WORDS
@@ -197,3 +198,23 @@ def reading(a: Analysis) -> str:
     if a.rebased_at is not None:
         text += f" Limits recalculated from {month_name(a.rebased_at)}."
     return text + "".join(f" {n}" for n in a.notes)
+
+
+def missing_months_note(data) -> str | None:
+    """The sentence a theme page or the summary shows when the report month asked for is after the
+    last month with data (an edition allowed to be partial); None otherwise.
+
+    Parameters
+    ----------
+    data : improvement_report.measures.judgements.ThemeData
+    """
+    gap = data.months_without_data
+    if len(gap) == 0:
+        return None
+    one = len(gap) == 1
+    return (
+        f"This edition's report month is {month_name(data.asked)}, but no indicator has data after "
+        f"{month_name(data.month)}: {months_words(gap)} {'has' if one else 'have'} no data, so "
+        f"{'it is' if one else 'they are'} not drawn or counted as zero, and this page reads every indicator "
+        f"as of {month_name(data.month)}, the last month with data."
+    )

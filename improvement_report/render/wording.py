@@ -97,8 +97,21 @@ def record_sentence(rec: Record, kind: str, what: str) -> str:
             f"{'lower' if kind == 'lowest' else 'higher'} or equal ({number(rec.since_value)})"
         )
     other = "higher" if kind == "lowest" else "lower"
-    run = f"every month from {month_name(rec.since + 1)} to {month_name(rec.at - 1)} was {other}"
+    run = (
+        f"{month_name(rec.at - 1)} was {other}"  # one month between: not a range from a month to itself
+        if rec.months_beaten == 1
+        else f"every month from {month_name(rec.since + 1)} to {month_name(rec.at - 1)} was {other}"
+    )
     return f"the {what} at its {since_words(rec, kind, detail=run)}"
+
+
+def holiday_effect_words(ratio: float) -> str:
+    """``"about 12% fewer"``, ``"about 3% more"`` or ``"about as many"``: a rate ratio for a month
+    wholly in school holidays, in the direction it points (a chart title never says "-3% fewer")."""
+    change = round(100 * (ratio - 1))
+    if change == 0:
+        return "about as many"
+    return f"about {abs(change)}% {'fewer' if change < 0 else 'more'}"
 
 
 #: Rate ratios are rounded once, where shown, to these places on every page: a holiday (or

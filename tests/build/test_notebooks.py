@@ -24,7 +24,8 @@ def test_every_template_makes_a_page_and_every_page_has_a_template():
 
 def test_a_repeated_template_gives_one_page_per_parameter_value():
     assert page_template("caf_decline") == ("caf_decline", {})
-    assert page_template("methods") is None  # hand-written
+    assert page_template("glossary") is None  # hand-written
+    assert page_template("methods") == ("methods", {})  # generated for the edition
     if (NOTEBOOKS_DIR / "theme.ipynb").is_file():
         assert page_template("theme_4") == ("theme", {"theme": 4})
         themes = [p for p in book_notebooks() if page_template(p)[0] == "theme"]
@@ -83,3 +84,26 @@ def test_nbval_fails_when_a_number_in_the_edition_changes(tmp_path):
     result = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "614" in result.stdout and "615" in result.stdout
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_every_display_call_is_shown(path):
+    """A cell shows only its last expression: a display.say or display.table above it is lost
+    (a theme page's opening sentence never reached the page before)."""
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        body = ast.parse(cell.source).body
+        for statement in body[:-1]:
+            call = statement.value if isinstance(statement, ast.Expr) else None
+            shown = (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name)
+                and call.func.value.id == "display"
+                and call.func.attr != "download"  # writes a file, shows nothing
+            )
+            assert not shown, f"cell {i}: display.{call.func.attr} is not the cell's last expression, so it is lost"

@@ -139,3 +139,37 @@ def test_locality_chart_leaves_out_a_line_that_would_show_1_to_5(make_folder):
     assert "Not drawn" in alt and "South" in alt
     fig = caf.locality_chart(ch, suppress_small=False).figure
     assert any(line.get_label().startswith("South") for line in fig.axes[0].get_lines())
+
+
+def _flows(opened_before, closed_before, opened_now, closed_now):
+    """A decomposition table of two 12-month totals, as fall_decomposition gives it."""
+    import pandas as pd
+
+    prev, this = "Mar 2021 to Feb 2022", "Mar 2022 to Feb 2023"
+    rows = {
+        "Opened": (opened_before, opened_now),
+        "Closed": (closed_before, closed_now),
+        "Change in open CAFs (opened - closed)": (opened_before - closed_before, opened_now - closed_now),
+    }
+    t = pd.DataFrame(rows, index=[prev, this]).T
+    t["Difference"] = t[this] - t[prev]
+    return t
+
+
+def test_parts_pulling_opposite_ways_are_named_by_what_each_did(chapter):
+    # Openings -70 and closures -80: fewer openings lower the net flow, fewer closures raise it.
+    text = caf.fall_sentence(chapter, _flows(6540, 6542, 6470, 6462))
+    assert "the number open rose by 8" in text and "net flow is 10 higher" in text
+    assert "70 fewer openings lowered it and 80 fewer closures raised it" in text
+    assert "-70" not in text and "-80" not in text
+
+
+def test_a_part_that_did_not_change_gets_no_share(chapter):
+    text = caf.fall_sentence(chapter, _flows(1000, 1000, 1000, 1100))
+    assert "all of it from more closures; openings were the same in both years" in text
+    assert "0 from" not in text and "0%" not in text
+
+
+def test_both_parts_the_same_way_are_shared(chapter):
+    text = caf.fall_sentence(chapter, _flows(1000, 1000, 900, 1100))  # 100 fewer openings, 100 more closures
+    assert "100 from fewer openings (50%) and 100 from more closures (50%)" in text

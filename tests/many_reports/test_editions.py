@@ -255,6 +255,51 @@ def test_second_council_builds_with_its_own_title_themes_and_lists_and_no_barnet
     assert "King" in everything and "Rivi" in everything and "quipe" in everything  # apostrophes, accents, ampersands
 
 
+# Phrases no page of any edition may print: a count of one with a plural noun, a range from a
+# month to itself, a signed percentage with "fewer" or "more", machinery (object reprs, warnings,
+# local paths).
+NEVER = {
+    "a singular count with a plural noun": re.compile(
+        r"(?<![.,\d])(?<![Tt]heme )\b1 (children|months|discussions|episodes|CAFs|teams|returns|indicators|themes)\b"
+    ),
+    "a range from a month to itself": re.compile(
+        r"from ((?:January|February|March|April|May|June|July|August|September|October|November|December) "
+        r"20\d\d) to \1\b"
+    ),
+    "a signed percentage with fewer or more": re.compile(r"[-+]\d+(\.\d+)?% (fewer|more)\b"),
+    "an object repr": re.compile(r"object at 0x|<IPython|<Figure size"),
+    "a warning": re.compile(r"\b\w*Warning\b|Traceback"),
+    "a local path": re.compile(r"/tmp/|/work/|/home/|\.venv"),
+}
+
+
+def test_no_page_of_any_edition_prints_a_phrase_that_cannot_be_right(built):
+    found = []
+    for edition in sorted(p.name for p in built.iterdir()):
+        for page, text in page_texts(built / edition).items():
+            for what, rule in NEVER.items():
+                hit = rule.search(text)
+                if hit:
+                    found.append(f"{edition}/{page}: {what}: ...{text[max(0, hit.start() - 60) : hit.end() + 20]}...")
+    assert not found, "\n".join(found)
+
+
+def test_the_methods_and_data_pages_are_the_editions_own(built):
+    texts = page_texts(built / "exampleton")
+    for page in ("methods", "data"):
+        assert COUNCIL in texts[page], page
+        assert "calibrat" not in texts[page] and "tuned" not in texts[page], page  # not synthetic
+        assert "April 2019" in texts[page], page  # its extracts' coverage
+    assert "Demo editions" not in texts["methods"]
+    assert (
+        f"this edition’s {THEME_COUNT} themes" in texts["methods"]
+        or f"this edition's {THEME_COUNT} themes" in (texts["methods"])
+    )
+    assert "school_terms.csv" in texts["methods"] and "estimate" in texts["methods"]  # the shipped file's rows
+    demo = page_texts(built / "february-2018")
+    assert "Demo editions" in demo["methods"] and "tuned" in demo["data"]
+
+
 def test_second_council_reads_every_row_of_its_large_and_tiny_files(built):
     data = (built / "exampleton" / "html" / "book" / "data.html").read_text(encoding="utf-8")
     assert re.search(r"early_help_episodes\.csv.*?26,?000", data, flags=re.S)
@@ -312,6 +357,9 @@ def test_partial_window_names_the_months_without_data_and_never_shows_them_as_nu
     for csv in (root / "book" / "downloads").glob("*.csv"):
         body = csv.read_text(encoding="utf-8")
         assert "2018-04" not in body and "2018-05" not in body, csv.name
+    # The theme pages, the summary and the landing page name the months without data, as the chapters do.
+    for page in ("index", "summary", "theme_1", "theme_4"):
+        assert "April 2018 to May 2018 have no data" in texts[page], page
     for page, text in texts.items():
         # A month without data appears only where a note names it, never beside a count.
         assert not re.search(r"\b(April|May) 2018\D{0,3}\d", text), page

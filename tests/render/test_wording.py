@@ -58,3 +58,18 @@ def test_rate_ratios_are_rounded_once_to_one_precision():
     # By hand: 0.5794 to two places is 0.58; 1.00449 to three is 1.004.
     assert narrative.ratio_interval((0.5794, 0.4612, 0.7049), narrative.HOLIDAY_RATIO_PLACES) == "0.58 (0.46 to 0.70)"
     assert narrative.ratio_row((1.00449, 1.0, 1.0112), narrative.TREND_RATIO_PLACES) == ["1.004", "1.000", "1.011"]
+
+
+def test_a_record_over_one_month_is_not_written_as_a_range():
+    # Dec 562, Jan 500, Feb 545: February beats January only. Before: "every month from January
+    # 2023 to January 2023 was lower".
+    s = monthly([562, 500, 545], start="2022-12")
+    text = narrative.record_sentence(narrative.record_since(s, "2023-02", "highest"), "highest", "number")
+    assert "January 2023 was lower" in text and "to January 2023" not in text
+
+
+def test_holiday_effect_words_follow_the_direction_of_the_ratio():
+    # A chart title read "about -3% fewer" for a rate ratio of 1.03 before.
+    assert narrative.holiday_effect_words(0.88) == "about 12% fewer"
+    assert narrative.holiday_effect_words(1.03) == "about 3% more"
+    assert narrative.holiday_effect_words(1.004) == "about as many"
