@@ -14,9 +14,9 @@ from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
 from improvement_report.inputs import coverage, school_calendar
 from improvement_report.inputs.coverage import Coverage
-from improvement_report.measures import early_help
+from improvement_report.measures import early_help, seasonal
+from improvement_report.render import answers, style, suppression
 from improvement_report.render import spc_charts as spc_plot
-from improvement_report.render import style, suppression
 from improvement_report.render import wording as narrative
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text
@@ -218,27 +218,9 @@ def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str, basel
 
 
 def fall_decomposition(ch: CafChapter) -> pd.DataFrame:
-    """Openings and closures in the 12 months to the report month against the 12 before.
-
-    The change in open CAFs over a year equals openings minus closures in that year, so the
-    swing between the two years splits exactly into fewer openings and more closures.
-    """
-    m = ch.month
-    this = ch.flow.loc[m - 11 : m]
-    prev = ch.flow.loc[m - 23 : m - 12]
-    if len(this) < 12 or len(prev) < 12:
-        return pd.DataFrame()  # too short a series: fall_sentence says so
-    rows = {
-        "Opened": (prev.opened.sum(), this.opened.sum()),
-        "Closed": (prev.closed.sum(), this.closed.sum()),
-        "Change in open CAFs (opened - closed)": (prev.net_flow.sum(), this.net_flow.sum()),
-    }
-    label_prev = f"{(m - 23).strftime('%b %Y')} to {(m - 12).strftime('%b %Y')}"
-    label_this = f"{(m - 11).strftime('%b %Y')} to {m.strftime('%b %Y')}"
-    t = pd.DataFrame(rows, index=[label_prev, label_this]).T
-    t["Difference"] = t[label_this] - t[label_prev]
-    t.index.name = "CAFs"
-    return t.astype(int)
+    """Openings and closures in the 12 months to the report month against the 12 before
+    (:func:`improvement_report.measures.early_help.year_on_year`; empty when the series is shorter)."""
+    return early_help.year_on_year(ch.flow, ch.month)
 
 
 def fall_sentence(ch: CafChapter, t: pd.DataFrame) -> str:
@@ -248,11 +230,10 @@ def fall_sentence(ch: CafChapter, t: pd.DataFrame) -> str:
             f"Comparing the last 12 months with the 12 before needs 24 months of data up to "
             f"{month_name(ch.month)}; the series here starts in {month_name(ch.months[0])}."
         )
-    d = t["Difference"]
-    opened_change, closed_change = int(d["Opened"]), int(d["Closed"])
-    swing = int(d["Change in open CAFs (opened - closed)"])  # = opened_change - closed_change
+    parts_of = early_help.swing_parts(t)
+    opened_change, closed_change, swing = parts_of["opened_change"], parts_of["closed_change"], parts_of["swing"]
     this = t.columns[1]
-    net = int(t.loc["Change in open CAFs (opened - closed)", this])
+    net = int(t.loc[early_help.NET_ROW, this])
     moved = "did not change" if net == 0 else f"{'rose' if net > 0 else 'fell'} by {number(abs(net))}"
     head = (
         f"In the 12 months {this}, {_cafs(int(t.loc['Opened', this]))} {'was' if t.loc['Opened', this] == 1 else 'were'} "
@@ -260,20 +241,16 @@ def fall_sentence(ch: CafChapter, t: pd.DataFrame) -> str:
     )
     if swing == 0:
         return head + "The net flow was the same as in the previous 12 months."
-    lower = swing < 0  # the net flow fell: fewer openings and more closures both push it down
+    lower = swing < 0
     parts = {
         "openings": (opened_change, "fewer" if opened_change < 0 else "more"),
         "closures": (closed_change, "more" if closed_change > 0 else "fewer"),
     }
-    # Each part's push on the net flow, in the direction of the swing (negative when it pushed the other way).
-    push = {
-        "openings": -opened_change if lower else opened_change,
-        "closures": closed_change if lower else -closed_change,
-    }
+    push = parts_of["push"]
     text = (
         head + f"Against the previous 12 months the net flow is {number(abs(swing))} {'lower' if lower else 'higher'}"
     )
-    if all(v >= 0 for v in push.values()):
+    if parts_of["same_direction"]:
         main = max(push, key=push.get)
         shares = [f"{number(push[p])} from {parts[p][1]} {p} ({push[p] / abs(swing):.0%})" for p in push if push[p] > 0]
         if len(shares) == 1:  # the other part did not change
@@ -518,3 +495,13 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
         + (f" Not drawn, because a month-end count from 1 to 5 would show: {', '.join(left_out)}." if left_out else "")
     )
     return Chart(fig, alt)
+
+
+def answer(ch: CafChapter, data_dir, series_start, terms_path=None, extract_date=None) -> str:
+    """The page's opening answer: the change in open CAFs, how much of it is seasonal (the seasonal
+    chapter's own analysis), and fewer openings against more closures (the table below)."""
+    analysis = seasonal.load(data_dir, ch.month, series_start, terms_path, extract_date)
+    result = answers.early_help_answer(
+        ch.flow, ch.month, answers.open_cafs_result(analysis), early_help.year_on_year(ch.flow, ch.month)
+    )
+    return answers.opening(result)

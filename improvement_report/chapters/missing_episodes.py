@@ -18,8 +18,8 @@ from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
 from improvement_report.inputs import coverage, published
 from improvement_report.measures import missing_episodes as me
+from improvement_report.render import answers, style
 from improvement_report.render import spc_charts as spc_plot
-from improvement_report.render import style
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.spc_words import (  # the same Making Data Count reading as the CAF chapter
     MIN_SPC_POINTS,
@@ -1525,3 +1525,9 @@ def demo_against_published(ch: MissingChapter, nat: National) -> pd.DataFrame:
     t = pd.DataFrame.from_dict(rows, orient="index")
     t.index.name = "Year to 31 March"
     return t.astype("Int64") if not t.empty else t
+
+
+def answer(ch: MissingChapter) -> str:
+    """The page's opening answer: from home and from care, fewer or shorter than a year earlier, and
+    return home interview timeliness (the headline table's definitions)."""
+    return answers.opening(answers.missing_answer(ch.episodes, ch.start, ch.end, ch.year_floor))

@@ -19,8 +19,8 @@ from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
 from improvement_report.inputs import coverage, edition_content
 from improvement_report.measures import strategy_discussions as sd
+from improvement_report.render import answers, style, suppression
 from improvement_report.render import spc_charts as spc_plot
-from improvement_report.render import style, suppression
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text, escape
 from improvement_report.render.suppression import SHARE_HIDDEN_WORDS, count_words, share_hidden
@@ -30,7 +30,7 @@ from improvement_report.stats.proportions import wilson_interval
 from improvement_report.stats.regression import FitFailed, logistic_odds_ratios
 
 POLARITY = "higher_is_better"  # more compliant discussions is better
-MIN_SPC_MONTHS = 2
+MIN_SPC_MONTHS = sd.MIN_SPC_MONTHS
 RELIABLE_SPC_MONTHS = 12  # Making Data Count: fewer points make the limits unreliable
 FUNNEL_METHOD = "exact"  # exact binomial limits with Spiegelhalter's interpolation
 MIN_FUNNEL_TEAMS = 2
@@ -314,14 +314,12 @@ def comparison_sentence(ch: StrategyChapter, start, end, label: str = "") -> str
 
 def monthly_counts(ch: StrategyChapter) -> pd.DataFrame:
     """Discussions and compliant discussions in each month of the series (zero-filled)."""
-    d = ch.discussions
-    g = d[d.month.isin(ch.months)].groupby("month")
-    counts = pd.DataFrame({"discussions": g.size(), "compliant": g.compliant.sum()})
-    return counts.reindex(ch.months, fill_value=0).astype("int64")
+    return sd.monthly_compliance(ch.discussions, ch.months)
 
 
 def p_chart(ch: StrategyChapter, baseline_start=None, baseline_end=None) -> pd.DataFrame | None:
-    """The p chart of monthly compliance as published; None when fewer than two months have discussions.
+    """The p chart of monthly compliance as published (one computation for every page:
+    :func:`~improvement_report.measures.strategy_discussions.compliance_p_chart`); None when fewer than two months have discussions.
 
     ``baseline_start`` and ``baseline_end`` (``YYYY-MM``; None for the first or the latest month): the
     months whose pooled share is the centre line, as the theme pages fix it, so compliance has the
@@ -329,14 +327,7 @@ def p_chart(ch: StrategyChapter, baseline_start=None, baseline_end=None) -> pd.D
     a month with 1 to 5 discussions (or 1 to 5 compliant) is not drawn or published
     (:func:`~improvement_report.render.suppression.published_p_chart`).
     """
-    counts = monthly_counts(ch)
-    if int((counts.discussions > 0).sum()) < MIN_SPC_MONTHS:
-        return None  # p_chart_reading explains
-    start = None if baseline_start in (None, "") else pd.Period(str(baseline_start), "M")
-    end = None if baseline_end in (None, "") else pd.Period(str(baseline_end), "M")
-    if int((counts.discussions.loc[start:end] > 0).sum()) < MIN_SPC_MONTHS:
-        start = end = None  # the baseline is outside the months shown: every month sets the centre line
-    chart = spc.p_chart(counts.compliant, counts.discussions, baseline_start=start, baseline_end=end)
+    chart = sd.compliance_p_chart(monthly_counts(ch), baseline_start, baseline_end)
     return suppression.published_p_chart(chart, ch.suppress)
 
 
@@ -1073,3 +1064,9 @@ def what_this_means(
     if len(recorded):
         parts.append(f'The commonest recorded reason is "{escape(recorded.index[0])}".')
     return " ".join(parts)
+
+
+def answer(ch: StrategyChapter, chart: pd.DataFrame | None) -> str:
+    """The page's opening answer: compliance in the window, its trend (the p chart below), and the
+    agency most often missing."""
+    return answers.opening(answers.strategy_answer(ch.discussions, ch.start, ch.end, chart, ch.suppress))

@@ -31,7 +31,7 @@ from improvement_report.inputs import edition_content
 from improvement_report.inputs.loading import load_extracts
 from improvement_report.measures.headline import edition_figures, partial_notes
 from improvement_report.measures.judgements import Analysis
-from improvement_report.render import icons, spc_words
+from improvement_report.render import answers, icons, spc_words
 from improvement_report.render.escape import escape, role_title
 from improvement_report.render.headline_table import figures_table, with_comparators
 from improvement_report.render.indicator_words import (  # noqa: F401 (missing_months_note: used by the page)
@@ -383,3 +383,39 @@ def headline_table(
         for a in analyses or []
     ]
     return with_comparators(table, indicators, comparators)
+
+
+#: Where each answer's chapter is: the themes' answer points to the first theme page.
+ANSWER_LINKS = {"themes": "theme_1"}
+
+
+def chapter_answers(
+    data_dir,
+    dates,
+    analyses: list[Analysis],
+    extract_date=None,
+    terms_path=None,
+    baseline_start=None,
+    baseline_end=None,
+    suppress: bool = True,
+) -> str:
+    """Every chapter's opening answer, computed as the chapter computes it, each linked to its page."""
+    found = answers.edition_answers(
+        data_dir,
+        dates.month,
+        dates.window_start,
+        dates.window_end,
+        dates.series_start,
+        analyses,
+        extract_date=extract_date,
+        terms_path=terms_path,
+        baseline_start=baseline_start,
+        baseline_end=baseline_end,
+        suppress=suppress,
+    )
+    return (
+        "\n".join(
+            f"- **{a.title}** ({{doc}}`the chapter <{ANSWER_LINKS.get(a.page, a.page)}>`): {a.text}" for a in found
+        )
+        + "\n"
+    )

@@ -27,7 +27,7 @@ from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_
     load,
     theme_analyses,
 )
-from improvement_report.render import display, downloads, icons, spc_words, style
+from improvement_report.render import answers, display, downloads, icons, spc_words, style
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.comparator_words import comparator_sentence, neighbour_text, value_text
@@ -84,25 +84,16 @@ def about_theme_pages(data: ThemeData, content_folder=None) -> str:
 
 
 def theme_intro(data: ThemeData, analyses: list[Analysis], theme: int) -> str:
-    """Opening sentence: how many indicators, and how many show each kind of signal."""
+    """The page's opening answer (how many indicators improve, concern or neither), then how the limits were set."""
     if not analyses:
         return f"The indicator catalogue lists no indicators for theme {theme}."
-    charted = [a for a in analyses if a.current is not None]
-    counts = pd.Series([a.variation.split("_")[0] for a in charted]).value_counts()
-    words = {
-        "improvement": "special cause improvement",
-        "concern": "special cause concern",
-        "neither": "special cause variation with no better direction",
-        "common": "common cause variation",
-    }
-    listed = "; ".join(f"{counts[k]} {v}" for k, v in words.items() if k in counts)
+    answer = answers.themes_answer(analyses, data.month, page=f"theme_{theme}", title=f"Theme {theme}")
     gap = missing_months_note(data)
     return (
-        f"This theme has {len(analyses)} {'indicator' if len(analyses) == 1 else 'indicators'}, read as of "
-        f"**{month_name(data.month)}**. "
+        f"{answers.opening(answer)} This theme has {len(analyses)} "
+        f"{'indicator' if len(analyses) == 1 else 'indicators'}, read as of **{month_name(data.month)}**. "
         + (f"{gap} " if gap else "")
-        + f"In the latest month: {listed or 'none can be charted'}. "
-        f"{limits_sentence(data.settings, data.month, data.catalogue['name'])}"
+        + f"{limits_sentence(data.settings, data.month, data.catalogue['name'])}"
     )
 
 

@@ -122,3 +122,73 @@ def closed_durations(episodes: pd.DataFrame, first_month, last_month) -> pd.Seri
 def with_locality(episodes: pd.DataFrame) -> pd.DataFrame:
     """Episodes with a blank locality shown as "Not recorded", so no row drops out of a breakdown."""
     return episodes.assign(locality=episodes.locality.fillna(NOT_RECORDED))
+
+
+NET_ROW = "Change in open CAFs (opened - closed)"
+
+
+def year_on_year(flow: pd.DataFrame, month) -> pd.DataFrame:
+    """Openings and closures in the 12 months to ``month`` against the 12 months before.
+
+    The change in open CAFs over a year equals openings minus closures in that year, so the
+    swing between the two years splits exactly into fewer (or more) openings and more (or fewer)
+    closures.
+
+    Parameters
+    ----------
+    flow : pandas.DataFrame
+        :func:`monthly_flow` over months that include the 24 months to ``month``.
+    month : str or Period
+        The last month of the later year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``Opened``, ``Closed`` and :data:`NET_ROW`; columns the earlier year, the later
+        year (each labelled ``Mon YYYY to Mon YYYY``) and ``Difference``. Empty when the flow
+        has fewer than 24 months to ``month``.
+    """
+    m = pd.Period(month, "M")
+    this = flow.loc[m - 11 : m]
+    prev = flow.loc[m - 23 : m - 12]
+    if len(this) < 12 or len(prev) < 12:
+        return pd.DataFrame()
+    rows = {
+        "Opened": (prev.opened.sum(), this.opened.sum()),
+        "Closed": (prev.closed.sum(), this.closed.sum()),
+        NET_ROW: (prev.net_flow.sum(), this.net_flow.sum()),
+    }
+    label_prev = f"{(m - 23).strftime('%b %Y')} to {(m - 12).strftime('%b %Y')}"
+    label_this = f"{(m - 11).strftime('%b %Y')} to {m.strftime('%b %Y')}"
+    t = pd.DataFrame(rows, index=[label_prev, label_this]).T
+    t["Difference"] = t[label_this] - t[label_prev]
+    t.index.name = "CAFs"
+    return t.astype(int)
+
+
+def swing_parts(table: pd.DataFrame) -> dict:
+    """How the year-on-year swing in the net flow splits into openings and closures.
+
+    Returns
+    -------
+    dict
+        ``opened_change`` and ``closed_change`` (later year minus earlier), ``swing`` (the change
+        in the net flow, ``opened_change - closed_change``), ``push`` (each part's push in the
+        direction of the swing; negative when it pushed the other way) and ``same_direction``
+        (True when both parts pushed the swing's way, the only case where shares mean anything).
+    """
+    d = table["Difference"]
+    opened_change, closed_change = int(d["Opened"]), int(d["Closed"])
+    swing = int(d[NET_ROW])
+    lower = swing < 0  # the net flow fell: fewer openings and more closures both push it down
+    push = {
+        "openings": -opened_change if lower else opened_change,
+        "closures": closed_change if lower else -closed_change,
+    }
+    return {
+        "opened_change": opened_change,
+        "closed_change": closed_change,
+        "swing": swing,
+        "push": push,
+        "same_direction": swing != 0 and all(v >= 0 for v in push.values()),
+    }

@@ -11,6 +11,7 @@ import pandas as pd
 from improvement_report.core.periods import in_date_window, pct
 from improvement_report.inputs.bank_holidays import is_bank_holiday
 from improvement_report.measures.histograms import counts_by_month_and_text
+from improvement_report.stats import spc
 
 IN_HOURS, OUT_OF_HOURS, TIME_UNKNOWN = "In hours", "Out of hours", "Time unknown"
 # The local list of non-compliance reasons (the demo's codes); an edition sets its own with the
@@ -132,3 +133,31 @@ def compliance_by_month_team(discussions: pd.DataFrame) -> pd.DataFrame:
     out = out.rename(columns={"rows": "discussions", "flagged": "compliant"})
     out["compliant_pct"] = 100 * out.compliant / out.discussions
     return out
+
+
+MIN_SPC_MONTHS = 2  # months with discussions a p chart needs
+
+
+def monthly_compliance(discussions: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
+    """Discussions and compliant discussions in each of ``months`` (zero-filled), by the month held."""
+    held = discussions.held_at.dt.to_period("M")
+    d = discussions[held.isin(months)]
+    g = compliant(d).groupby(held[held.isin(months)])
+    counts = pd.DataFrame({"discussions": g.size(), "compliant": g.sum()})
+    return counts.reindex(pd.PeriodIndex(months, name="month"), fill_value=0).astype("int64")
+
+
+def compliance_p_chart(counts: pd.DataFrame, baseline_start=None, baseline_end=None) -> pd.DataFrame | None:
+    """The p chart of monthly compliance; None when fewer than two months have discussions.
+
+    ``baseline_start`` and ``baseline_end`` (``YYYY-MM``; None for the first or the latest month): the
+    months whose pooled share is the centre line, as the theme pages fix it, so compliance has the
+    same centre line and limits on every page that shows it.
+    """
+    if int((counts.discussions > 0).sum()) < MIN_SPC_MONTHS:
+        return None
+    start = None if baseline_start in (None, "") else pd.Period(str(baseline_start), "M")
+    end = None if baseline_end in (None, "") else pd.Period(str(baseline_end), "M")
+    if int((counts.discussions.loc[start:end] > 0).sum()) < MIN_SPC_MONTHS:
+        start = end = None  # the baseline is outside the months shown: every month sets the centre line
+    return spc.p_chart(counts.compliant, counts.discussions, baseline_start=start, baseline_end=end)
