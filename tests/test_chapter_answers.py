@@ -163,3 +163,60 @@ def test_the_summary_carries_each_chapters_answer_word_for_word():
     for page in CHAPTERS:
         assert found[page] == first_paragraph(page).removeprefix("**In short.** ").strip(), page
     assert "special cause improvement" in found["theme_1"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo data: which summary figures were published, and which exist only in the demo
+# ---------------------------------------------------------------------------------------------
+
+# By hand, from the committee report of January 2018 (paragraphs 1.45-1.50, 1.72-1.85): the
+# figures it publishes for November 2017 and for September to December 2017.
+PUBLISHED_HEADLINES = {
+    "Open CAFs at month end",  # 614 (1.73)
+    "Change on a year earlier",  # 184 fewer than 798 (1.73)
+    "Open more than 12 months",  # 13% (1.73)
+    "Held",  # 224 discussions about 400 children (1.47)
+    "Compliant (CSC, police and health)",  # 155 (1.47)
+    "Without health / police / CSC",  # 60 / 6 / 3 (1.47)
+}
+
+
+def summary_html_table(caption_start: str) -> pd.DataFrame:
+    nb = json.loads((BOOK_DIR / "summary.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            html = "".join(o.get("data", {}).get("text/html", ""))
+            if f"<caption>{caption_start}" in html:
+                rows = [
+                    [
+                        re.sub(r"<[^>]+>", "", cell).strip()
+                        for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+                    ]
+                    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+                ]
+                return pd.DataFrame(rows[1:], columns=rows[0])
+    raise AssertionError(f"no table {caption_start!r}")
+
+
+def test_summary_marks_each_headline_figure_published_or_demo_only():
+    table = summary_html_table("Headline figures")
+    marks = dict(zip(table["Measure"], table["Source"]))
+    for measure, mark in marks.items():
+        expected = "Published in the committee report" if measure in PUBLISHED_HEADLINES else "Demo only"
+        assert mark.startswith(expected), (measure, mark)
+    assert any("Key to the marks" in b and "Demo only: not a real figure" in b for b in markdown_outputs("summary"))
+
+
+def test_summary_says_the_top_worries_are_demo_inventions():
+    worried = next(b for b in markdown_outputs("summary") if b.startswith("**Demo data.**") and "worry" in b)
+    lead, items = worried.split("\n\n", 1)
+    first, second = items.splitlines()[:2]
+    assert "Social work posts covered by agency staff" in first and "Average caseload per social worker" in second
+    assert first.endswith("**[Demo only: not a real figure]**") and second.endswith(
+        "**[Demo only: not a real figure]**"
+    )
+    assert "first, Social work posts covered by agency staff" in lead and "second, Average caseload" in lead
+    # Open CAFs (614) was published: marked so, and not called an invention.
+    caf = next(line for line in items.splitlines() if "CAF&#41; episodes open at month end" in line)
+    assert caf.endswith("**[Published in the committee report]**")
+    assert "episodes open at month end" not in lead

@@ -115,8 +115,11 @@ def chart_link(a: Analysis, text: str = "chart") -> str:
     return f"{{ref}}`{text} <fig-{a.figure_name}>`" if a.has_figure else f"{{doc}}`{text} <theme_{a.info['theme']}>`"
 
 
-def item(a: Analysis, rule: str) -> str:
-    """One list item: the indicator, its numbers, why it is in the list, and a link to its chart."""
+def item(a: Analysis, rule: str, mark: str = "") -> str:
+    """One list item: the indicator, its numbers, why it is in the list, and a link to its chart.
+
+    ``mark``: for demo data, whether the latest figure was published or exists only in the demo.
+    """
     unit = a.info["unit"]
     latest = f"{fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}"
     target = f", target {fmt(a.target, unit)}" if a.target is not None else ""
@@ -129,7 +132,8 @@ def item(a: Analysis, rule: str) -> str:
     # The assurance always follows: it confirms the list or says what is still to do.
     if a.assurance != "none" or rule in ("W4", "G2"):
         text += f"; {assurance_words(a)}"
-    return f"- {text} (theme {a.info['theme']}, {chart_link(a)})."
+    mark = f" **[{mark}]**" if mark else ""
+    return f"- {text} (theme {a.info['theme']}, {chart_link(a)}).{mark}"
 
 
 def lists(analyses: list[Analysis]) -> dict[str, list[tuple[Analysis, str]]]:
@@ -142,11 +146,81 @@ def lists(analyses: list[Analysis]) -> dict[str, list[tuple[Analysis, str]]]:
     return out
 
 
-def list_markdown(chosen: list[tuple[Analysis, str]], which: str, month) -> str:
-    """A list as MyST bullets, or a sentence when no indicator fits."""
+def list_markdown(
+    chosen: list[tuple[Analysis, str]], which: str, month, synthetic: bool = False, content_folder=None
+) -> str:
+    """A list as MyST bullets, or a sentence when no indicator fits.
+
+    With demo data each item says whether its latest figure was published or exists only in the
+    demo, and the list's opening names the items that are demo inventions.
+    """
     if not chosen:
         return f'No indicator meets the rules for "{LIST_TITLES[which]}" in {month_name(month)}.'
-    return "\n".join(item(a, rule) for a, rule in chosen) + "\n"
+    if not synthetic:
+        return "\n".join(item(a, rule) for a, rule in chosen) + "\n"
+    from improvement_report.demo import published  # demo-only marks, imported only for demo editions
+
+    marks = [
+        published.PUBLISHED if published.indicator_published(a.code, month) else published.DEMO_ONLY for a, _ in chosen
+    ]
+    items = "\n".join(item(a, rule, mark) for (a, rule), mark in zip(chosen, marks)) + "\n"
+    # The published lists are compared only in the edition of their month (see published_lists).
+    lists_apply = published_lists(month, content_folder) is not None
+    invented = [
+        (position, a)
+        for position, ((a, _), mark) in enumerate(zip(chosen, marks), start=1)
+        if mark == published.DEMO_ONLY and not (lists_apply and a.info.get("published_list", ""))
+    ]
+    if not invented:
+        return items
+    names = "; ".join(f"{ordinal(p)}, {escape(a.name)} ({fmt(a.series.iloc[-1], a.info['unit'])})" for p, a in invented)
+    one = len(invented) == 1
+    if lists_apply:
+        why = (
+            f"{'was' if one else 'were'} in neither list of the published report and "
+            f"{'its figure' if one else 'their figures'} for {month_name(month)} {'was' if one else 'were'} not tuned "
+            f"to any published figure"
+        )
+    else:
+        why = f"figures for {month_name(month)} {'was' if one else 'were'} not tuned to any published figure"
+    lead = (
+        f"**Demo data.** {len(invented)} of these {len(chosen)} {why}: {names}. "
+        f"{'It is' if one else 'They are'} the demo's invention, not a real {'worry' if which == WORRIED else 'success'}."
+    )
+    return lead + "\n\n" + items
+
+
+def ordinal(n: int) -> str:
+    """``first`` to ``tenth``, else ``11th``: an item's place in a list."""
+    words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+    return words[n - 1] if 1 <= n <= len(words) else f"{n}th"
+
+
+def mark_sources(table: pd.DataFrame, dates, synthetic: bool, analyses: list[Analysis] | None = None) -> pd.DataFrame:
+    """With demo data, a column saying whether each headline figure was published or exists only in the demo.
+
+    Rows for indicators (``analyses``, matched by name) are marked by their latest month's value.
+    """
+    if not synthetic or table.empty:
+        return table
+    from improvement_report.demo import published  # demo-only marks, imported only for demo editions
+
+    known = published.headline_published(dates.month, dates.window_start, dates.window_end)
+    for a in analyses or []:
+        if len(a.series) and a.name not in known:
+            known[a.name] = published.indicator_published(a.code, a.series.index[-1])
+    out = table.copy()
+    out["Source"] = [published.PUBLISHED if known.get(m, False) else published.DEMO_ONLY for m in out["Measure"]]
+    return out
+
+
+def sources_key(synthetic: bool) -> str:
+    """The key to the marks (nothing for real data)."""
+    if not synthetic:
+        return ""
+    from improvement_report.demo import published  # demo-only marks, imported only for demo editions
+
+    return f"**Key to the marks.** {published.KEY}"
 
 
 def matrix_markdown(analyses: list[Analysis], month, page: PageOutput) -> str:
