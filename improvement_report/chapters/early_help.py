@@ -505,3 +505,8 @@ def answer(ch: CafChapter, data_dir, series_start, terms_path=None, extract_date
         ch.flow, ch.month, answers.open_cafs_result(analysis), early_help.year_on_year(ch.flow, ch.month)
     )
     return answers.opening(result)
+
+
+def locality_period(ch: CafChapter) -> str:
+    """The periods of the locality table, for its download: the month end and the 12 months to it."""
+    return f"{month_name(ch.month)} (flows: the 12 months to {month_name(ch.month)})"

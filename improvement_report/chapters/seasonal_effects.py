@@ -494,3 +494,8 @@ def adjusted_sentence(ch: SeasonalChapter, result: spc.XmR | None) -> str:
 def answer(ch: SeasonalChapter) -> str:
     """The page's opening answer: which series have a real school-holiday effect."""
     return answers.opening(answers.seasonal_answer(ch))
+
+
+def period_label(ch: SeasonalChapter) -> str:
+    """The months the models and the summary rest on, for their downloads."""
+    return f"{month_name(ch.months[0])} to {month_name(ch.months[-1])}" if len(ch.months) else ""

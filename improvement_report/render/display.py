@@ -171,13 +171,20 @@ def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def download(page: PageOutput, df: pd.DataFrame, name: str) -> Path:
+def download(page: PageOutput, df: pd.DataFrame, name: str, period: str | None = None, tidy: bool = False) -> Path:
     """Write the table behind a chart as ``downloads/<name>.csv`` in the page's folder for readers to download.
 
-    Text cells that a spreadsheet would run as a formula are neutralised first
-    (:func:`safe_for_spreadsheets`).
+    With ``tidy``, the table is written in the long shape of every chapter download
+    (:func:`improvement_report.render.downloads.tidy_table`: one row per row label and measure,
+    with period, unit, unformatted value and a suppression marker); ``period`` names the period
+    of rows whose period the table itself does not give. Text cells that a spreadsheet would run
+    as a formula are neutralised first (:func:`safe_for_spreadsheets`).
     """
+    from improvement_report.render.downloads import tidy_table
+
     path, _link = page.download_file(f"{name}.csv")
+    if tidy:
+        df = tidy_table(df, period)
     # A bare row number is noise: a table without a named index is written without it.
     safe_for_spreadsheets(df).to_csv(path, lineterminator="\n", index=not isinstance(df.index, pd.RangeIndex))
     return path
