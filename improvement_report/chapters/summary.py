@@ -210,7 +210,9 @@ def mark_sources(table: pd.DataFrame, dates, synthetic: bool, analyses: list[Ana
         if len(a.series) and a.name not in known:
             known[a.name] = published.indicator_published(a.code, a.series.index[-1])
     out = table.copy()
-    out["Origin of the figure"] = [published.PUBLISHED if known.get(m, False) else published.DEMO_ONLY for m in out["Measure"]]
+    out["Origin of the figure"] = [
+        published.PUBLISHED if known.get(m, False) else published.DEMO_ONLY for m in out["Measure"]
+    ]
     return out
 
 

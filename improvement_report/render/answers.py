@@ -57,7 +57,7 @@ class Answer:
 
 
 def _window(start, end) -> str:
-    """``1 Sep 2017 to 31 Dec 2017``: the window as the headline tables name it."""
+    """``1 Sep YYYY to 31 Dec YYYY``: the window as the headline tables name it."""
     return f"{short_date(start)} to {short_date(end)}"
 
 

@@ -70,14 +70,14 @@ def indicator_rows(table: pd.DataFrame, code: str, name: str, unit: str) -> pd.D
 # Chapter tables: any table a chapter offers for download, in the same long shape
 # ---------------------------------------------------------------------------------------------
 
-#: Values of a row label that are periods: ``2017-11``, ``2017 Q4``, ``2016-17``, ``2017``.
+#: Values of a row label that are periods: ``YYYY-MM``, ``YYYY Q4``, ``YYYY-YY``, ``YYYY``.
 PERIOD_VALUE = re.compile(
     r"^\d{4}(?:-\d{2})?(?: Q[1-4])?$|^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) to [A-Z][a-z]{2} \d{4}$"
 )
-#: A column header that names a period (``Dec 2016 to Nov 2017``, ``... (November 2017)``).
+#: A column header that names a period (``Dec YYYY to Nov YYYY``, ``... (November YYYY)``).
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}"
 PERIOD_HEADER = re.compile(rf"^{_MONTH} to {_MONTH}$|\(({_MONTH})\)$")
-#: A table's row-label name that is itself its period ("The 12 months to 31 December 2017").
+#: A table's row-label name that is itself its period ("The 12 months to 31 December YYYY").
 PERIOD_NAME = re.compile(r"\b\d{4}\b")
 _NUM = r"-?\d[\d,]*(?:\.\d+)?"
 WITH_INTERVAL = re.compile(
@@ -150,14 +150,14 @@ def _parse(cell) -> dict:
 
 
 def _header_period(header: str) -> str | None:
-    """The period a column header is (``Dec 2016 to Nov 2017``; ``... (November 2017)``), else None."""
+    """The period a column header is (``Dec YYYY to Nov YYYY``; ``... (November YYYY)``), else None."""
     m = PERIOD_HEADER.search(header)
     if not m:
         return None
     return m[1] or header
 
 
-EMBEDDED_PERIOD = re.compile(rf"\b({_MONTH})$")  # "Open Nov 2016": a measure at a month
+EMBEDDED_PERIOD = re.compile(rf"\b({_MONTH})$")  # "Open Nov YYYY": a measure at a month
 
 
 def _is_label_column(values: pd.Series) -> bool:
@@ -177,10 +177,10 @@ def tidy_table(table: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
     """Any chapter table as tidy long rows: one row per row label and measure.
 
     The row labels (the table's index) stay as columns with their plain names. The ``period`` of
-    a row is, in order: a row label whose values are periods (``2017-11``, ``2017 Q4``, ``2016-17``),
-    a column header that names one (``Dec 2016 to Nov 2017``, ``Report month (November 2017)``;
+    a row is, in order: a row label whose values are periods (``YYYY-MM``, ``YYYY Q4``, ``YYYY-YY``),
+    a column header that names one (``Dec YYYY to Nov YYYY``, ``Report month (November YYYY)``;
     a column beside such columns, such as a difference, compares the last with the first), the
-    table's row-label name when it is a period ("The 12 months to 31 December 2017"), else the
+    table's row-label name when it is a period ("The 12 months to 31 December YYYY"), else the
     ``period`` given (the window or month the table covers). Each cell is split into ``value``,
     ``lower`` and ``upper`` (an estimate with its interval, or a range), ``text`` (words, never
     numbers) and ``suppressed`` (True for a small number hidden as ``c``, whose value is left
