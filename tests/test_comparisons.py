@@ -45,6 +45,7 @@ def test_intro_names_the_vintage_and_the_model(page):
     text = cp.intro(page, "Barnet")
     assert "2016-17" in text and "30 September 2016" in text and "April 2021" in text
     assert "2024" not in text and "2025" not in text
+    assert "not verified against a source, only from a later, conservative date" in text
 
 
 def test_sentence_reads_the_comparison(page):

@@ -89,7 +89,9 @@ def intro(page: Page, short_name: str | None = None) -> str:
         + f". Statistical neighbours: {model} ({names}). A neighbour average uses only the neighbours with a "
         "published figure and says how many; a value DfE suppressed or did not publish is shown as its symbol, "
         "never as 0. Each year's figures are those of the latest release held (DfE revises earlier years "
-        "slightly); the page uses a year only once its first release was out. Every value, with the DfE file "
+        "slightly); the page uses a year only once its first release was out, and where the day of that release "
+        "is not verified against a source, only from a later, conservative date (the latest day it can have "
+        "been out by). Every value, with the DfE file "
         "it was copied from and the date of each release, is in the repository's `data/published/` folder "
         "(Open Government Licence v3.0)."
     )
