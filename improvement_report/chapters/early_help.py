@@ -4,7 +4,7 @@ Each function returns what one part of ``notebooks/caf_decline.ipynb`` shows: a 
 chart with its alt text, or sentences whose numbers are all computed here.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -21,7 +21,7 @@ from improvement_report.render import wording as narrative
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.escape import chart_text
 from improvement_report.render.spc_words import MIN_SPC_POINTS, icon_words, spc_reading  # noqa: F401 (spc_reading: used by the page)
-from improvement_report.render.wording import number, percent
+from improvement_report.render.wording import count_of, number, percent
 from improvement_report.stats import count_models as models
 from improvement_report.stats import spc
 from improvement_report.stats.proportions import wilson_interval
@@ -73,15 +73,24 @@ def _cafs(n: int) -> str:
     return f"{number(n)} CAF{'' if n == 1 else 's'}"
 
 
-def headline(ch: CafChapter) -> str:
-    """The chapter's opening sentences: the count, the year-on-year change, and the record."""
+def headline(ch: CafChapter, suppress_small: bool = True) -> str:
+    """The chapter's opening sentences: the count, the year-on-year change, and the record.
+
+    With ``suppress_small`` a count from 1 to 5 is "1 to 5", and no change is computed from one.
+    """
     fig = early_help.headline(ch.episodes, ch.month)
     now, before = fig["open_end_of_month"], fig["open_same_month_last_year"]
     change = fig["change_over_year"]
-    verb = "was" if now == 1 else "were"
-    text = f"At the end of {month_name(ch.month)} **{number(now)}** CAF{'' if now == 1 else 's'} {verb} open"
+    small = suppress_small and (suppression.is_small(now) or suppression.is_small(before))
+    verb = "was" if now == 1 and not small else "were"
+    shown_now = suppression.count_words(now, suppress_small)
+    text = (
+        f"At the end of {month_name(ch.month)} **{shown_now}** CAF{'' if now == 1 and not small else 's'} {verb} open"
+    )
     year_ago = ch.month - 12
-    if year_ago not in ch.flow.index:
+    if small:
+        text += ", too few to compare with a year earlier without risk of identifying a family"
+    elif year_ago not in ch.flow.index:
         text += (
             f". The extract covers {ch.coverage.describe() if ch.coverage else 'too few months'}, so there is "
             f"no count a year earlier to compare with"
@@ -94,11 +103,16 @@ def headline(ch: CafChapter) -> str:
         text += (
             f", **{number(abs(change))} {direction}**{rel} than at the end of {month_name(year_ago)} ({number(before)})"
         )
-    if len(ch.flow) > 1:
+    if len(ch.flow) > 1 and not small:
         way = "lowest" if change < 0 else "highest"
         rec = narrative.record_since(ch.flow.open_end, ch.month, way)
         text += f". That is {narrative.record_sentence(rec, way, 'month-end count')}"
     opened, closed = fig["opened_in_month"], fig["closed_in_month"]
+    if suppress_small and (suppression.is_small(opened) or suppression.is_small(closed)):
+        return (
+            text + f". In {month_name(ch.month)} {suppression.count_words(opened)} CAFs were opened and "
+            f"{suppression.count_words(closed)} closed."
+        )
     return (
         text
         + f". In {month_name(ch.month)} {_cafs(opened)} {'was' if opened == 1 else 'were'} opened and {number(closed)} closed."
@@ -138,11 +152,19 @@ def flow_table(ch: CafChapter, suppress_small: bool = True) -> pd.DataFrame:
     )
 
 
-def flow_chart(ch: CafChapter):
-    """Open CAFs at month end over the whole series, with openings and closures below."""
+def flow_chart(ch: CafChapter, suppress_small: bool = True):
+    """Open CAFs at month end over the whole series, with openings and closures below.
+
+    With ``suppress_small`` a month's count from 1 to 5 is not drawn (a gap) and not named.
+    """
     fig, (top, bottom) = style.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[3, 2])
     x = _dates(ch.months)
-    top.plot(x, ch.flow.open_end, color=style.DARK_BLUE, marker="o", markersize=3, label="Open at month end")
+    shown = {
+        c: suppression.published_points(ch.flow[c].astype(float), ch.flow[c], enabled=suppress_small)
+        for c in ("open_end", "opened", "closed")
+    }
+    hidden = int(sum(shown[c].isna().sum() - ch.flow[c].isna().sum() for c in shown))
+    top.plot(x, shown["open_end"], color=style.DARK_BLUE, marker="o", markersize=3, label="Open at month end")
     top.set_ylabel("Open CAFs")
     peak = ch.flow.open_end.idxmax()
     top.annotate(
@@ -154,7 +176,7 @@ def flow_chart(ch: CafChapter):
         fontsize=9,
     )
     top.annotate(
-        f"{month_name(ch.month)}: {number(ch.flow.open_end.iloc[-1])}",
+        f"{month_name(ch.month)}: {suppression.count_words(ch.flow.open_end.iloc[-1], suppress_small)}",
         (x[-1], ch.flow.open_end.iloc[-1]),
         textcoords="offset points",
         xytext=(-10, -16),
@@ -162,10 +184,10 @@ def flow_chart(ch: CafChapter):
         fontsize=9,
     )
     width = 12
-    bottom.bar(x - pd.Timedelta(days=7), ch.flow.opened, width=width, color=style.TURQUOISE, label="Opened")
+    bottom.bar(x - pd.Timedelta(days=7), shown["opened"], width=width, color=style.TURQUOISE, label="Opened")
     bottom.bar(
         x + pd.Timedelta(days=7),
-        ch.flow.closed,
+        shown["closed"],
         width=width,
         color=style.DARK_PINK,
         hatch="//",
@@ -176,6 +198,9 @@ def flow_chart(ch: CafChapter):
     bottom.legend(loc="upper left", ncols=2)
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     change = ch.flow.open_end.iloc[-1] - ch.flow.open_end.iloc[-13] if len(ch.flow) > 12 else None
+    if change is not None and suppress_small:
+        if suppression.is_small(ch.flow.open_end.iloc[-1]) or suppression.is_small(ch.flow.open_end.iloc[-13]):
+            change = None  # a change computed from a count of 1 to 5 is not published
     trend = (
         "" if change is None else (f": {number(abs(change))} {'fewer' if change < 0 else 'more'} than a year earlier")
     )
@@ -183,15 +208,26 @@ def flow_chart(ch: CafChapter):
     fig.tight_layout()
     alt = (
         f"Line chart of open CAFs at each month end from {month_name(ch.months[0])} to {month_name(ch.month)}, "
-        f"peaking at {number(ch.flow.open_end[peak])} in {month_name(peak)} and {number(ch.flow.open_end.iloc[-1])} "
+        f"peaking at {number(ch.flow.open_end[peak])} in {month_name(peak)} and "
+        f"{suppression.count_words(ch.flow.open_end.iloc[-1], suppress_small)} "
         f"in {month_name(ch.month)}; below it, bars of CAFs opened and closed each month "
-        f"({number(ch.flow.opened.iloc[-1])} opened and {number(ch.flow.closed.iloc[-1])} closed in {month_name(ch.month)})."
+        f"({suppression.count_words(ch.flow.opened.iloc[-1], suppress_small)} opened and "
+        f"{suppression.count_words(ch.flow.closed.iloc[-1], suppress_small)} closed in {month_name(ch.month)})."
+        + (f" {hidden} monthly values from 1 to 5 are not drawn." if hidden else "")
     )
     return Chart(fig, alt)
 
 
-def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str, baseline_start=None, baseline_end=None):
-    """An XmR chart of one monthly series, its alt text and its reading.
+def xmr_chart(
+    ch: CafChapter,
+    column: str,
+    title_what: str,
+    polarity: str,
+    baseline_start=None,
+    baseline_end=None,
+    suppress_small: bool = True,
+):
+    """An XmR chart of one monthly series, its alt text and its reading (a month of 1 to 5 not drawn).
 
     ``baseline_start`` and ``baseline_end`` (``YYYY-MM``, None for the first or the latest month) fix
     the limits as the theme pages fix them (the edition's ``notebooks:`` settings), so open CAFs have
@@ -209,12 +245,32 @@ def xmr_chart(ch: CafChapter, column: str, title_what: str, polarity: str, basel
     icon = spc.variation_icon(result, polarity)
     fig, ax = style.subplots(figsize=(9, 4))
     reading = icon_words(icon)
+    values = result.data.value
+    drawn = replace(
+        result, data=result.data.assign(value=suppression.published_points(values, values, enabled=suppress_small))
+    )
     spc_plot.plot_spc(
-        result, ax, title=f"{title_what}: {reading} in {month_name(ch.month)}", ylabel=title_what, polarity=polarity
+        drawn, ax, title=f"{title_what}: {reading} in {month_name(ch.month)}", ylabel=title_what, polarity=polarity
     )
     fig.tight_layout()
     alt = spc_plot.describe_xmr(result, polarity, title_what)
+    hidden = int(values.between(1, 5).sum()) if suppress_small else 0
+    if hidden and suppression.is_small(values.iloc[-1]):
+        alt = alt.replace(
+            f"The latest value, {values.iloc[-1]:,.0f} in", f"The latest value, {suppression.SMALL_WORDS}, in"
+        )
+    if hidden:
+        alt += f" {count_of(hidden, 'month')} of 1 to 5 {'is' if hidden == 1 else 'are'} not drawn."
     return Chart(fig, alt, result)
+
+
+def spc_sentence(result, what: str, suppress_small: bool = True) -> str:
+    """:func:`spc_reading` of a chart, a latest month of 1 to 5 not named."""
+    text = spc_reading(result, what)
+    if suppress_small and result is not None and suppression.is_small(result.data.value.iloc[-1]):
+        latest = number(result.data.value.iloc[-1])
+        text = text.replace(f"The latest value, {latest},", f"The latest value, {suppression.SMALL_WORDS},")
+    return text
 
 
 def fall_decomposition(ch: CafChapter) -> pd.DataFrame:

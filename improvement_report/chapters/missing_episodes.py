@@ -848,8 +848,13 @@ def duration_sentence(ch: MissingChapter, tests: dict) -> str:
         )
         text.append(f"**{LABEL[g]}**, median time to return: {bits}.{verdict}")
     censored = int(ch.series.end.isna().sum())
+    if ch.suppress and is_small(censored):
+        censored = 2  # "1 to 5" is plural: the words are, and the count is not, published
+        shown = SMALL_WORDS
+    else:
+        shown = number(censored)
     text.append(
-        f"{number(censored)} episode{'s' if censored != 1 else ''} in the series {'were' if censored != 1 else 'was'} "
+        f"{shown} episode{'s' if censored != 1 else ''} in the series {'were' if censored != 1 else 'was'} "
         f"still open when the data were extracted; {'they are' if censored != 1 else 'it is'} counted as missing "
         f"up to the extract (censored), not dropped, so long episodes are not lost from the recent years."
     )
@@ -1078,10 +1083,22 @@ def rhi_chart(ch: MissingChapter, change=None, report_month=None):
         alts.append(
             f"{LABEL[g]}: share of returns with an interview within 72 hours each month from "
             f"{month_name(f.index[0])} to {when}, mean {_centre_words(f)}; latest {100 * last.p:.0f}% "
-            f"of {number(last.denominator)} returns, {icon.replace('_', ' ')}."
+            f"of {number(last.denominator)} returns, {icon.replace('_', ' ')}." + _not_drawn_words(f)
         )
     fig.tight_layout()
     return Chart(fig, " ".join(alts), frames)
+
+
+def _not_drawn_words(f: pd.DataFrame) -> str:
+    """Which months of a published p chart are not drawn, in words ("" when none)."""
+    hidden = len(f.attrs.get("hidden", []))
+    if not hidden:
+        return ""
+    return (
+        f" {count_of(hidden, 'month')} with 1 to 5 returns, or 1 to 5 of them interviewed within 72 hours "
+        f"(or not), {'is' if hidden == 1 else 'are'} not drawn, so that no child can be identified; the centre "
+        f"line and limits still use {'it' if hidden == 1 else 'them'}."
+    )
 
 
 def _centre_words(f: pd.DataFrame) -> str:
@@ -1101,7 +1118,7 @@ def rhi_chart_sentence(frames: dict) -> str:
         if f is None:
             parts.append(f"{LABEL[g]}: too few months with returns for a p chart (at least {MIN_SPC_POINTS} needed).")
             continue
-        recent = f.dropna(subset=["p"]).iloc[-6:]
+        recent = f[f.denominator > 0].iloc[-6:]  # the signals use every month, drawn or not
         fired = recent.special_cause.any()
         direction = "improvement" if (recent.direction == "high").any() else "concern"
         parts.append(
@@ -1111,6 +1128,7 @@ def rhi_chart_sentence(frames: dict) -> str:
                 if fired
                 else "the last six months show common cause variation only."
             )
+            + _not_drawn_words(f)
         )
     if any(frames.get(g) is not None for g in GROUPS):
         parts.append(

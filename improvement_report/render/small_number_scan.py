@@ -35,7 +35,7 @@ _SMALL = r"(?<![\w.,])([1-5])(?![\d.,%])"
 COUNT = re.compile(
     r"(?<!at least )(?<!fewer than )(?<!more than )"
     + _SMALL
-    + r"(?<!to [1-5])(?! or more)(?! to )(?<!with [1-5]) (?:[A-Za-z'-]+ ){0,3}?"
+    + r"(?<!to [1-5])(?! or more)(?! to )(?<!with [1-5]) (?:[a-z][a-z'-]* |CAF |[A-Z]{2,} ){0,3}?"
     + UNITS
     + r"(?! \d+%)"
 )
@@ -49,6 +49,8 @@ COUNT_HEADING = re.compile(
 PUBLISHED_CAPTION = re.compile(r"DfE|published|statistical neighbours")
 # Columns of groups (the measures are the rows): a row heading that counts applies to them.
 GROUP_HEADING = re.compile(r"(?i)^(from home|from care|in hours|out of hours|time unknown)$")
+# The columns of a tidy download after its row labels (render.downloads.TIDY_COLUMNS).
+TIDY_COLUMNS = ("period", "measure_code", "measure", "unit", "value", "lower", "upper", "text", "suppressed")
 
 
 @dataclass
@@ -128,6 +130,18 @@ def download_findings(path: Path) -> list[Finding]:
     if not rows:
         return []
     head, found = rows[0], []
+    if "measure" in head and "value" in head:  # a tidy download: one row per row label and measure
+        measure, value = head.index("measure"), head.index("value")
+        labels = [i for i, h in enumerate(head) if h not in TIDY_COLUMNS]
+        for row in rows[1:]:
+            if len(row) <= max(measure, value) or not _small(row[value]):
+                continue
+            named = row[measure]
+            if COUNT_HEADING.search(named) or (
+                GROUP_HEADING.match(named) and any(COUNT_HEADING.search(row[i]) for i in labels)
+            ):
+                found.append(Finding(path.name, " / ".join([*(row[i] for i in labels), named]), row[value]))
+        return found
     counting = [i for i, h in enumerate(head) if COUNT_HEADING.search(h)]
     for row in rows[1:]:
         for i in counting:

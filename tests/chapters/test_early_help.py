@@ -173,3 +173,30 @@ def test_a_part_that_did_not_change_gets_no_share(chapter):
 def test_both_parts_the_same_way_are_shared(chapter):
     text = caf.fall_sentence(chapter, _flows(1000, 1000, 900, 1100))  # 100 fewer openings, 100 more closures
     assert "100 from fewer openings (50%) and 100 from more closures (50%)" in text
+
+
+def test_monthly_flows_of_1_to_5_are_not_named_drawn_or_downloaded(make_folder):
+    # 8 CAFs opened on the 1st of each month from June 2016 to October 2017 (17 months, 136), none
+    # closed; in November 2017, 3 more open and 2 of the first close: 137 open at the end. The
+    # month's 3 openings, 2 closures and net flow are hidden everywhere; the 137 is shown.
+    months = [f"{y}-{m:02d}" for y, m in [(2016, m) for m in range(6, 13)] + [(2017, m) for m in range(1, 11)]]
+    rows = [
+        f"E{k}{i},C{k}{i},{month}-01,{'2017-11-10' if (k, i) in ((0, 0), (0, 1)) else ''},West"
+        for k, month in enumerate(months)
+        for i in range(8)
+    ]
+    rows += [f"N{i},D{i},2017-11-0{i + 1},,West" for i in range(3)]
+    # 8 more open and close in June 2016, so the extract covers the series from then (its first end).
+    rows += [f"J{i},F{i},2016-06-01,2016-06-20,West" for i in range(8)]
+    ch = caf.load(make_folder(early_help_episodes=rows), "2017-11", "2016-06", extract_date="2017-11-30")
+    text = caf.headline(ch)
+    assert "**137**" in text and "1 to 5 CAFs were opened and 1 to 5 closed" in text
+    table = caf.flow_table(ch)
+    assert table.loc["2017-11", ["Opened", "Closed", "Net flow"]].tolist() == ["c", "c", "c"]
+    assert table.loc["2017-11", "Open at month end"] == 137 and table.loc["2017-10", "Opened"] == 8
+    drawn = caf.flow_chart(ch)
+    assert "1 to 5 opened and 1 to 5 closed" in drawn.alt and "2 monthly values from 1 to 5 are not drawn" in drawn.alt
+    closures = caf.xmr_chart(ch, "closed", "CAFs closed", "neutral")
+    assert "The latest value, 1 to 5, in" in closures.alt
+    assert "The latest value, 1 to 5," in caf.spc_sentence(closures.spc, "closures")
+    assert caf.flow_table(ch, suppress_small=False).loc["2017-11", "Opened"] == 3

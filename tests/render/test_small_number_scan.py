@@ -46,3 +46,26 @@ def test_download_count_columns_are_read(tmp_path):
         "strategy_monthly.csv: 2017-12 / Discussions: '3'",
         "strategy_monthly.csv: 2017-12 / Compliant: '2'",
     ]
+
+
+def test_words_that_start_a_heading_do_not_join_a_number_to_a_unit():
+    # A navigation number before a page's contents list is not a count of episodes.
+    assert scan.sentence_findings("1 Contents How many episodes and children") == []
+    assert scan.sentence_findings("3 episodes in the series were still open") == ["3 episodes"]
+
+
+def test_tidy_download_rows_are_read_by_their_measure_and_row_labels(tmp_path):
+    path = tmp_path / "missing_rhi.csv"
+    path.write_text(
+        "breakdown,period,measure_code,measure,unit,value,lower,upper,text,suppressed\n"
+        "Offer not recorded,window,from_home,From home,count,8,,,,False\n"
+        "Offer not recorded,window,from_care,From care,count,4,,,,False\n"
+        "Returned episodes,window,from_care,From care,count,,,,,True\n"
+        ",2017-10,discussions,Discussions,count,3,,,,False\n"
+        "CAFs opened,Jun to Aug,not_seasonal,Not seasonal,count,4,,,,False\n"
+    )
+    found = [str(f) for f in scan.download_findings(path)]
+    assert found == [
+        "missing_rhi.csv: Offer not recorded / From care: '4'",
+        "missing_rhi.csv:  / Discussions: '3'",
+    ]
