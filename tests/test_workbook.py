@@ -37,3 +37,4 @@ def test_every_csv_becomes_a_sheet_in_page_order(tmp_path):
     assert list(wb["a_table"].values)[1] == ("MASH", 78.3)
     contents = [r for r in wb["Contents"].values if r and r[0]]
     assert ("b_table", "b_table.csv", "first") in contents and "synthetic" in contents[1][0]
+    assert contents[2][0].startswith("c: not shown, because it is a count from 1 to 5")  # the marker explained

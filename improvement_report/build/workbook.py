@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from improvement_report.build.config import ReportConfig
 from improvement_report.core.paths import DOWNLOADS_DIRNAME
 from improvement_report.core.periods import month_name
+from improvement_report.render.suppression import TABLE_NOTE
 
 SHEET_NAME_LIMIT = 31  # Excel's limit on the length of a sheet's name
 ILLEGAL_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
@@ -90,6 +91,8 @@ def edition_workbook(downloads: list[tuple[str, Path]], html_dir: Path, cfg: Rep
     contents["A1"].font = Font(bold=True)
     if cfg.synthetic_data:
         contents.append(["Every figure comes from synthetic demo data, not from any child's record."])
+    if cfg.suppress_small_numbers:  # the sheets show hidden values as the pages do: say what the marker means
+        contents.append([TABLE_NOTE])
     contents.append([])
     contents.append(["Sheet", "File", "Page of the report"])
     for cell in contents[contents.max_row]:

@@ -88,13 +88,13 @@ def headline(ch: CafChapter, suppress_small: bool = True) -> str:
         f"At the end of {month_name(ch.month)} **{shown_now}** CAF{'' if now == 1 and not small else 's'} {verb} open"
     )
     year_ago = ch.month - 12
-    if small:
-        text += ", too few to compare with a year earlier without risk of identifying a family"
-    elif year_ago not in ch.flow.index:
+    if year_ago not in ch.flow.index:
         text += (
             f". The extract covers {ch.coverage.describe() if ch.coverage else 'too few months'}, so there is "
             f"no count a year earlier to compare with"
         )
+    elif small:
+        text += ", too few to compare with a year earlier without risk of identifying a family"
     elif change == 0:
         text += f", the same as at the end of {month_name(year_ago)}"
     else:
