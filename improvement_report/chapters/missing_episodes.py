@@ -325,9 +325,7 @@ def headline(ch: MissingChapter) -> str:
     returned = len(ch.window[ch.window.end.notna()])
     within = int(me.rhi_within_72h(ch.window[ch.window.end.notna()]).sum())
     if fig["rhi_within_72h_pct"] is not None and not share_hidden(within, returned, on):
-        text += (
-            f" A return home interview was held within 72 hours of {percent(fig['rhi_within_72h_pct'])} of the returns."
-        )
+        text += f" A return home interview was held within 72 hours of {percent(fig['rhi_within_72h_pct'])} of the window's returns."
     still = still_missing_children(ch)
     text += (
         f" At the end of the window {counted(still['home'], 'child')} {'was' if still['home'] == 1 else 'were'} "

@@ -245,7 +245,7 @@ def education_sentence(ch: StrategyChapter) -> str:
     not_recorded = int(w.education.isna().sum())
     text = (
         f"Education is not required by Working Together but took part in {_share(took_part, len(w), ch.suppress)} "
-        f"of the discussions."
+        f"of the window's discussions."
     )
     if not_recorded:
         text += (

@@ -294,10 +294,10 @@ def strategy_answer(discussions: pd.DataFrame, start, end, chart: pd.DataFrame |
         most = max(absent.values())
         names = " and ".join(a for a, v in absent.items() if v == most)
         if suppression.share_hidden(most, n - k, suppress):
-            text += f"The agency most often missing was {names}."
+            text += f"The agency most often missing in the window was {names}."
         else:
             text += (
-                f"The agency most often missing was {names}: absent from {number(most)} of the "
+                f"The agency most often missing in the window was {names}: absent from {number(most)} of the "
                 f"{number(n - k)} discussions that were not compliant."
             )
     return Answer(page, title, text)
