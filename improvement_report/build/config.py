@@ -439,6 +439,10 @@ class ReportConfig:
         # Settings of the 0.2.0 editions reach only the templates that declare them as parameters.
         declared = declared_parameters(template)
         params.update({k: v for k, v in self.page_settings().items() if k in declared and k not in params})
+        if declared:
+            # Papermill warns on every parameter a template does not declare; those would only
+            # reach the build log as noise, so a page gets the shared settings it asks for.
+            params = {k: v for k, v in params.items() if k in declared}
         # A template's section applies to every page made from it; a page's own section wins.
         if template != notebook:
             params.update(self.notebooks.get(template) or {})

@@ -167,3 +167,19 @@ def test_output_dir_may_not_hold_or_be_the_configured_data(tmp_path):
     with pytest.raises(ConfigError, match="output_dir .* the data folder"):
         load_config(write(tmp_path, text + f"output_dir: {data / 'book' / 'site'}\n"))
     assert load_config(write(tmp_path, text + f"output_dir: {tmp_path / 'site'}\n")).output_dir
+
+
+def test_each_page_gets_only_the_parameters_its_template_declares():
+    # Papermill logs "Passed unknown parameter" for any other name: noise in every build log.
+    from improvement_report.build.config import declared_parameters, page_template
+    from improvement_report.build.toc import toc_pages
+    from improvement_report.core.paths import NOTEBOOKS_DIR
+
+    cfg = load_config("config/default.yml")
+    executed = [p for p in toc_pages() if (NOTEBOOKS_DIR / f"{(page_template(p) or (p, {}))[0]}.ipynb").is_file()]
+    assert len(executed) >= 10
+    for page in executed:
+        template = (page_template(page) or (page, {}))[0]
+        declared = declared_parameters(template)
+        assert declared, f"{template} has no parameters cell"
+        assert set(cfg.parameters(page)) <= declared, (page, set(cfg.parameters(page)) - declared)
