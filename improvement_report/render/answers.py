@@ -347,6 +347,13 @@ def _compare(now, then, fewer: str, more: str) -> str:
     return "the same as" if now == then else (fewer if now < then else more)
 
 
+def _rhi_hidden(episodes: pd.DataFrame, start, end, suppress: bool) -> bool:
+    """Whether the window's return interview share would give away a count from 1 to 5."""
+    window = me.in_window(episodes, start, end)
+    returned = window[window.end.notna()]
+    return suppression.share_hidden(int(me.rhi_within_72h(returned).sum()), len(returned), suppress)
+
+
 def missing_answer(episodes: pd.DataFrame, start, end, first_day=None, suppress: bool = True) -> Answer:
     """From home and from care: fewer or more, shorter or longer than a year earlier, and RHI timeliness.
 
@@ -368,19 +375,29 @@ def missing_answer(episodes: pd.DataFrame, start, end, first_day=None, suppress:
     prev_start, prev_end = start - pd.DateOffset(years=1), end - pd.DateOffset(years=1)
     covered = first_day is None or pd.Timestamp(first_day) <= prev_start
     before = me.headline(episodes, prev_start, prev_end) if covered else None
+    small = lambda *counts: suppress and any(suppression.is_small(c) for c in counts)  # noqa: E731
     sentences = []
     for group, label in (("home", "from home"), ("care", "from care")):
         g = now[group]
+        episodes_words = suppression.count_words(g["episodes"], suppress)
+        children_words = suppression.count_words(g["children"], suppress)
         text = (
-            f"{_plural(g['episodes'], 'episode', 'episodes')} {label} ({_plural(g['children'], 'child', 'children')})"
+            f"{episodes_words} {'episode' if g['episodes'] == 1 and not small(1) else 'episodes'} {label} "
+            f"({children_words} {'child' if g['children'] == 1 and not small(1) else 'children'})"
         )
         if before is not None:
             b = before[group]
             diff = g["episodes"] - b["episodes"]
-            word = "as many as" if diff == 0 else f"{number(abs(diff))} {'fewer' if diff < 0 else 'more'} than"
-            text += f", {word} a year earlier ({number(b['episodes'])})"
+            if diff == 0:
+                word = "as many as"
+            elif small(g["episodes"], b["episodes"]):  # the difference would give a hidden count away
+                word = "fewer than" if diff < 0 else "more than"
+            else:
+                word = f"{number(abs(diff))} {'fewer' if diff < 0 else 'more'} than"
+            then = "" if small(b["episodes"]) else f" ({number(b['episodes'])})"
+            text += f", {word} a year earlier{then}"
             hours, then_hours = g["median_duration_hours"], b["median_duration_hours"]
-            if hours is not None and then_hours is not None:
+            if hours is not None and then_hours is not None and not small(g["episodes"], b["episodes"]):
                 shorter = _compare(hours, then_hours, "shorter than", "longer than")
                 text += f"; a median {hours:.1f} hours missing, {shorter} {then_hours:.1f}"
         sentences.append(text)
@@ -393,6 +410,11 @@ def missing_answer(episodes: pd.DataFrame, start, end, first_day=None, suppress:
     else:
         head = head.replace(": ", f" (against {_window(prev_start, prev_end)}): ", 1)
     rhi = now["rhi_within_72h_pct"]
+    if rhi is not None and _rhi_hidden(episodes, start, end, suppress):
+        head += f" The share of the window's returns with a return home interview within 72 hours is not shown ({suppression.SHARE_HIDDEN_WORDS})."
+        return Answer("missing_episodes", PAGES["missing_episodes"], head)
+    if before is not None and _rhi_hidden(episodes, prev_start, prev_end, suppress):
+        before = {**before, "rhi_within_72h_pct": None}
     if rhi is None:
         head += " No child returned in the window, so return home interview timeliness cannot be answered."
     else:

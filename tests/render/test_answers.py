@@ -74,3 +74,28 @@ def test_no_discussions_and_no_returns_are_said_not_hidden():
     )
     text = answers.strategy_answer(empty, "2017-09-01", "2017-12-31", None).text
     assert "No strategy discussions were recorded from 1 Sep 2017 to 31 Dec 2017" in text
+
+
+def test_small_counts_in_the_missing_answer_are_words_not_numbers():
+    def episode(start, hours, care, child):
+        start = pd.Timestamp(start)
+        return {
+            "child_id": child,
+            "start": start,
+            "end": start + pd.Timedelta(hours=hours),
+            "looked_after": care,
+            "rhi_completed_at": start + pd.Timedelta(hours=hours + 10),
+        }
+
+    rows = [episode("2017-09-05", 5, False, "a"), episode("2017-09-06", 7, True, "b")]
+    rows += [episode(f"2016-09-{d:02d}", 20, False, f"c{d}") for d in range(1, 21)]
+    text = answers.missing_answer(pd.DataFrame(rows), "2017-09-01", "2017-12-31", "2016-01-01").text
+    assert "1 to 5 episodes from home (1 to 5 children), fewer than a year earlier (20);" in text
+    assert "1 to 5 episodes from care (1 to 5 children), more than a year earlier" in text
+    assert "median" not in text  # a median of 1 to 5 episodes is not published
+    assert "is not shown (share not shown: a count from 1 to 5)" in text
+    assert answers.missing_answer(
+        pd.DataFrame(rows), "2017-09-01", "2017-12-31", "2016-01-01", suppress=False
+    ).text.startswith(
+        "From 1 Sep 2017 to 31 Dec 2017 (against 1 Sep 2016 to 31 Dec 2016): 1 episode from home (1 child), 19 fewer"
+    )
