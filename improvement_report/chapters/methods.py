@@ -72,3 +72,29 @@ def themes_paragraph(targets=None, content_folder=None, indicator_overrides=None
         "`improvement_report/measures/indicators.py`; the edition's `indicators.csv` and the configuration's "
         "`indicators` replace targets, comparators and themes for that edition only."
     )
+
+
+def standards_paragraph(targets=None, content_folder=None, indicator_overrides=None) -> str:
+    """The national statutory standards the catalogue records, each with its source, and what they judge."""
+    catalogue = full_catalogue(targets=targets, edition_content=content_folder, indicator_overrides=indicator_overrides)
+    held = catalogue[catalogue["standard"].ne("")]
+    text = (
+        "**Statutory standards.** Where national statutory guidance or regulations set an expectation for an "
+        "indicator, the catalogue records it in words (`standard`) with the document it comes from "
+        "(`standard_source`), and the theme page shows it beside the indicator."
+    )
+    if held.empty:
+        return text + " This edition's catalogue records none."
+    listed = "; ".join(
+        f"{escape(row['name'])}: {escape(row['standard'])} ({escape(row['standard_source'])})"
+        for _, row in held.iterrows()
+    )
+    with_floor = held["floor"].notna().sum()
+    floors = (
+        "None of them gives a floor: each sets a timescale for every child, not a share of cases to reach, so no "
+        "percentage is made up from it, the level is not judged against it, and the page says so."
+        if with_floor == 0
+        else f"{with_floor} of them carry a floor the source itself sets, judged as the level's benchmark; the "
+        "others set a timescale for every child, not a share of cases to reach, and give no floor."
+    )
+    return f"{text} The standards recorded: {listed}. {floors}"

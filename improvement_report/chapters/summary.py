@@ -10,16 +10,20 @@ Worried:
   W1  the latest point is special cause concern;
   W2  an indicator with no better direction shows special cause in its ``watch`` direction
       (the catalogue's direction of pressure on services, e.g. more open child in need plans);
-  W3  the level is worse than its target, floor or comparator (even while improving);
+  W3  the level is worse than its target or floor, or well below its comparators (worse than
+      England and every statistical neighbour), even while improving;
 Working well:
   G1  the latest point is special cause improvement, and the level meets its benchmark (or,
       for a count, no benchmark is recorded);
+  --  special cause improvement at a level among its comparators (neither well below them nor
+      better than both England and the neighbours' average): in neither list (U2);
   --  special cause improvement in a percentage with no benchmark: in neither list (U1),
       since nothing says whether its level is good enough;
 Otherwise:
   W4  assurance is "consistently fails" the target -> worried;
   G2  assurance is "consistently passes" the target -> working well;
-  G3  common cause, no target, and a level better than the published comparator -> working well;
+  G3  common cause, no target, and a level at or better than England and the neighbours'
+      average -> working well;
   --  hit and miss, not yet judged, or no target: in neither list (the matrix still shows it).
 """
 
@@ -48,12 +52,13 @@ LIST_TITLES = {WORRIED: "What are we worried about", WORKING: "What is working w
 RULES = {
     "W1": "special cause concern in the latest month",
     "W2": "special cause in the direction that means pressure on services",
-    "W3": "level worse than its target, floor or comparator",
+    "W3": "level worse than its target or floor, or well below England and every statistical neighbour",
     "G1": "special cause improvement in the latest month, level not below its benchmark",
     "U1": "special cause improvement, but no target, floor or comparator to judge the level by",
+    "U2": "special cause improvement, at a level among its comparators (not better than both England and the neighbours)",
     "W4": "consistently fails its target",
     "G2": "consistently passes its target",
-    "G3": "common cause, with no target, at a level better than the published comparator",
+    "G3": "common cause, with no target, at a level at or better than England and the neighbours' average",
     "": "no rule applies (common cause, and hit and miss, not yet judged or no target)",
     "no_chart": "too few months to chart",
     "no_latest": "no value for the report month",
@@ -98,14 +103,16 @@ def classify(a: Analysis) -> tuple[str, str]:
     if a.level.state == "short":
         return WORRIED, "W3"
     if kind == "improvement":
-        if a.level.state == "meets" or a.info["unit"] != "percent":
+        if a.level.state == "meets" or (a.level.state == "unknown" and a.info["unit"] != "percent"):
             return WORKING, "G1"
+        if a.level.state == "between":
+            return "", "U2"
         return "", "U1"
     if a.assurance == "fail":
         return WORRIED, "W4"
     if a.assurance == "pass":
         return WORKING, "G2"
-    if kind == "common" and a.level.state == "meets" and a.level.kind in ("statistical neighbours", "England"):
+    if kind == "common" and a.level.state == "meets" and a.level.kind == "comparators":
         return WORKING, "G3"
     return "", ""
 
@@ -375,7 +382,7 @@ def reconciliation(analyses: list[Analysis], report_month=None, content_folder=N
                 "Indicator": a.name,
                 "Published report": LIST_TITLES[published],
                 "These rules": LIST_TITLES.get(where, "Neither list"),
-                "Rule": f"{rule}: {RULES[rule]}" if rule in (*LIST_RULES, "U1") else RULES[rule],
+                "Rule": f"{rule}: {RULES[rule]}" if rule in (*LIST_RULES, "U1", "U2") else RULES[rule],
                 "Why they differ": "" if where == published else difference(a, published, rule),
             }
         )
@@ -400,16 +407,18 @@ def difference(a: Analysis, published: str, rule: str) -> str:
             f"the chart shows {_shows(a)}, but no target, floor or comparator is recorded, so the rules cannot "
             f"say whether {latest} is good enough (a local target in the configuration would let them)"
         )
+    if rule == "U2":
+        return f"the chart shows {_shows(a)}, but {level_words(a, markup=False)}"
     if rule == "W3":
-        return f"the report saw it working well, but {level_words(a)}"
+        return f"the report saw it working well, but {level_words(a, markup=False)}"
     if published == WORRIED and a.level.state == "unknown":
         return (
             f"the report worried about the level ({latest}) but no target, floor or comparator is recorded, so no "
             f"rule can call the level too low; the chart shows {_shows(a)}"
         )
     if published == WORRIED:
-        return f"the report worried about it, but the chart shows {_shows(a)}; assurance: {assurance}; {level_words(a)}"
-    return f"the report saw it working well, but the chart shows {_shows(a)}; assurance: {assurance}; {level_words(a)}"
+        return f"the report worried about it, but the chart shows {_shows(a)}; assurance: {assurance}; {level_words(a, markup=False)}"
+    return f"the report saw it working well, but the chart shows {_shows(a)}; assurance: {assurance}; {level_words(a, markup=False)}"
 
 
 def agreement_sentence(table: pd.DataFrame, report_month=None, content_folder=None) -> str | None:

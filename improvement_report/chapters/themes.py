@@ -19,11 +19,12 @@ import pandas as pd
 from improvement_report.core.periods import month_name
 from improvement_report.inputs import edition_content
 from improvement_report.measures.indicators import theme_numbers
-from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_analyses: used by the page)
+from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_analyses, level_comparators: used by the page)
     Analysis,
     Settings,
     ThemeData,
     _period,
+    level_comparators,
     load,
     theme_analyses,
 )

@@ -52,11 +52,17 @@ COLUMNS = (
 #: so the summary can show where its rules and that report differ. ``floor``: a level the service
 #: must not fall below (a statutory minimum or a standard the council has adopted), judged like a
 #: target when no target is set, with ``floor_source`` saying where it comes from (required with it).
+#: ``standard``: a national statutory expectation for the indicator in words (a timescale, say),
+#: with ``standard_source`` naming the statutory guidance or regulations (required with it). A
+#: standard that sets a timescale for each child but no share of cases to reach gives no floor:
+#: only a number the guidance itself sets goes in ``floor``.
 OPTIONAL = {
     "watch": ("high", "low"),
     "published_list": ("worried", "working_well"),
     "floor": None,
     "floor_source": None,
+    "standard": None,
+    "standard_source": None,
 }
 #: Optional mapping to DfE's published statistics (``data/published/measures.csv``).
 #: ``dfe_measure``: the DfE measure shown beside the indicator; ``dfe_relation``: ``same`` (the
@@ -139,6 +145,11 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     )
     _check_dfe(frame, check)
     check("floor_source", frame["floor"].ne("") & frame["floor_source"].eq(""), "must say where the floor comes from")
+    check(
+        "standard_source",
+        frame["standard"].ne("") & frame["standard_source"].eq(""),
+        "must name the statutory guidance or regulations the standard comes from",
+    )
     numbers = {}
     for column in (*NUMERIC, "floor"):
         numbers[column] = pd.to_numeric(frame[column].where(frame[column].ne("")), errors="coerce")

@@ -71,6 +71,11 @@ RECORD_INDICATORS = pd.DataFrame(
             "unit": "percent",
             "aggregation": "in_month",
             "polarity": "higher_is_better",
+            "standard": "a return home interview offered within 72 hours of the child's return",
+            # The document's date is on the methods page: the package names no calendar year.
+            "standard_source": (
+                "Statutory guidance on children who run away or go missing from home or care (Department for Education)"
+            ),
         },
     ]
 ).set_index("code")

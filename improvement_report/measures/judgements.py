@@ -20,8 +20,12 @@ measure has the same chart, limits and words wherever it appears. For each indic
    change date, a run on one side of the mean that reaches the latest month is read as a
    change in the process since the run began: the page says so, and assurance is judged on
    the months since (when there are enough) or is "not yet judged".
-4. **The level.** The latest value against the indicator's target, else its floor, else a
-   published comparator (:class:`Level`); the summary's lists use it.
+4. **The level.** The latest value against the indicator's target, else its floor, else its
+   comparators (:class:`Level`): DfE's published figures of the edition's vintage where the
+   indicator is mapped to a like-for-like DfE measure, else the catalogue's. A level is *well
+   below* its comparators when it is worse than England and worse than every statistical
+   neighbour with a figure (the worse end of their range), in the indicator's better
+   direction; the summary's lists use it.
 """
 
 from dataclasses import dataclass, field
@@ -48,7 +52,11 @@ YEAR_START_MONTH = 4
 #: The bounds of each unit: limits never go beyond them.
 BOUNDS = {"count": (0.0, None), "percent": (0.0, 100.0), "rate": (0.0, None), "days": (0.0, None)}
 #: Benchmarks for the level, in the order they are used; the first the indicator has decides.
-BENCHMARKS = ("target", "floor", "statistical neighbours", "England")
+#: "comparators": England and the statistical neighbours together (see :func:`level_of`).
+BENCHMARKS = ("target", "floor", "comparators")
+#: DfE measures a level is judged against: the same definition, or the same thing measured
+#: differently ("near"); a "context" figure is shown but never judges a level.
+JUDGED_RELATIONS = ("same", "near")
 
 VARIATION_NOT_JUDGED = "not_judged"
 ASSURANCE_NOT_JUDGED = "not_judged"
@@ -82,20 +90,31 @@ class Level:
 
     Attributes
     ----------
-    state : {"meets", "short", "unknown"}
-        ``"short"``: on the worse side of the benchmark; ``"meets"``: at it or better;
-        ``"unknown"``: no benchmark, no better direction, or no value for the report month.
+    state : {"meets", "short", "between", "unknown"}
+        Against a target or floor: ``"short"`` on the worse side, ``"meets"`` at it or better.
+        Against comparators: ``"short"`` when *well below* (worse than England and than every
+        statistical neighbour with a figure), ``"meets"`` when at or better than England and
+        the neighbours' average, ``"between"`` otherwise. ``"unknown"``: no benchmark, no better
+        direction, or no value for the report month.
     kind : str
         Which benchmark (one of :data:`BENCHMARKS`), ``""`` when there is none.
     benchmark : float or None
+        The target or floor; for comparators, the neighbours' average (else England's).
     source : str
         Where the benchmark comes from (catalogue text: escape before publishing).
+    england, neighbours, neighbour_low, neighbour_high : float or None
+        The comparators: England, the neighbours' average, and the lowest and highest
+        neighbour (None when not known).
     """
 
     state: str = "unknown"
     kind: str = ""
     benchmark: float | None = None
     source: str = ""
+    england: float | None = None
+    neighbours: float | None = None
+    neighbour_low: float | None = None
+    neighbour_high: float | None = None
 
 
 @dataclass
@@ -195,9 +214,8 @@ def load(
     edition_content, indicator_overrides : optional
         The edition's local catalogue values (see :func:`improvement_report.measures.indicators.full_catalogue`).
     comparators : dict, optional
-        Published comparators by indicator code, ``{code: {"statistical neighbours": value,
-        "England": value, "source": text}}``; they take the place of the catalogue's
-        comparator columns for the level (see :func:`level_of`).
+        Published comparators by indicator code (:func:`level_comparators`); they take the
+        place of the catalogue's comparator columns for the level (see :func:`level_of`).
     """
     frame, catalogue = indicators.load(
         data_dir, series_start, report_month, targets, extract_date, edition_content, indicator_overrides
@@ -450,6 +468,27 @@ def _judge_assurance(a: Analysis, values, counts, bounds, settings: Settings) ->
             )
 
 
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _comparator_level(value: float, polarity: str, given: dict, info: pd.Series) -> Level:
+    """The level against England and the statistical neighbours (see :func:`level_of`)."""
+    england = _number(given.get("England", info.get("comparator_england")))
+    neighbours = _number(given.get("statistical neighbours", info.get("comparator_statistical_neighbours")))
+    low, high = _number(given.get("neighbour_min")), _number(given.get("neighbour_max"))
+    source = str(given.get("source", info.get("comparator_source", "")) or "")
+    if england is None and neighbours is None:
+        return Level()
+    # The worst neighbour on the worse side: the range's end when known, else their figure.
+    worst = (low if polarity == "higher_is_better" else high) if low is not None and high is not None else neighbours
+    worse_than_all = all(not _meets(value, b, polarity) for b in (england, worst) if b is not None)
+    meets_all = all(_meets(value, b, polarity) for b in (england, neighbours) if b is not None)
+    state = "short" if worse_than_all else "meets" if meets_all else "between"
+    benchmark = neighbours if neighbours is not None else england
+    return Level(state, "comparators", benchmark, source, england, neighbours, low, high)
+
+
 def level_of(a: Analysis, comparators: dict | None = None) -> Level:
     """The latest published value against the first benchmark the indicator has.
 
@@ -457,41 +496,79 @@ def level_of(a: Analysis, comparators: dict | None = None) -> Level:
     ----------
     a : Analysis
     comparators : dict, optional
-        ``{"statistical neighbours": value, "England": value, "source": text}`` for this
-        indicator (published figures, e.g. from DfE); without it the catalogue's comparator
-        columns are used.
+        ``{"statistical neighbours": value, "England": value, "neighbour_min": value,
+        "neighbour_max": value, "source": text}`` for this indicator (DfE's published figures,
+        :func:`level_comparators`); without it the catalogue's comparator columns are used.
 
     Returns
     -------
     Level
-        Against, in order, the target, the floor, the statistical neighbours' value and the
-        England value (:data:`BENCHMARKS`): ``"short"`` when the latest value is on the worse
-        side, ``"meets"`` when it is at or past the benchmark. Unknown without a benchmark, for
-        an indicator with no better direction, or when the report month has no value.
+        Against, in order, the target, the floor and the comparators (:data:`BENCHMARKS`). A
+        target or floor: ``"short"`` on the worse side, ``"meets"`` at it or better. The
+        comparators: ``"short"`` when the value is *well below* them (worse than England and
+        than every neighbour with a figure, or than the neighbours' figure when no range is
+        known), ``"meets"`` when at or better than both England and the neighbours' average,
+        ``"between"`` otherwise. Unknown without a benchmark, for an indicator with no better
+        direction, or when the report month has no value.
     """
     info, polarity = a.info, a.info["polarity"]
     if polarity == "neutral" or not a.has_latest:
         return Level()
-    given = comparators or {}
-    candidates = (
+    value = float(a.series.iloc[-1])
+    for kind, benchmark, source in (
         ("target", info.get("target"), "the catalogue or the configuration"),
         ("floor", info.get("floor"), info.get("floor_source", "")),
-        (
-            "statistical neighbours",
-            given.get("statistical neighbours", info.get("comparator_statistical_neighbours")),
-            given.get("source", info.get("comparator_source", "")),
-        ),
-        (
-            "England",
-            given.get("England", info.get("comparator_england")),
-            given.get("source", info.get("comparator_source", "")),
-        ),
-    )
-    for kind, value, source in candidates:
-        if value is not None and not pd.isna(value):
-            state = "meets" if _meets(float(a.series.iloc[-1]), float(value), polarity) else "short"
-            return Level(state, kind, float(value), str(source or ""))
-    return Level()
+    ):
+        if benchmark is not None and not pd.isna(benchmark):
+            state = "meets" if _meets(value, float(benchmark), polarity) else "short"
+            return Level(state, kind, float(benchmark), str(source or ""))
+    return _comparator_level(value, polarity, comparators or {}, info)
+
+
+def published_comparators(table: pd.DataFrame, catalogue: pd.DataFrame) -> dict:
+    """DfE's figures (``comparators.indicator_comparators``) as the level's comparators.
+
+    Only an indicator mapped to a DfE measure with the same definition or the same thing
+    measured differently (:data:`JUDGED_RELATIONS`), in the same unit, with a published
+    England or neighbour figure; a "context" figure never judges a level.
+
+    Returns
+    -------
+    dict
+        ``{code: {"England", "statistical neighbours", "neighbour_min", "neighbour_max",
+        "source"}}``.
+    """
+    out = {}
+    if table is None or table.empty:
+        return out
+    for code, row in table.iterrows():
+        if code not in catalogue.index or row["dfe_relation"] not in JUDGED_RELATIONS:
+            continue
+        if row["unit"] != catalogue.loc[code, "unit"]:
+            continue
+        if pd.isna(row["england"]) and pd.isna(row["neighbour_mean"]):
+            continue
+        out[code] = {
+            "England": row["england"],
+            "statistical neighbours": row["neighbour_mean"],
+            "neighbour_min": row["neighbour_min"],
+            "neighbour_max": row["neighbour_max"],
+            "source": row["source"],
+        }
+    return out
+
+
+def level_comparators(table: pd.DataFrame) -> dict:
+    """The level's comparators from the edition's DfE table (``comparators.edition_comparators``).
+
+    The same figures the theme pages and the summary show beside each indicator, so the level
+    is judged on what the reader sees; see :func:`published_comparators` for which count.
+    """
+    from improvement_report.inputs.catalogue import load_catalogue
+
+    if table is None or table.empty:
+        return {}
+    return published_comparators(table, load_catalogue())
 
 
 def analyse(

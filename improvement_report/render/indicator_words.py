@@ -6,6 +6,7 @@ from improvement_report.core.periods import month_name
 from improvement_report.inputs.coverage import months_words
 from improvement_report.measures.judgements import Analysis
 from improvement_report.render import wording as narrative
+from improvement_report.render.escape import escape
 from improvement_report.render.spc_words import CHART_NAMES, VARIATION_WORDS
 from improvement_report.render.wording import number
 
@@ -68,12 +69,34 @@ def target_sentence(a: Analysis, published_follow: bool = False) -> str:
         )
         if not pd.isna(info[col])
     ]
+    standard = standard_sentence(a)
     if not comparators:
         # DfE's published figures, when they follow, are the comparators.
-        return f"{target}." if published_follow else f"{target}; no comparators are recorded."
+        return f"{target}.{standard}" if published_follow else f"{target}; no comparators are recorded.{standard}"
     listed = ", ".join(f"{label} {fmt(v, unit)}" for label, v in comparators)
-    source = f" (source: {info['comparator_source']})" if info["comparator_source"] else ""
-    return f"{target}. Comparators: {listed}{source}."
+    source = f" (source: {escape(info['comparator_source'])})" if info["comparator_source"] else ""
+    return f"{target}. Comparators: {listed}{source}.{standard}"
+
+
+def standard_sentence(a: Analysis) -> str:
+    """The national statutory standard the catalogue records, with its source, and what it judges.
+
+    Empty when none is recorded. A standard sets a timescale for each child; where the catalogue
+    holds no floor from it (the guidance sets no share of cases to reach) the sentence says that
+    the level is not judged against it.
+    """
+    standard = str(a.info.get("standard", "") or "")
+    if not standard:
+        return ""
+    source = escape(a.info.get("standard_source", ""))
+    floor = a.info.get("floor")
+    judged = (
+        f" The floor of {fmt(floor, a.info['unit'])} is judged as the level's benchmark."
+        if floor is not None and not pd.isna(floor)
+        else " It sets a timescale for every child, not a share of cases to reach, so it gives no floor and the "
+        "level is not judged against it."
+    )
+    return f" Statutory standard: {escape(standard)} ({source}).{judged}"
 
 
 def _streak(flags) -> int:
@@ -160,8 +183,12 @@ def assurance_words(a: Analysis) -> str:
     )
 
 
-def level_words(a: Analysis) -> str:
-    """The latest value against its target, floor or comparator: ``"18.1% is worse than the target of 18.0%"``."""
+def level_words(a: Analysis, markup: bool = True) -> str:
+    """The latest value against its target, floor or comparators: ``"18.1% is worse than the target of 18.0%"``.
+
+    ``markup=False`` leaves the comparators' source unescaped, for a table cell (the table
+    escapes its cells); otherwise it is escaped for a page's Markdown.
+    """
     level, unit = a.level, a.info["unit"]
     if level.state == "unknown":
         if a.info["polarity"] == "neutral":
@@ -169,9 +196,32 @@ def level_words(a: Analysis) -> str:
         if not a.has_latest:
             return "with no value for the report month, its level is not judged"
         return "no target, floor or published comparator is recorded, so its level is not judged"
-    what = {"target": "the target", "floor": "the floor"}.get(level.kind, f"the {level.kind} figure")
-    verdict = "meets or betters" if level.state == "meets" else "is worse than"
-    return f"{fmt(a.series.iloc[-1], unit)} {verdict} {what} of {fmt(level.benchmark, unit)}"
+    value = fmt(a.series.iloc[-1], unit)
+    if level.kind in ("target", "floor"):
+        verdict = "meets or betters" if level.state == "meets" else "is worse than"
+        return f"{value} {verdict} the {level.kind} of {fmt(level.benchmark, unit)}"
+    return f"{value} {comparator_verdict(level, unit, markup)}"
+
+
+def comparator_verdict(level, unit: str, markup: bool = True) -> str:
+    """How a value stands against England and the statistical neighbours, with the figures and their source."""
+    ranged = level.neighbour_low is not None and level.neighbour_high is not None
+    figures, names = [], []
+    if level.england is not None:
+        figures.append(f"England {fmt(level.england, unit)}")
+        names.append("England")
+    if level.neighbours is not None:
+        spread = f"{fmt(level.neighbour_low, unit)} to {fmt(level.neighbour_high, unit)}, " if ranged else ""
+        figures.append(f"statistical neighbours {spread}average {fmt(level.neighbours, unit)}")
+        names.append("every statistical neighbour" if ranged else "the statistical neighbours' figure")
+    source = f"; {escape(level.source) if markup else level.source}" if level.source else ""
+    listed = f"({'; '.join(figures)}{source})"
+    if level.state == "short":
+        return f"is well below its comparators: worse than {' and than '.join(names)} {listed}"
+    if level.state == "meets":
+        both = " and ".join(n if n == "England" else "the neighbours' average" for n in names)
+        return f"is at or better than {both} {listed}"
+    return f"lies among its comparators, neither well below them nor better than both {listed}"
 
 
 def chart_words(a: Analysis) -> str:

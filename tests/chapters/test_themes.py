@@ -9,10 +9,12 @@ import pytest
 
 from improvement_report.build.config import load_config
 from improvement_report.chapters import summary, themes
+from improvement_report.core.paths import CATALOGUE_PATH
 from improvement_report.inputs.catalogue import load_catalogue
 from improvement_report.inputs.loading import DataContractError
 from improvement_report.measures import indicators, judgements
 from improvement_report.render import icons, indicator_words
+from improvement_report.render.escape import escape
 from improvement_report.render.output import PageOutput
 
 MONTHS = pd.period_range("2016-01", periods=30, freq="M")
@@ -119,14 +121,93 @@ def test_level_uses_target_then_floor_then_comparators():
     assert (level.state, level.kind, level.benchmark) == ("meets", "floor", 12.0)
     neighbours = info("lower_is_better")
     neighbours["comparator_statistical_neighbours"], neighbours["comparator_england"] = 11.0, 20.0
+    # 12 (lower is better) is worse than the neighbours' 11 but better than England's 20: between them.
     level = judgements.analyse(s, neighbours, MONTHS[13], judgements.Settings()).level
-    assert (level.state, level.kind) == ("short", "statistical neighbours")
+    assert (level.state, level.kind) == ("between", "comparators")
+    neighbours["comparator_england"] = 11.5  # now worse than both figures: well below
+    assert judgements.analyse(s, neighbours, MONTHS[13], judgements.Settings()).level.state == "short"
     # A published comparator given for the indicator replaces the catalogue's.
     given = judgements.analyse(
-        s, neighbours, MONTHS[13], judgements.Settings(), comparators={"statistical neighbours": 12.5}
+        s, neighbours, MONTHS[13], judgements.Settings(), comparators={"statistical neighbours": 12.5, "England": 13}
     ).level
-    assert (given.state, given.benchmark) == ("meets", 12.5)
+    assert (given.state, given.benchmark, given.england) == ("meets", 12.5, 13)
     assert judgements.analyse(s, info("neutral", target=1), MONTHS[13], judgements.Settings()).level.state == "unknown"
+
+
+@pytest.mark.parametrize(
+    "latest, polarity, expected",
+    [
+        # England 70, neighbours' average 75, neighbours from 62 to 90 (by hand):
+        (60.0, "higher_is_better", "short"),  # below England and below the lowest neighbour (62)
+        (62.0, "higher_is_better", "between"),  # equal to the lowest neighbour: not worse than every one
+        (65.0, "higher_is_better", "between"),  # below England, but above the lowest neighbour
+        (72.0, "higher_is_better", "between"),  # above England, below the neighbours' average
+        (75.0, "higher_is_better", "meets"),  # at the average, above England
+        (95.0, "lower_is_better", "short"),  # above England and above the highest neighbour (90)
+        (89.0, "lower_is_better", "between"),
+        (70.0, "lower_is_better", "meets"),  # at England, below the neighbours' average
+    ],
+)
+def test_well_below_means_worse_than_england_and_every_neighbour(latest, polarity, expected):
+    s = pd.concat([zigzag(13, 70, 72), pd.Series([latest], index=[MONTHS[13]])])
+    published = {"England": 70.0, "statistical neighbours": 75.0, "neighbour_min": 62.0, "neighbour_max": 90.0}
+    a = judgements.analyse(s, info(polarity, unit="percent"), MONTHS[13], judgements.Settings(), comparators=published)
+    assert a.level.state == expected
+    words = indicator_words.level_words(a)
+    assert "England 70.0%" in words and "statistical neighbours 62.0% to 90.0%, average 75.0%" in words
+    if expected == "short":
+        assert "well below its comparators" in words
+        assert summary.classify(a)[0] == "worried"
+
+
+def test_published_comparators_judge_only_like_for_like_measures_in_the_same_unit():
+    catalogue = pd.DataFrame({"unit": ["percent", "percent", "count", "percent"]}, index=["a", "b", "c", "d"])
+    table = pd.DataFrame(
+        {
+            "dfe_relation": ["same", "context", "near", "near"],
+            "unit": ["percent", "percent", "rate", "percent"],
+            "england": [20.0, 30.0, 40.0, np.nan],
+            "neighbour_mean": [18.0, 25.0, 35.0, np.nan],
+            "neighbour_min": [10.0, 20.0, 30.0, np.nan],
+            "neighbour_max": [25.0, 35.0, 45.0, np.nan],
+            "source": ["DfE"] * 4,
+        },
+        index=["a", "b", "c", "d"],
+    )
+    # b is context only, c is in another unit, d has no published figure: only a is judged.
+    assert list(judgements.published_comparators(table, catalogue)) == ["a"]
+    assert judgements.published_comparators(pd.DataFrame(), catalogue) == {}
+
+
+def test_a_statutory_standard_is_shown_with_its_source_and_gives_no_floor_unless_one_is_recorded():
+    row = info(unit="percent")
+    row["standard"] = "an interview within 72 hours of the return"
+    row["standard_source"] = "Statutory guidance <on children who go missing>"
+    a = judgements.analyse(zigzag(14, 40, 42), row, MONTHS[13], judgements.Settings())
+    words = indicator_words.target_sentence(a)
+    assert "Statutory standard: an interview within 72 hours of the return" in words
+    assert "<on" not in words and escape("<on children who go missing>") in words  # catalogue text escaped
+    assert "gives no floor and the level is not judged" in words and a.level.state == "unknown"
+
+
+def test_a_standard_needs_its_source_in_the_catalogue(tmp_path):
+    path = tmp_path / "catalogue.csv"
+    frame = pd.read_csv(CATALOGUE_PATH, dtype=str, keep_default_na=False)
+    frame.loc[0, "standard"] = "within 15 working days"
+    frame.loc[0, "standard_source"] = ""
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataContractError, match="standard_source"):
+        load_catalogue(path)
+
+
+def test_the_catalogue_holds_statutory_standards_with_their_sources_and_no_invented_floor():
+    catalogue = indicators.full_catalogue()
+    with_standard = catalogue[catalogue.standard.ne("")]
+    assert {"s47_to_icpc_15wd_pct", "assessments_45wd_pct", "rhi_within_72h_pct"} <= set(with_standard.index)
+    assert with_standard.standard_source.ne("").all()
+    assert "Working Together to Safeguard Children" in with_standard.loc["s47_to_icpc_15wd_pct", "standard_source"]
+    # The guidance sets timescales, not a share of cases to reach: no floor is made up from them.
+    assert with_standard.floor.isna().all()
 
 
 @pytest.mark.parametrize(
@@ -147,8 +228,10 @@ def test_level_rules(variation, level, unit, expected):
 
 def test_a_stable_process_better_than_its_published_comparator_is_working_well():
     a = judged("common_cause", "none", unit="percent")
-    a.level = judgements.Level("meets", "England", 18.7)
+    a.level = judgements.Level("meets", "comparators", 15.7, england=18.7, neighbours=15.7)
     assert summary.classify(a) == ("working_well", "G3")
+    a.level = judgements.Level("between", "comparators", 15.7, england=18.7, neighbours=15.7)
+    assert summary.classify(a) == ("", "")
     a.level = judgements.Level("meets", "floor", 10.0)  # meeting a minimum is not enough
     assert summary.classify(a) == ("", "")
 

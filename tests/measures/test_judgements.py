@@ -10,6 +10,7 @@ import pytest
 from improvement_report.build.config import load_config
 from improvement_report.core.paths import REPO_ROOT
 from improvement_report.measures import judgements
+from improvement_report.measures.comparators import edition_comparators
 from improvement_report.render import indicator_words
 from improvement_report.stats import spc
 
@@ -31,6 +32,9 @@ def edition():
         extract_date=params.get("extract_date"),
         edition_content=params.get("edition_content"),
         indicator_overrides=params.get("indicator_overrides"),
+        comparators=judgements.level_comparators(
+            edition_comparators(params["dfe_la_code"], params["edition_date"], params["neighbour_model"])
+        ),
     )
     return {a.code: a for a in judgements.analyse_all(data)}
 
@@ -230,3 +234,35 @@ def test_strategy_compliance_has_the_same_centre_line_and_limits_on_its_chapter_
     # By hand: the centre line is the pooled share of the months up to the baseline end.
     counts = sdc.monthly_counts(chapter).loc[: pd.Period(params["baseline_end"], "M")]
     assert frame.pbar.iloc[0] == pytest.approx(counts.compliant.sum() / counts.discussions.sum())
+
+
+def test_levels_are_judged_against_dfe_figures_of_the_editions_vintage(edition):
+    """By hand from data/published: DfE's 2016-17 figures (published by the edition's date)."""
+    params = load_config(REPO_ROOT / "config" / "default.yml").parameters("summary")
+    published = REPO_ROOT / "data" / "published"
+    models = pd.read_csv(published / "statistical_neighbours.csv", dtype=str)
+    mine = models[models.neighbours_of_la_code == str(params["dfe_la_code"])].copy()
+    mine["in_force_from"] = pd.to_datetime(mine.in_force_from)
+    when = pd.Timestamp(params["edition_date"])
+    starts = mine.groupby("model").in_force_from.first()
+    in_force = starts[starts <= when]
+    model = in_force.idxmax() if len(in_force) else (starts - when).abs().idxmin()
+    neighbours = set(mine[mine.model == model].new_la_code)
+    figures = pd.read_csv(published / "indicators.csv", dtype={"year": str})
+    # Second or subsequent child protection plans: DfE's same measure, year to 31 March 2017.
+    rows = figures[(figures.measure == "cpp_subsequent_pct") & (figures.year == "2017")]
+    england = float(rows[rows.geography_code == "E92000001"].value.iloc[0])
+    values = pd.to_numeric(rows[rows.geography_code.isin(neighbours)].value, errors="coerce").dropna()
+    a = edition["cp_second_subsequent_pct"]
+    assert a.level.kind == "comparators"
+    assert a.level.england == pytest.approx(england) == 18.7  # also the committee report's England figure (1.82)
+    assert (a.level.neighbour_low, a.level.neighbour_high) == pytest.approx((values.min(), values.max()))
+    assert a.level.neighbours == pytest.approx(values.mean())
+    latest = a.series.iloc[-1]  # lower is better: at or below England and the average meets them
+    expected = "meets" if latest <= england and latest <= values.mean() else "between"
+    if latest > england and latest > values.max():
+        expected = "short"
+    assert a.level.state == expected
+    # A "context" DfE figure never judges a level: open child in need plans are neutral anyway,
+    # and vacancies (a count against DfE's rate) are not judged by DfE's figure.
+    assert edition["sw_vacancies"].level.kind != "comparators"
