@@ -818,6 +818,16 @@ def km_chart(ch: MissingChapter, tests: dict):
     return Chart(fig, alt)
 
 
+def _median_words(year, median) -> str:
+    """``2019-20 24 hours``; a median hidden because it rests on 1 to 5 episodes (``c``) is said so,
+    and one the curve never reached is "not reached"."""
+    if isinstance(median, str):
+        return f"{year} not shown (1 to 5 episodes)"
+    if median is None or pd.isna(median):
+        return f"{year} not reached"
+    return f"{year} {median:.0f} hours"
+
+
 def duration_sentence(ch: MissingChapter, tests: dict) -> str:
     """Is time missing really falling: Kaplan-Meier medians by year and the log-rank tests (:func:`logrank_by_group`)."""
     t = km_by_year(ch)
@@ -829,9 +839,7 @@ def duration_sentence(ch: MissingChapter, tests: dict) -> str:
             continue
         d = t.xs(LABEL[g], level="Group")
         med = d["Median hours to return (Kaplan-Meier)"]
-        bits = ", ".join(
-            f"{fy} {m:.0f} hours" if m is not None and not pd.isna(m) else f"{fy} not reached" for fy, m in med.items()
-        )
+        bits = ", ".join(_median_words(fy, m) for fy, m in med.items())
         test = tests[g]
         verdict = (
             ""
@@ -852,7 +860,9 @@ def duration_sentence(ch: MissingChapter, tests: dict) -> str:
     else:
         shown = number(censored)
     text.append(
-        f"{shown} episode{'s' if censored != 1 else ''} in the series {'were' if censored != 1 else 'was'} "
+        "No episode in the series was still open when the data were extracted, so none is censored."
+        if censored == 0
+        else f"{shown} episode{'s' if censored != 1 else ''} in the series {'were' if censored != 1 else 'was'} "
         f"still open when the data were extracted; {'they are' if censored != 1 else 'it is'} counted as missing "
         f"up to the extract (censored), not dropped, so long episodes are not lost from the recent years."
     )
@@ -910,7 +920,7 @@ def repeat_sentence(ch: MissingChapter) -> str:
             )
         elif len(children):
             parts.append(
-                f"{number(children.sum())} of the {number(len(children))} children who returned {g.replace('home', 'home').replace('care', 'to care')} "
+                f"{number(children.sum())} of the {count_of(len(children), 'child')} who returned {g.replace('home', 'home').replace('care', 'to care')} "
                 f"({percent(100 * children.mean())}, 95% interval {wilson_interval(int(children.sum()), len(children))[0]:.1f}% to "
                 f"{wilson_interval(int(children.sum()), len(children))[1]:.1f}%) went missing again within 28 days"
             )
@@ -1081,7 +1091,8 @@ def rhi_chart(ch: MissingChapter, change=None, report_month=None):
         alts.append(
             f"{LABEL[g]}: share of returns with an interview within 72 hours each month from "
             f"{month_name(f.index[0])} to {when}, mean {_centre_words(f)}; latest {100 * last.p:.0f}% "
-            f"of {number(last.denominator)} returns, {icon.replace('_', ' ')}." + _not_drawn_words(f)
+            f"of {number(last.denominator)} {'return' if last.denominator == 1 else 'returns'}, "
+            f"{icon.replace('_', ' ')}." + _not_drawn_words(f)
         )
     fig.tight_layout()
     return Chart(fig, " ".join(alts), frames)
@@ -1510,6 +1521,27 @@ def national_sentence(nat: National) -> str:
                 "comparable with earlier years; the table below shows the two together."
             )
     return text
+
+
+def against_published_note(table, synthetic: bool) -> str:
+    """What the extract-against-DfE table shows and why the two may differ ("" when there is no table).
+
+    Only a demo edition says its extract is synthetic; a council's own extract should be close
+    to DfE's count.
+    """
+    if table is None or len(table) == 0:
+        return ""
+    why = (
+        "With the demo data the extract's figures are synthetic, generated to be of the scale DfE publishes "
+        "for the council the demo imitates, so they are not expected to match."
+        if synthetic
+        else "The two should be close, though DfE's figures exclude children in short-term placements and "
+        "councils amend returns after publication."
+    )
+    return (
+        "Where the extract covers whole years to 31 March, this table sets its count of children missing from "
+        f"care beside DfE's. {why}"
+    )
 
 
 def demo_against_published(ch: MissingChapter, nat: National) -> pd.DataFrame:

@@ -133,7 +133,7 @@ def stl_sentence(r: SeriesResult) -> str:
     name = lambda m: pd.Timestamp(2000, m, 1).strftime("%B")  # noqa: E731 - month name only
     return (
         f"Over {n} months the seasonal pattern of {r.series.lower} is lowest in {name(low)} "
-        f"({by_month[low]:+,.0f} against the trend) and highest in {name(high)} ({by_month[high]:+,.0f}); "
+        f"({_signed(by_month[low])} against the trend) and highest in {name(high)} ({_signed(by_month[high])}); "
         f"seasonal strength {r.seasonal_strength:.2f} (0 = none, 1 = all the detrended variation)."
         + (_stl_caution(r, by_month) if r.series.kind == "stock" else "")
     )

@@ -452,9 +452,11 @@ def _judge_assurance(a: Analysis, values, counts, bounds, settings: Settings) ->
             recent_values = values.loc[a.shift_since :]
             met = sum(_meets(v, target, polarity) for v in recent_values)
             a.assurance = ASSURANCE_NOT_JUDGED
+            # The limits never rest on the month being judged, so count the months before it.
             a.notes.append(
-                f"Assurance against the target is not yet judged: the {len(recent_values)} months since then are "
-                f"too few for new limits ({met} of them meet the target)."
+                f"Assurance against the target is not yet judged: new limits need {settings.min_points} months "
+                f"since then before the latest, and there {'is' if len(recent) == 1 else 'are'} {len(recent)} "
+                f"({met} of the {len(recent_values)} months since then, the latest included, meet the target)."
             )
         return
     if a.assurance in ("pass", "fail"):

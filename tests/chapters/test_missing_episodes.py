@@ -338,3 +338,57 @@ def test_return_interview_p_chart_months_from_1_to_5_are_not_drawn_and_said(make
     assert home.p.isna().tolist() == [False, True, False, True, False, False]
     assert home.pbar.iloc[0] == pytest.approx(31 / 60)  # the centre line uses every month
     assert "2 months with 1 to 5 returns" in chart.alt and "not drawn" in mc.rhi_chart_sentence(chart.spc)
+
+
+def test_the_extract_against_dfe_note_calls_only_demo_data_synthetic():
+    # Before, every edition read "With the demo data the extract's figures are synthetic ...", a
+    # council's own included.
+    import pandas as pd
+
+    table = pd.DataFrame({"Year": ["2021-22"], "Extract": [90], "DfE": [92]})
+    own = mc.against_published_note(table, synthetic=False)
+    assert "demo" not in own and "should be close" in own
+    assert "synthetic" in mc.against_published_note(table, synthetic=True)
+    assert mc.against_published_note(table.iloc[0:0], synthetic=True) == ""
+
+
+def test_sentences_about_one_child_or_one_episode_read_in_the_singular(make_folder):
+    # One child missing from care, one episode with its interview recorded before the return, no
+    # episode still open: before, "1 children", "1 interviews were" and "0 episodes ... were".
+    ms = episodes(
+        make_folder,
+        [
+            "E1,1,2017-10-02 10:00,2017-10-02 20:00,Y,M,Y,2017-10-02 09:00",
+            "E2,2,2017-10-03 10:00,2017-10-03 12:00,N,,Y,2017-10-04 09:00",
+            "E3,2,2017-10-09 10:00,2017-10-09 12:00,N,,N,",
+        ],
+    )
+    ch = mc.load_frames(ms, "2017-10-01", "2017-10-31", "2017-10")
+    text = " ".join(
+        [
+            mc.duration_sentence(ch, mc.logrank_by_group(ch)),
+            mc.rhi_delay_sentence(ch, mc.rhi_delay_table(ch)),
+        ]
+    )
+    assert "No episode in the series was still open" in text
+    # A median of 1 to 5 episodes is hidden ("c" in the table): the sentence says so (it raised a
+    # ValueError formatting "c" as a number before).
+    assert "not shown (1 to 5 episodes)" in text
+    assert "1 children" not in text
+
+
+def test_episodes_still_open_at_the_extract_are_a_count_like_any_other(make_folder):
+    # One episode still open: with suppression on (the default) the sentence says "1 to 5", never
+    # "1 episode ... was still open" (the small-number scan stopped every demo edition on it).
+    ms = episodes(
+        make_folder,
+        [
+            "E1,1,2017-10-02 10:00,2017-10-02 20:00,N,,N,",
+            "E2,2,2017-10-03 10:00,,N,,N,",
+        ],
+    )
+    ch = mc.load_frames(ms, "2017-10-01", "2017-10-31", "2017-10")
+    text = mc.duration_sentence(ch, mc.logrank_by_group(ch))
+    assert "1 to 5 episodes in the series were still open" in text
+    shown = mc.load_frames(ms, "2017-10-01", "2017-10-31", "2017-10", suppress_small=False)
+    assert "1 episode in the series was still open" in mc.duration_sentence(shown, mc.logrank_by_group(shown))

@@ -271,3 +271,18 @@ def test_months_the_term_dates_do_not_cover_are_left_out_and_said(tmp_path):
     ch = seasonal.load(DEMO_DATA_DIR, "2017-11", "2017-01", terms_path=path)
     assert ch.results == [] and "nothing to analyse" in seasonal.headline(ch)
     assert seasonal.summary_table(ch).empty and seasonal.profile_chart(ch) == Chart(None)
+
+
+def test_a_seasonal_pattern_that_rounds_to_nothing_is_not_signed_minus_zero():
+    # A month 0.3 below the trend read "lowest in April (-0 against the trend)" before.
+    from types import SimpleNamespace
+
+    months = pd.period_range("2019-04", periods=24, freq="M")
+    values = np.tile([-0.3, 0.1, 0.2] + [0.0] * 9, 2)
+    r = SimpleNamespace(
+        series=SimpleNamespace(values=pd.Series(values, index=months), lower="discussions", kind="flow"),
+        stl=SimpleNamespace(seasonal=pd.Series(values, index=months)),
+        seasonal_strength=0.0,
+    )
+    text = seasonal.stl_sentence(r)
+    assert "lowest in April (+0 against the trend)" in text and "-0" not in text

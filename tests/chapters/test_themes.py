@@ -108,7 +108,14 @@ def test_a_recent_shift_with_too_few_months_leaves_assurance_not_yet_judged():
     assert a.current.ucl == pytest.approx(16.32)  # the target of 19 is above the upper limit: "fail" before
     assert a.shift_since == MONTHS[20] and a.assurance == "not_judged" and a.recent is None
     assert "not yet judged against the target of 19" in indicator_words.assurance_words(a)
-    assert any("8 months since then are too few" in n and "8 of them meet the target" in n for n in a.notes)
+    # The limits never rest on the month judged: 7 months before it, not "8 months ... too few".
+    assert any("need 12 months since then before the latest, and there are 7" in n for n in a.notes), a.notes
+    assert any("8 of the 8 months since then, the latest included, meet the target" in n for n in a.notes)
+    # Twelve months since the shift, the latest among them, are still one short: said so, never
+    # "the 12 months since then are too few for new limits" (which read as a contradiction).
+    s12 = pd.concat([zigzag(16, 12, 10), zigzag(12, 20, 22, start=MONTHS[16])])
+    a12 = judgements.analyse(s12, info(target=19), MONTHS[27], judgements.Settings(baseline_end=str(MONTHS[15])))
+    assert a12.assurance == "not_judged" and any("there are 11" in n for n in a12.notes), a12.notes
     assert summary.classify(a) == ("working_well", "G1")  # improvement, and 22 meets the target of 19
 
 
