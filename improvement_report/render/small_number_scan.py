@@ -109,6 +109,9 @@ def page_findings(path: Path) -> list[Finding]:
     """Findings in one built HTML page (its main content; tables and running text apart)."""
     page = path.read_text(encoding="utf-8", errors="ignore")
     page = page.split('id="main-content"', 1)[-1]
+    # The links to the previous and next pages are navigation, not this page's figures: "next
+    # Improvement theme 1" read as "1 ... episodes" with the contents beside it.
+    page = page.split('<footer class="prev-next-footer', 1)[0]
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     found = []
     for table in re.findall(r"<table\b.*?</table>", page, flags=re.S):

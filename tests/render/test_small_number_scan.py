@@ -69,3 +69,19 @@ def test_tidy_download_rows_are_read_by_their_measure_and_row_labels(tmp_path):
         "missing_rhi.csv: Offer not recorded / From care: '4'",
         "missing_rhi.csv:  / Discussions: '3'",
     ]
+
+
+def test_the_next_page_link_and_the_contents_are_not_the_pages_text(tmp_path):
+    # An edition without theme titles links "next: Improvement theme 1", followed by the page's
+    # contents ("How many episodes ..."): the scan read "1 Contents How many episodes" and stopped
+    # every such edition.
+    page = tmp_path / "missing_episodes.html"
+    page.write_text(
+        '<div id="main-content"><article><p>Episodes are counted by month.</p></article>'
+        '<footer class="prev-next-footer d-print-none"><a><p class="prev-next-title">Improvement theme 1</p></a>'
+        '</footer><div class="sidebar-secondary-items"><p>Contents</p><a>How many episodes</a></div></div>',
+        encoding="utf-8",
+    )
+    assert scan.page_findings(page) == []
+    page.write_text('<div id="main-content"><p>Only 2 episodes were recorded.</p></div>', encoding="utf-8")
+    assert scan.page_findings(page)  # the page's own text is still read
