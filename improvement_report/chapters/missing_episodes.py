@@ -819,7 +819,7 @@ def km_chart(ch: MissingChapter, tests: dict):
 
 
 def _median_words(year, median) -> str:
-    """``2019-20 24 hours``; a median hidden because it rests on 1 to 5 episodes (``c``) is said so,
+    """``YYYY-YY 24 hours``; a median hidden because it rests on 1 to 5 episodes (``c``) is said so,
     and one the curve never reached is "not reached"."""
     if isinstance(median, str):
         return f"{year} not shown (1 to 5 episodes)"
