@@ -9,9 +9,9 @@ after the edition's date appear only when the edition asks for them (``dfe_later
 charts labelled as later context.
 """
 
+import textwrap
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from improvement_report.inputs.catalogue import load_catalogue
@@ -153,7 +153,7 @@ def chart(page: Page, measure: str, data: pd.DataFrame | None = None, later: boo
     if t.empty or t.council.notna().sum() == 0:
         return NO_CHART
     who = page.pub.council_name
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = style.subplots(figsize=(style.WIDTH, 4.8))
     years = list(t.index)
     if t.neighbours_with_value.gt(0).any():
         ax.fill_between(years, t.neighbour_min, t.neighbour_max, color=style.LIGHT_GREY, label="Neighbours' range")
@@ -162,11 +162,11 @@ def chart(page: Page, measure: str, data: pd.DataFrame | None = None, later: boo
     ax.plot(years, t.council, color=style.DARK_BLUE, marker="o", linewidth=2, label=chart_text(who))
     ax.set_xticks(years)
     basis = page.pub.measures.loc[measure, "year_basis"]
-    ax.set_xticklabels([cm.year_label(y, basis).replace("30 September ", "Sep ") for y in years], fontsize=8)
-    ax.set_ylabel(chart_text(c.name), fontsize=8)
-    ax.legend(fontsize="small", loc="best")
+    ax.set_xticklabels([cm.year_label(y, basis).replace("30 September ", "Sep ") for y in years])
+    style.value_axis(ax, textwrap.fill(chart_text(c.name), 24))
+    style.legend_below(ax)
     heading = f"Later context, published after this edition: {c.name}" if later else c.name
-    ax.set_title(chart_text(heading), loc="left", fontsize=10, fontweight="bold")
+    ax.set_title(style.title(chart_text(heading)), loc="left")
     fig.tight_layout()
     points = "; ".join(
         f"{cm.year_label(y, basis)}: {who} {words.value_text(r.council, '', c.unit, measure)}, neighbours' average "

@@ -7,8 +7,8 @@ chart with its alt text, or sentences whose numbers are all computed here.
 from dataclasses import dataclass, replace
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import pandas as pd
+import seaborn as sns
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
@@ -157,7 +157,7 @@ def flow_chart(ch: CafChapter, suppress_small: bool = True):
 
     With ``suppress_small`` a month's count from 1 to 5 is not drawn (a gap) and not named.
     """
-    fig, (top, bottom) = style.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[3, 2])
+    fig, (top, bottom) = style.subplots(2, 1, figsize=(style.WIDTH, 7.4), sharex=True, height_ratios=[3, 2])
     x = _dates(ch.months)
     shown = {
         c: suppression.published_points(ch.flow[c].astype(float), ch.flow[c], enabled=suppress_small)
@@ -165,24 +165,29 @@ def flow_chart(ch: CafChapter, suppress_small: bool = True):
     }
     hidden = int(sum(shown[c].isna().sum() - ch.flow[c].isna().sum() for c in shown))
     top.plot(x, shown["open_end"], color=style.DARK_BLUE, marker="o", markersize=3, label="Open at month end")
-    top.set_ylabel("Open CAFs")
+    style.value_axis(top, "Open CAFs\nat month end")
     peak = ch.flow.open_end.idxmax()
+    # The peak named above its point, inside the plot (room made for it, so never under the
+    # title); the latest value to its left.
+    low, high = top.get_ylim()
+    top.set_ylim(low, high + 0.15 * (high - low))
     top.annotate(
         f"{month_name(peak)}: {number(ch.flow.open_end[peak])}",
         (peak.to_timestamp(), ch.flow.open_end[peak]),
         textcoords="offset points",
-        xytext=(0, 8),
-        ha="center",
-        fontsize=9,
-    )
-    top.annotate(
-        f"{month_name(ch.month)}: {suppression.count_words(ch.flow.open_end.iloc[-1], suppress_small)}",
-        (x[-1], ch.flow.open_end.iloc[-1]),
-        textcoords="offset points",
-        xytext=(-10, -16),
+        xytext=(4, 8),
         ha="right",
-        fontsize=9,
+        va="bottom",
     )
+    if peak != ch.month:
+        top.annotate(
+            f"{month_name(ch.month)}: {suppression.count_words(ch.flow.open_end.iloc[-1], suppress_small)}",
+            (x[-1], ch.flow.open_end.iloc[-1]),
+            textcoords="offset points",
+            xytext=(-8, 0),
+            ha="right",
+            va="center",
+        )
     width = 12
     bottom.bar(x - pd.Timedelta(days=7), shown["opened"], width=width, color=style.TURQUOISE, label="Opened")
     bottom.bar(
@@ -194,9 +199,9 @@ def flow_chart(ch: CafChapter, suppress_small: bool = True):
         edgecolor="white",
         label="Closed",
     )
-    bottom.set_ylabel("CAFs in the month")
-    bottom.legend(loc="upper left", ncols=2)
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    style.value_axis(bottom, "CAFs in\nthe month")
+    style.legend_below(bottom)
+    style.date_axis(bottom, x)
     change = ch.flow.open_end.iloc[-1] - ch.flow.open_end.iloc[-13] if len(ch.flow) > 12 else None
     if change is not None and suppress_small:
         if suppression.is_small(ch.flow.open_end.iloc[-1]) or suppression.is_small(ch.flow.open_end.iloc[-13]):
@@ -204,7 +209,7 @@ def flow_chart(ch: CafChapter, suppress_small: bool = True):
     trend = (
         "" if change is None else (f": {number(abs(change))} {'fewer' if change < 0 else 'more'} than a year earlier")
     )
-    top.set_title(f"Open CAFs at the end of {month_name(ch.month)}{trend}")
+    top.set_title(style.title(f"Open CAFs at the end of {month_name(ch.month)}{trend}"))
     fig.tight_layout()
     alt = (
         f"Line chart of open CAFs at each month end from {month_name(ch.months[0])} to {month_name(ch.month)}, "
@@ -243,7 +248,7 @@ def xmr_chart(
         start = end = None  # the baseline is outside the months shown: every month fixes the limits
     result = spc.xmr(series, baseline_start=start, baseline_end=end, floor=0)
     icon = spc.variation_icon(result, polarity)
-    fig, ax = style.subplots(figsize=(9, 4))
+    fig, ax = style.subplots(figsize=(style.WIDTH, 4.8))
     reading = icon_words(icon)
     values = result.data.value
     drawn = replace(
@@ -407,17 +412,17 @@ def model_chart(ch: CafChapter, model: models.HolidayModel):
     """Monthly openings with the model's fitted values; (None, "") without a model."""
     if model is None:
         return NO_CHART
-    fig, ax = style.subplots(figsize=(9, 4))
+    fig, ax = style.subplots(figsize=(style.WIDTH, 4.8))
     x = _dates(ch.months)
     fitted = model.fitted.reindex(ch.months)
     ax.plot(x, ch.flow.opened, color=style.GREY, marker="o", markersize=3, linestyle="-", label="CAFs opened")
     ax.plot(x, fitted.to_numpy(), color=style.DARK_BLUE, linewidth=2, label="Model: trend and school holidays")
-    ax.set_ylabel("CAFs opened in the month")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    style.value_axis(ax, "CAFs opened\nin the month")
+    style.date_axis(ax, x)
     est = 100 * (model.monthly_ratio[0] - 1)
     holiday = narrative.holiday_effect_words(model.holiday_ratio[0])
-    ax.set_title(f"CAFs opened: {est:+.1f}% a month, and {holiday} in a month of school holidays")
-    ax.legend(loc="upper left")
+    ax.set_title(style.title(f"CAFs opened: {est:+.1f}% a month, and {holiday} in a month of school holidays"))
+    style.legend_below(ax, ncols=1)
     fig.tight_layout()
     alt = (
         f"CAFs opened each month from {month_name(ch.months[0])} to {month_name(ch.month)} "
@@ -512,38 +517,66 @@ def locality_table(ch: CafChapter, suppress_small: bool = True) -> pd.DataFrame:
 
 
 def locality_chart(ch: CafChapter, suppress_small: bool = True):
-    """Month-end open CAFs by locality over the whole series.
+    """Month-end open CAFs by locality over the whole series: one small chart per locality on a
+    shared scale (seaborn's faceted small multiples), so no line hides another.
 
     With suppression on, a locality whose line would show a month-end count from 1 to 5 is not
     drawn (a chart discloses as much as a table); the alt text says which were left out.
     """
     eps = early_help.with_locality(ch.episodes)
-    fig, ax = style.subplots(figsize=(9, 4))
-    markers = ["o", "s", "^", "D", "v"]
-    latest, left_out = {}, []
-    for i, (loc, g) in enumerate(eps.groupby("locality", sort=True)):
+    latest, left_out, frames = {}, [], []
+    for loc, g in eps.groupby("locality", sort=True):
         flow = early_help.monthly_flow(g, ch.months)
         if suppress_small and flow.open_end.between(1, 5).any():
             left_out.append(loc)
             continue
         latest[loc] = int(flow.open_end.iloc[-1])
-        ax.plot(
-            _dates(ch.months),
-            flow.open_end,
-            marker=markers[i % len(markers)],
-            markersize=3,
-            color=(style.PALETTE + [style.GREY])[i % 5],
-            label=f"{chart_text(loc)} ({latest[loc]})",
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": _dates(ch.months),
+                    "open": flow.open_end.to_numpy(),
+                    "locality": f"{chart_text(loc)} ({latest[loc]})",
+                }
+            )
         )
-    ax.set_ylabel("Open CAFs at month end")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.legend(title=f"Locality (open, {ch.month.strftime('%b %Y')})", loc="upper left")
     if not latest:
-        plt.close(fig)
         return NO_CHART
+    style.apply()
+    columns = 2 if len(frames) > 1 else 1
+    grid = sns.relplot(
+        data=pd.concat(frames, ignore_index=True),
+        x="month",
+        y="open",
+        col="locality",
+        col_wrap=columns,
+        kind="line",
+        marker="o",
+        markersize=4,
+        color=style.DARK_BLUE,
+        height=2.6,
+        aspect=style.WIDTH / columns / 2.6,
+        facet_kws={"sharey": True, "sharex": True},
+    )
+    grid.set_titles("{col_name}", loc="left", fontweight="normal")
+    grid.set_axis_labels("", "Open CAFs\nat month end")
+    for ax in grid.axes.flat:
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        style.value_axis(ax, ax.get_ylabel())
     biggest = max(latest, key=latest.get)
-    ax.set_title(f"Open CAFs by locality: {chart_text(biggest)} holds the most ({latest[biggest]})")
-    fig.tight_layout()
+    grid.figure.suptitle(
+        style.title(
+            f"Open CAFs by locality: {chart_text(biggest)} holds the most ({latest[biggest]} at the end of "
+            f"{month_name(ch.month)}; the number open then follows each name)"
+        ),
+        x=0.02,
+        ha="left",
+        fontweight="bold",
+        fontsize=style.RC["axes.titlesize"],
+    )
+    grid.figure.tight_layout()
+    fig = grid.figure
     alt = (
         "Line chart of open CAFs at each month end by locality, "
         + "; ".join(f"{k}: {v} in {month_name(ch.month)}" for k, v in latest.items())

@@ -8,11 +8,13 @@ output is a count, a share or a summary statistic.
 """
 
 import math
+import textwrap
 from dataclasses import dataclass, replace
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from improvement_report.core.paths import resolve
 from improvement_report.core.periods import month_name
@@ -403,7 +405,7 @@ def spc_chart(ch: MissingChapter, measure: str, baseline_start=None, baseline_en
         )
     if all(r is None for r in results.values()):
         return Chart(None, "", results)
-    fig, axes = style.subplots(2, 1, figsize=(9, 7), sharex=True)
+    fig, axes = style.subplots(2, 1, figsize=(style.WIDTH, 10), sharex=True)
     alts = []
     for ax, g in zip(axes, GROUPS):
         r = results[g]
@@ -572,31 +574,47 @@ def frequency_chart(ch: MissingChapter):
     t = frequency_table(ch)
     if t.empty:
         return NO_CHART
-    fig, ax = style.subplots(figsize=(9, 4))
-    x = np.arange(len(PER_CHILD_BANDS))
-    hatch = {"home": "", "care": "//"}
-    for i, g in enumerate(GROUPS):
-        # A share that is not shown (c) is not drawn: no bar, and "c" where its label would be.
-        shown = [t.loc[f"Children with {b} (%)", LABEL[g]] for b in PER_CHILD_BANDS]
-        values = [np.nan if v == SUPPRESSED else (v or 0) for v in shown]
-        bars = ax.bar(
-            x + (i - 0.5) * 0.38,
-            np.nan_to_num(values),
-            width=0.38,
-            color=COLOUR[g],
-            hatch=hatch[g],
-            edgecolor="white",
-            label=LABEL[g],
-        )
-        ax.bar_label(bars, labels=[SUPPRESSED if np.isnan(v) else f"{v:.0f}%" for v in values], fontsize=9)
-    ax.set_xticks(x, list(PER_CHILD_BANDS))
+    # The distribution of episodes per child as seaborn's grouped bars; care's bars hatched too, so
+    # the groups differ by more than colour. A share that is not shown (c) is not drawn: no bar, and
+    # "c" where its label would be.
+    shares = pd.DataFrame(
+        [
+            {"band": b, "group": LABEL[g], "shown": t.loc[f"Children with {b} (%)", LABEL[g]]}
+            for g in GROUPS
+            for b in PER_CHILD_BANDS
+        ]
+    )
+    shares["share"] = [np.nan if v == SUPPRESSED else float(v or 0) for v in shares.shown]
+    fig, ax = style.subplots(figsize=(style.WIDTH, 4.8))
+    sns.barplot(
+        data=shares.fillna({"share": 0}),
+        x="band",
+        y="share",
+        hue="group",
+        order=list(PER_CHILD_BANDS),
+        hue_order=[LABEL[g] for g in GROUPS],
+        palette=[COLOUR[g] for g in GROUPS],
+        edgecolor="white",
+        ax=ax,
+    )
+    for container, hatch, g in zip(ax.containers, ("", "//"), GROUPS):
+        for bar in container:
+            bar.set_hatch(hatch)
+        values = shares[shares.group == LABEL[g]].set_index("band").share.reindex(list(PER_CHILD_BANDS))
+        ax.bar_label(container, labels=[SUPPRESSED if np.isnan(v) else f"{v:.0f}%" for v in values])
+    ax.set_xlabel("Episodes in the 12 months")
     ax.set_ylabel("Children who went missing (%)")
-    ax.legend(loc="upper right")
+    ax.set_ylim(0, max(100, float(np.nanmax(shares.share.fillna(0))) * 1.15))
+    style.legend_below(ax)
     home5, care5 = (t.loc["Children with 5 or more episodes (%)", LABEL[g]] or 0 for g in GROUPS)
     if SUPPRESSED in (home5, care5):
-        ax.set_title("Children by number of missing episodes (c: not shown, from a count of 1 to 5)")
+        ax.set_title(style.title("Children by number of missing episodes (c: not shown, from a count of 1 to 5)"))
     else:
-        ax.set_title(f"{care5:.0f}% of children missing from care went missing 5 times or more, {home5:.0f}% from home")
+        ax.set_title(
+            style.title(
+                f"{care5:.0f}% of children missing from care went missing 5 times or more, {home5:.0f}% from home"
+            )
+        )
     fig.tight_layout()
 
     def shown_pct(v) -> str:
@@ -677,7 +695,7 @@ def duration_chart(ch: MissingChapter):
     t = duration_by_quarter(ch)
     if t.empty:
         return NO_CHART
-    fig, axes = style.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = style.subplots(2, 1, figsize=(style.WIDTH, 9), sharex=True, sharey=True)
     parts, changes = [], {}
     for ax, g in zip(axes, GROUPS):
         d = t.xs(LABEL[g], level="Group").dropna(subset=["Median hours"])
@@ -695,10 +713,10 @@ def duration_chart(ch: MissingChapter):
         )
         ax.plot(x, d["Median hours"].astype(float), color=COLOUR[g], marker=MARKER[g], label="Median")
         ax.set_title(LABEL[g])
-        ax.set_ylabel("Hours missing (returned episodes)")
+        ax.set_ylabel("Hours missing\n(returned episodes)")
+        ax.set_ylim(bottom=0)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[4], bymonthday=1))
-        ax.legend(loc="upper right", fontsize="small")
         first, last = d.iloc[0], d.iloc[-1]
         changes[g] = (d.index[0], first["Median hours"], d.index[-1], last["Median hours"])
         parts.append(
@@ -713,7 +731,12 @@ def duration_chart(ch: MissingChapter):
         if falling
         else "Median time missing did not fall"
     )
-    fig.suptitle(f"{finding} between {t.index[0][0]} and {t.index[-1][0]}", x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(
+        style.title(f"{finding} between {t.index[0][0]} and {t.index[-1][0]}"), x=0.01, ha="left", fontweight="bold"
+    )
+    shown = [ax for ax in axes if ax.axison]
+    if shown:
+        style.legend_below(shown[-1])
     fig.tight_layout()
     alt = (
         "Two line charts of the median hours missing by quarter, with the middle half of episodes shaded. "
@@ -777,7 +800,7 @@ def km_chart(ch: MissingChapter, tests: dict):
     """
     if ch.series.empty:
         return NO_CHART
-    fig, axes = style.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = style.subplots(2, 1, figsize=(style.WIDTH, 9), sharey=True)
     styles = ["-", "--", ":", "-."]
     parts = []
     for ax, g in zip(axes, GROUPS):
@@ -800,7 +823,7 @@ def km_chart(ch: MissingChapter, tests: dict):
         ax.set_xlabel("Hours since going missing")
         ax.set_ylabel("Still missing (%)")
         ax.set_xticks(range(0, KM_HORIZON_HOURS + 1, 48))
-        ax.legend(title="Year (April to March)", fontsize="small")
+        ax.legend(title="Year (April to March)", loc="upper right")
     differ = [g for g, r in tests.items() if r is not None and r.p_value < 0.05]
     finding = (
         "Time to return differs between years from home and from care"
@@ -809,7 +832,7 @@ def km_chart(ch: MissingChapter, tests: dict):
         if differ
         else "No clear difference in time to return between years"
     )
-    fig.suptitle(f"{finding} (log-rank test)", x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(style.title(f"{finding} (log-rank test)"), x=0.01, ha="left", fontweight="bold")
     fig.tight_layout()
     alt = (
         "Kaplan-Meier curves of the share of episodes still missing against hours since going missing, "
@@ -1065,7 +1088,7 @@ def rhi_chart(ch: MissingChapter, change=None, report_month=None):
     frames = {g: None if f is None or f.p.isna().all() else f for g, f in frames.items()}
     if all(f is None for f in frames.values()):
         return Chart(None, "", frames)
-    fig, axes = style.subplots(2, 1, figsize=(9, 7), sharex=True)
+    fig, axes = style.subplots(2, 1, figsize=(style.WIDTH, 11), sharex=True)
     alts = []
     for ax, g in zip(axes, GROUPS):
         f = frames[g]
@@ -1083,7 +1106,7 @@ def rhi_chart(ch: MissingChapter, change=None, report_month=None):
             f,
             ax,
             title=ax_title,
-            ylabel="Returns with an interview within 72 hours",
+            ylabel="Returns interviewed\nwithin 72 hours (%)",
             polarity="higher_is_better",
             limits_label="Process limits (vary with returns)",
         )
@@ -1420,7 +1443,7 @@ def national_chart(nat: National):
     """Trend of the two rates: the council, its neighbours' range and mean, England."""
     if nat.la is None or nat.latest is None:
         return NO_CHART
-    fig, axes = style.subplots(1, 2, figsize=(10, 4))
+    fig, axes = style.subplots(2, 1, figsize=(style.WIDTH, 9))
     parts = []
     rates = national_rates(nat)
     for ax, (label, table) in zip(axes, rates.items(), strict=True):
@@ -1433,22 +1456,26 @@ def national_chart(nat: National):
         if "E92000001" in w.index:
             ax.plot(years, w.loc["E92000001"], color=style.ORANGE, linestyle=":", marker="s", label="England")
         ax.plot(years, w.loc[nat.la_code], color=style.DARK_BLUE, marker="o", linewidth=2, label=nat.la)
-        ax.set_ylabel(label.replace(" (calculated)", "").replace(" who went missing", "\nwho went missing"))
+        ax.set_ylabel(textwrap.fill(label.replace(" (calculated)", ""), 26))
         ax.set_xlabel("Year to 31 March")
         ax.set_xticks(years)
-        ax.set_xticklabels([str(y) for y in years], fontsize=8)
+        ax.set_xticklabels([str(y) for y in years])
+        ax.set_ylim(bottom=0)
         last = years[-1]
         parts.append(
             f"{label}: {nat.la} {_g(w.loc[nat.la_code, last])} in {last}, England {_g(w.get(last, {}).get('E92000001'))}, "
             f"neighbours' mean {_g(round(sn[last].mean(), 1))} ({int(sn[last].notna().sum())} of {len(nat.neighbour_codes)} with a figure)"
         )
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize="small", bbox_to_anchor=(0.5, -0.06))
+    fig.tight_layout()
+    fig.legend(handles, labels, loc="upper center", ncols=2, bbox_to_anchor=(0.5, 0))
     per_100 = rates[PER_100]
     la_v, eng_v = per_100.loc[nat.la_code, nat.latest], per_100.get(nat.latest, {}).get("E92000001")
     fig.suptitle(
-        f"{nat.la}: {_g(la_v)} children went missing per 100 looked after in the year to March {nat.latest}, "
-        f"England {_g(eng_v)}",
+        style.title(
+            f"{nat.la}: {_g(la_v)} children went missing per 100 looked after in the year to March {nat.latest}, "
+            f"England {_g(eng_v)}"
+        ),
         x=0.01,
         ha="left",
         fontweight="bold",

@@ -17,6 +17,8 @@ the early help chapter's answer and the summary). Each function here returns wha
 ``notebooks/seasonal_effects.ipynb`` shows: a table, a chart with its alt text, or sentences.
 """
 
+import textwrap
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -285,10 +287,22 @@ def calendar_table(ch: SeasonalChapter, suppress_small: bool = True) -> pd.DataF
 def _grid(n: int):
     cols = 2
     rows = int(np.ceil(n / cols))
-    fig, axes = style.subplots(rows, cols, figsize=(10, 2.6 * rows), squeeze=False)
+    fig, axes = style.subplots(rows, cols, figsize=(style.WIDTH, 2.5 * rows + 1.2), squeeze=False)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, axes.flat
+
+
+def _panel_title(ax, label: str) -> None:
+    """A small multiple's title: the series' name, wrapped to the panel's width, in plain type."""
+    ax.set_title(textwrap.fill(label, 22), fontsize=style.SMALLEST_TEXT_PT, fontweight="normal")
+
+
+def _legend_under(fig, ax) -> None:
+    """One legend for every panel, under the grid (a legend inside a panel would sit on its lines)."""
+    fig.tight_layout()
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=min(len(labels), 3))
 
 
 def _august_low(values: pd.Series) -> tuple[int, int]:
@@ -327,19 +341,20 @@ def profile_chart(ch: SeasonalChapter):
         if seen and low == seen:
             every_year.append(r.series.label)
         described.append(f"{r.series.label}: August below the rest of its year in {low} of {seen} years")
-        ax.set_title(r.series.label, fontsize=10)
+        _panel_title(ax, r.series.label)
         ax.set_xticks(range(1, 13), [pd.Timestamp(2000, m, 1).strftime("%b")[0] for m in range(1, 13)])
         ax.axvspan(7.5, 8.5, color=style.LIGHT_GREY, zorder=0)  # August: wholly school holiday
-        ax.legend(fontsize="x-small", ncols=3, loc="best")
-    fig.supylabel("Count in the month (open CAFs: at month end)")
+    fig.supylabel("Number in the month (open CAFs: at month end); the axes do not start at zero")
     fig.supxlabel("Month of the year (August shaded)")
     fig.suptitle(
-        f"August is below the rest of the year, every year, for {len(every_year)} of {len(results)} series",
+        style.title(
+            f"August is below the rest of the year, every year, for {len(every_year)} of {len(results)} series"
+        ),
         x=0.01,
         ha="left",
         fontweight="bold",
     )
-    fig.tight_layout()
+    _legend_under(fig, axes[0])
     alt = (
         "Small multiple line charts, one per series, with each calendar year drawn as its own line across the "
         "months January to December. " + "; ".join(described) + "."
@@ -352,7 +367,7 @@ def holiday_chart(ch: SeasonalChapter):
     modelled = [r for r in ch.results if r.model is not None]
     if not modelled:
         return NO_CHART
-    fig, ax = style.subplots(figsize=(9, 0.55 * len(modelled) + 1.4))
+    fig, ax = style.subplots(figsize=(style.WIDTH, 0.6 * len(modelled) + 2.2))
     y = np.arange(len(modelled))[::-1]
     fewer, more = [], []
     for yi, r in zip(y, modelled):
@@ -370,8 +385,8 @@ def holiday_chart(ch: SeasonalChapter):
             markerfacecolor=style.DARK_BLUE if clear else "white",
         )
     ax.axvline(1, color=style.GREY, linestyle="--", linewidth=1)
-    ax.set_yticks(y, [r.series.label for r in modelled])
-    ax.set_xlabel("Rate ratio: a month wholly in school holidays against a month wholly in term (log scale)")
+    ax.set_yticks(y, [textwrap.fill(r.series.label, 18) for r in modelled])
+    ax.set_xlabel("Rate ratio: a month wholly in school\nholidays against a month wholly in term\n(log scale)")
     ax.set_xscale("log")
     ticks = [
         t
@@ -385,7 +400,7 @@ def holiday_chart(ch: SeasonalChapter):
     title = f"School holidays: clearly fewer {_list(fewer)}" if fewer else "School holidays: no series clearly lower"
     if more:
         title += f"; more {_list(more)}"
-    ax.set_title(title)
+    ax.set_title(style.title(title))
     fig.tight_layout()
     alt = (
         "Dot-and-interval chart of the school-holiday rate ratio for each series, with a dashed line at 1 "
@@ -414,20 +429,21 @@ def stl_chart(ch: SeasonalChapter):
         x = r.stl.index.to_timestamp()
         ax.plot(x, r.stl.observed, color=style.GREY, linewidth=1, marker="o", markersize=2, label="As counted")
         ax.plot(x, r.stl.observed - r.stl.seasonal, color=style.DARK_BLUE, linewidth=2, label="Seasonally adjusted")
-        ax.set_title(r.series.label, fontsize=10)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))
-        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 7]))
-    axes[0].legend(fontsize="x-small", loc="best")
+        _panel_title(ax, r.series.label)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.xaxis.set_major_locator(mdates.YearLocator())
     strongest = max(done, key=lambda r: r.seasonal_strength)
-    fig.supylabel("Count in the month")
+    fig.supylabel("Number in the month; the axes do not start at zero")
     fig.suptitle(
-        f"Seasonally adjusted: the season is strongest in {strongest.series.lower} "
-        f"(strength {strongest.seasonal_strength:.2f})",
+        style.title(
+            f"Seasonally adjusted: the season is strongest in {strongest.series.lower} "
+            f"(strength {strongest.seasonal_strength:.2f})"
+        ),
         x=0.01,
         ha="left",
         fontweight="bold",
     )
-    fig.tight_layout()
+    _legend_under(fig, axes[0])
     alt = (
         "Small multiple line charts of each series as counted (grey) and seasonally adjusted by STL (dark blue, "
         "thicker). "
@@ -450,13 +466,13 @@ def adjusted_open_xmr(ch: SeasonalChapter):
         return Chart(None, "", None)
     result = spc.xmr(values.set_axis(values.index.to_timestamp()))
     icon = spc.variation_icon(result, "neutral")
-    fig, ax = style.subplots(figsize=(9, 4))
+    fig, ax = style.subplots(figsize=(style.WIDTH, 4.8))
     words = "common cause variation" if icon == "common_cause" else "special cause variation"
     spc_plot.plot_spc(
         result,
         ax,
         title=f"Open CAFs, seasonally adjusted: {words} in {month_name(ch.month)}",
-        ylabel="Open CAFs at month end, seasonally adjusted",
+        ylabel="Open CAFs at month end,\nseasonally adjusted",
         polarity="neutral",
     )
     fig.tight_layout()

@@ -9,6 +9,7 @@ identifier ever leaves this module.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -384,12 +385,12 @@ def p_chart_figure(ch: StrategyChapter, chart: pd.DataFrame | None):
         return NO_CHART
     latest = _latest_month(chart)
     icon = spc.variation_icon(chart, POLARITY)
-    fig, ax = style.subplots(figsize=(9, 4.8))
+    fig, ax = style.subplots(figsize=(style.WIDTH, 5.4))
     spc_plot.plot_spc(
         chart,
         ax,
         title=f"Compliant strategy discussions: {_kind_words(icon)} in {month_name(latest)}",
-        ylabel="Fully compliant discussions",
+        ylabel="Fully compliant\ndiscussions (%)",
         polarity=POLARITY,
         highlight=(max(ch.start, used_start(chart)), ch.end),
         limits_label="Process limits (vary with discussions)",
@@ -553,7 +554,7 @@ def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
     n_max = int(teams.Discussions.max())
     grid = np.arange(1, int(n_max * 1.15) + 2)
     lim = funnel.limits(p0, grid, FUNNEL_METHOD)
-    fig, ax = style.subplots(figsize=(9, 5.2))
+    fig, ax = style.subplots(figsize=(style.WIDTH, 5.6))
     ax.axhline(100 * p0, color=spc_plot.MEAN_COLOUR, linewidth=1.5, label=f"All teams ({100 * p0:.1f}%)")
     ax.plot(grid, 100 * lim.lower_95, color=style.GREY, linestyle="--", linewidth=1, label="95% limits")
     ax.plot(grid, 100 * lim.upper_95, color=style.GREY, linestyle="--", linewidth=1)
@@ -580,22 +581,29 @@ def funnel_figure(ch: StrategyChapter, teams: pd.DataFrame):
                 zorder=4,
             )
     for team, row in teams[below | above].iterrows():
+        # Named beside its point, towards the middle of the chart, on a white ground so that a
+        # limit line passing behind the name does not run through its letters.
+        right = row.Discussions > grid[-1] / 2
         ax.annotate(
             chart_text(team),
             (row.Discussions, row["Compliant (%)"]),
             textcoords="offset points",
-            xytext=(8, -3),
-            fontsize=9,
+            xytext=(-9 if right else 9, 0),
+            ha="right" if right else "left",
+            va="center",
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+            zorder=5,
         )
     ax.set_xlim(0, grid[-1])
     ax.set_ylim(0, 100)
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     ax.set_xlabel(f"Strategy discussions held by the team, {ch.label}")
-    ax.set_ylabel("Fully compliant discussions")
+    ax.set_xlabel(textwrap.fill(f"Strategy discussions held by the team, {ch.label}", 48))
+    ax.set_ylabel("Fully compliant discussions (%)")
     outside = list(teams.index[below])
-    ax.set_title(chart_text(_funnel_title(outside, list(teams.index[above]))), loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize="small")
+    ax.set_title(style.title(chart_text(_funnel_title(outside, list(teams.index[above])))), loc="left")
+    style.legend_below(ax)
     fig.tight_layout()
     alt = (
         f"Funnel plot of {number(len(teams))} teams' compliance against the number of strategy discussions "

@@ -44,6 +44,19 @@ from improvement_report.render.output import PageOutput
 from improvement_report.stats import spc
 
 UNIT_LABEL = {"percent": "Per cent", "count": "Number", "rate": "Rate", "days": "Days"}
+# A count's axis says when it is counted.
+COUNT_LABEL = {"snapshot": "Number at month end", "in_month": "Number in the month", "cumulative": "Number to date"}
+
+
+def axis_label(info: pd.Series) -> str:
+    """What an indicator's value axis measures, in its unit: a count says when it is counted, a
+    rate is named (its name says per what, e.g. "per social worker")."""
+    unit = info["unit"]
+    if unit == "count":
+        return COUNT_LABEL.get(info.get("aggregation"), "Number")
+    if unit == "rate":
+        return "\n".join(textwrap.wrap(chart_text(info["name"]), 24))
+    return UNIT_LABEL.get(unit, chart_text(str(unit)))
 
 
 # --------------------------------------------------------------------------------------
@@ -128,7 +141,7 @@ def chart(a: Analysis):
         return NO_CHART
     unit = a.info["unit"]
     value_format = "{:.0f}%" if unit == "percent" else "{:,.0f}" if unit == "count" else "{:,.1f}"
-    fig, ax = style.subplots(figsize=(9, 3.6))
+    fig, ax = style.subplots(figsize=(style.WIDTH, 4.6))
     shown = a.charted if a.charted is not None else a.series
     in_month = "" if shown is a.series else " (each month's own value)"
     title = (
@@ -139,8 +152,8 @@ def chart(a: Analysis):
         spc_plot.plot_run(
             shown,
             ax,
-            title="\n".join(textwrap.wrap(title, 80)),
-            ylabel=UNIT_LABEL[unit],
+            title=style.title(title),
+            ylabel=axis_label(a.info),
             target=a.target,
             value_format=value_format,
         )
@@ -151,39 +164,23 @@ def chart(a: Analysis):
             f"limits; the latest value is {fmt(shown.iloc[-1], unit)}."
         )
         return Chart(fig, alt)
+    baseline_end = a.chart.data.index.get_loc(a.chart.baseline_end) if a.rebased_at is None else None
+    marks = []
+    if baseline_end is not None and baseline_end < len(a.chart.data) - 1:
+        # Where the fixed limits stop being calculated and start being applied.
+        marks.append((a.chart.baseline_end.to_timestamp(), "Baseline ends"))
+    if a.rebased_at is not None:
+        marks.append((a.rebased_at.to_timestamp(), "Limits recalculated"))
     spc_plot.plot_spc(
         a.chart,
         ax,
-        title="\n".join(textwrap.wrap(title, 80)),
-        ylabel=UNIT_LABEL[unit],
+        title=style.title(title),
+        ylabel=axis_label(a.info),
         target=a.target,
         polarity=a.info["polarity"],
         value_format=value_format,
+        marks=tuple(marks),
     )
-    baseline_end = a.chart.data.index.get_loc(a.chart.baseline_end) if a.rebased_at is None else None
-    if baseline_end is not None and baseline_end < len(a.chart.data) - 1:
-        # Mark where the fixed limits stop being calculated and start being applied.
-        x = a.chart.baseline_end.to_timestamp()
-        ax.axvline(x, color="#0b0c0c", linewidth=0.8, linestyle="-.")
-        ax.annotate(
-            "baseline ends",
-            xy=(x, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(-3, -10),
-            textcoords="offset points",
-            ha="right",
-            fontsize="small",
-        )
-    if a.rebased_at is not None:
-        ax.axvline(a.rebased_at.to_timestamp(), color="#0b0c0c", linewidth=0.8, linestyle="-.")
-        ax.annotate(
-            "limits recalculated",
-            xy=(a.rebased_at.to_timestamp(), 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -10),
-            textcoords="offset points",
-            fontsize="small",
-        )
     fig.tight_layout()
     kind = spc_words.CHART_NAMES[a.method]
     alt = f"{kind[0].upper() + kind[1:]}. " + spc_plot.describe_xmr(

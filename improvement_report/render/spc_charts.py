@@ -15,9 +15,6 @@ Neither (neutral)  ``DARK_PINK``         diamond
 
 from __future__ import annotations
 
-import math
-
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, PercentFormatter
@@ -40,8 +37,6 @@ MARKERS = {
 MEAN_COLOUR = style.TURQUOISE
 LIMIT_COLOUR = style.GREY
 TARGET_COLOUR = style.DARK_PINK
-#: Most date labels on the x axis before they start to crowd at the book's figure width.
-MAX_DATE_LABELS = 6  # the legend sits beside the plot, leaving room for about six labels
 
 
 def _x_values(index: pd.Index):
@@ -49,15 +44,6 @@ def _x_values(index: pd.Index):
     if isinstance(index, pd.PeriodIndex):
         return index.to_timestamp()
     return index
-
-
-def _month_interval(dates: pd.DatetimeIndex) -> int:
-    """A tidy number of months between date labels so at most MAX_DATE_LABELS show."""
-    span = (dates.max().year - dates.min().year) * 12 + dates.max().month - dates.min().month + 1
-    for interval in (1, 2, 3, 4, 6, 12, 24, 60):
-        if math.ceil(span / interval) <= MAX_DATE_LABELS:
-            return interval
-    return 120
 
 
 def plot_spc(
@@ -73,6 +59,7 @@ def plot_spc(
     highlight: tuple | None = None,
     limits_label: str = "Process limits",
     legend_below: bool = False,
+    marks: tuple = (),
 ) -> None:
     """Draw an XmR chart or a p chart onto ``ax``: the one SPC drawer of the report.
 
@@ -99,6 +86,9 @@ def plot_spc(
         A period to shade, e.g. the report window, labelled in the legend.
     limits_label : str, default "Process limits"
         The limits' legend entry.
+    marks : tuple of (Timestamp, str)
+        Vertical lines at a date with their legend entry, e.g. where the baseline ends or the
+        limits are recalculated; named in the legend, never over the plot.
     legend_below : bool, default False
         The legend below the plot in three columns, rather than beside it.
 
@@ -169,6 +159,8 @@ def plot_spc(
     )
     ax.plot(x, lower, color=LIMIT_COLOUR, linestyle="--", linewidth=1, **limit_style, zorder=1, gid="spc-limits")
     handles += [mean_line, limit_line]
+    for when, label in marks:
+        handles.append(ax.axvline(when, color="#0b0c0c", linewidth=0.8, linestyle="-.", label=label, gid="spc-mark"))
     _finish(ax, x, handles, title, ylabel, target, value_format, date_format, proportion, legend_below)
 
 
@@ -181,7 +173,13 @@ def _tick_label(value_format: str, value: float) -> str:
 
 
 def _finish(ax, x, handles, title, ylabel, target, value_format, date_format, proportion, legend_below) -> None:
-    """Target line, date axis, labels and legend: the same on every kind of chart."""
+    """Target line, date axis, labels and legend: the same on every kind of chart.
+
+    The legend sits below the plot (at the book's chart width there is no room beside it), and
+    the target is named in the right margin, outside the plot, where no line can run through it.
+    ``legend_below`` is kept for callers; the legend is always below.
+    """
+    del legend_below
     if target is not None and not pd.isna(target):
         target_line = ax.axhline(
             target,
@@ -192,35 +190,38 @@ def _finish(ax, x, handles, title, ylabel, target, value_format, date_format, pr
             label="Target",
             gid="spc-target",
         )
-        # Name the line on the chart too, so it reads without the legend.
+        handles.append(target_line)
+
+    if isinstance(x, pd.DatetimeIndex):
+        style.date_axis(ax, x, date_format)
+    ax.set_title(style.title(title) if "\n" not in title else title, loc="left")
+    if proportion:
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_ylim(0, 100)
+        ax.set_ylabel(ylabel)
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _tick_label(value_format, v)))
+        drawn = [line for line in ax.lines if line.get_gid() == "spc-values"]
+        finite = [float(v) for line in drawn for v in line.get_ydata() if not pd.isna(v)]
+        style.value_axis(ax, ylabel, min(finite) if finite else None)
+    if target is not None and not pd.isna(target):
+        # Room above the target line, so its name in the margin stays clear of the title.
+        bottom, top = ax.get_ylim()
+        if not proportion and target > top - 0.1 * (top - bottom):
+            ax.set_ylim(bottom, target + 0.1 * (top - bottom))
+        # Name the line on the chart too, so it reads without the legend: in the right margin.
         ax.annotate(
             "Target",
             xy=(1, target),
             xycoords=ax.get_yaxis_transform(),
-            xytext=(-2, 3),
+            xytext=(4, 0),
             textcoords="offset points",
-            ha="right",
-            va="bottom",
+            ha="left",
+            va="center",
             color=TARGET_COLOUR,
-            fontsize="small",
+            annotation_clip=False,
         )
-        handles.append(target_line)
-
-    if isinstance(x, pd.DatetimeIndex):
-        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=_month_interval(x)))
-        ax.xaxis.set_minor_locator(mdates.MonthLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter(date_format))
-    if proportion:
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-        ax.set_ylim(0, 100)
-    else:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _tick_label(value_format, v)))
-    ax.set_title(title, loc="left")
-    ax.set_ylabel(ylabel)
-    if legend_below:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize="small")
-    else:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+    style.legend_below(ax, handles=handles)
 
 
 def plot_run(

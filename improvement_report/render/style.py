@@ -4,12 +4,22 @@ The four categorical colours are colour-blind safe in this order. Charts never r
 colour alone: special-cause points also change marker shape, and every chart carries a
 title that states its finding and alt text generated from its data.
 
-Importing this module changes no matplotlib setting. Chart code makes its figures with
-:func:`subplots` or :func:`figure`, which :func:`apply` the style first.
+The theme is seaborn's "ticks" style and "notebook" context, scaled so that the smallest text
+on a chart is :data:`SMALLEST_TEXT_PT`, with this palette and a left-aligned bold title (one
+theme for every chart, Making Data Count's SPC charts included). Charts are :data:`WIDTH`
+inches wide, so that on a 390 px phone, where a chart is shown about 327 px wide, its smallest
+text is still about 9 px (13 pt at 100 dpi is 18 px on the 640 px image; 18 x 327 / 640 = 9.2).
+
+Importing this module changes no matplotlib setting (seaborn's theme is read as a dictionary,
+never set globally). Chart code makes its figures with :func:`subplots` or :func:`figure`,
+which :func:`apply` the style first.
 """
+
+import textwrap
 
 import matplotlib
 import matplotlib.pyplot as plt
+import seaborn as sns
 
 DARK_BLUE = "#12436D"
 TURQUOISE = "#28A197"
@@ -40,22 +50,125 @@ CONCERN = ORANGE
 COMMON_CAUSE = GREY
 
 
+#: A chart's width in inches (at 100 dpi, 640 px): see the module's note on phones.
+WIDTH = 6.4
+#: The smallest text on any chart: tick labels, legends and annotations.
+SMALLEST_TEXT_PT = 13
+#: Characters of a title line at :data:`WIDTH` (bold, one size above the smallest text).
+TITLE_CHARACTERS = 40
+
+
+def _theme() -> dict:
+    """seaborn's ticks style and notebook context, scaled to :data:`SMALLEST_TEXT_PT`, with the
+    book's palette, font and title placement on top."""
+    rc = dict(sns.axes_style("ticks"))
+    # The notebook context's smallest text (ticks, legend) is 11 pt.
+    rc.update(sns.plotting_context("notebook", font_scale=SMALLEST_TEXT_PT / 11))
+    rc.update(
+        {
+            "figure.figsize": (WIDTH, 3.8),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "font.family": "DejaVu Sans",  # installed everywhere the book builds: the same glyphs each run
+            "font.sans-serif": ["DejaVu Sans"],
+            "text.color": "#0b0c0c",
+            "axes.labelcolor": "#0b0c0c",
+            "xtick.color": "#0b0c0c",
+            "ytick.color": "#0b0c0c",
+            "axes.edgecolor": "#0b0c0c",
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "legend.frameon": False,
+            "patch.force_edgecolor": False,
+            "svg.hashsalt": "improvement-report",
+        }
+    )
+    return rc
+
+
 # The matplotlib settings every chart in the book uses.
-RC = {
-    "figure.figsize": (8, 4),
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
-    "font.size": 10,
-    "font.family": "DejaVu Sans",
-    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "legend.frameon": False,
-    "svg.hashsalt": "improvement-report",
-}
+RC = _theme()
+
+
+def title(text: str) -> str:
+    """A chart title wrapped to the chart's width."""
+    return "\n".join(textwrap.wrap(text, TITLE_CHARACTERS))
+
+
+#: Most date labels on an x axis at :data:`WIDTH` and this type size ("Apr 2015" fits about four times).
+MAX_DATE_LABELS = 4
+
+
+def month_interval(dates) -> int:
+    """A tidy number of months between date labels so at most :data:`MAX_DATE_LABELS` show."""
+    first, last = min(dates), max(dates)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    for interval in (1, 2, 3, 4, 6, 12, 24, 60):
+        if -(-span // interval) <= MAX_DATE_LABELS:
+            return interval
+    return 120
+
+
+def date_axis(ax, dates, date_format: str = "%b %Y") -> None:
+    """Month ticks on the x axis, at most :data:`MAX_DATE_LABELS` of them labelled."""
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=month_interval(dates)))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(date_format))
+
+
+#: Longest legend entry, in characters, that still fits two to a row at :data:`WIDTH`.
+LEGEND_COLUMN_CHARACTERS = 24
+
+
+def legend_below(ax, ncols: int = 2, **kwargs):
+    """The legend under the plot, clear of the x axis's tick labels and its label, in ``ncols``
+    columns (one when an entry is too long for two to fit the chart's width)."""
+    from matplotlib.transforms import offset_copy
+
+    handles = kwargs.get("handles") or ax.get_legend_handles_labels()[0]
+    labels = [h.get_label() for h in handles]
+    if any(len(label) > LEGEND_COLUMN_CHARACTERS for label in labels):
+        ncols = 1
+
+    # Below the axes by the height of the tick labels and their ticks (in points, so it holds
+    # for any height of plot).
+    label_lines = len(ax.get_xlabel().splitlines())
+    drop = SMALLEST_TEXT_PT + 14 + label_lines * (RC["axes.labelsize"] * 1.25) + (6 if label_lines else 0)
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-drop, units="points")
+    return ax.legend(
+        loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below, ncols=ncols, borderaxespad=0, **kwargs
+    )
+
+
+def value_axis(ax, label: str, minimum: float | None = None) -> None:
+    """Label the value (y) axis with what it counts, and start it at zero, or say it does not.
+
+    A count, rate or share starts at zero unless its values sit so far above zero that a zero
+    axis would flatten them (the lowest value more than half the highest): then the axis keeps
+    its range and its label says "axis does not start at zero".
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Drawn, so that its limits are known.
+    label : str
+        What the axis measures, in its unit, e.g. "Open CAFs at month end".
+    minimum : float, optional
+        The lowest value drawn; by default the axis's own lower data limit.
+    """
+    bottom, top = ax.get_ylim()
+    lowest = ax.dataLim.y0 if minimum is None else minimum
+    if bottom > 0 and lowest >= 0:
+        if lowest <= top / 2:
+            ax.set_ylim(0, top)
+        else:
+            label = f"{label}\n(axis does not start at zero)"
+    ax.set_ylabel(label)
 
 
 def apply() -> None:
