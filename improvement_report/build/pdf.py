@@ -9,9 +9,17 @@ links inside the PDF. Chromium prints it with the print stylesheet (``book/_stat
 tables wrap, nothing breaks inside a heading, figure or table row, links to files are shown as
 text. The PDF is written beside the HTML (never into ``book/``): printing is not byte-for-byte
 reproducible, and the committed edition must be.
+
+Chromium cannot print a page number for a link's target (CSS ``target-counter``), so the contents
+get their page numbers in two passes: the document is printed once, each chapter's page is read
+from the PDF's named destinations (Chromium writes one for every linked id), and the document is
+printed again with those numbers in the contents. The contents take the same lines either way, so
+the numbers cannot move; the second print is read again to prove it. The finished PDF also carries
+bookmarks (an outline) to the cover, the contents and every chapter and appendix.
 """
 
 import html
+import logging
 import re
 import shutil
 import subprocess
@@ -20,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from pypdf import PdfReader, PdfWriter
 
 from improvement_report.build.config import ReportConfig
 from improvement_report.build.toc import toc_pages
@@ -92,6 +101,7 @@ def _article(page_html: str, page: str, label: str = "") -> tuple[str, str]:
         heading.insert(0, f"{label}: ")
     for junk in article.select("a.headerlink, p.edition-pdf-link, .toggle-details, script"):
         junk.decompose()
+    _keep_together(soup, article)
     for tag in article.find_all(id=True):
         tag["id"] = f"{page}--{tag['id']}"
     for link in article.find_all("a", href=True):
@@ -99,6 +109,31 @@ def _article(page_html: str, page: str, label: str = "") -> tuple[str, str]:
     heading = article.find("h1")
     title = heading.get_text(" ", strip=True) if heading else page
     return "".join(str(child) for child in article.children), title
+
+
+# A table this short is printed whole on one page rather than split after a row or two.
+SHORT_TABLE_ROWS = 25
+
+
+def _keep_together(soup, article) -> None:
+    """Keep each heading with what follows it, and each short table whole, on one page.
+
+    Chromium honours ``break-after: avoid`` on a heading only loosely: a heading, or a heading
+    and a table's caption and header row, can end a page with the rest on the next. Wrapping the
+    heading and the first block after it in one ``print-keep`` box (``break-inside: avoid``)
+    leaves no break between them; a box taller than a page is still split, so nothing is lost.
+    """
+    for table in article.find_all("table"):
+        if len(table.find_all("tr")) <= SHORT_TABLE_ROWS:
+            table["class"] = table.get("class", []) + ["print-short-table"]
+    for heading in article.find_all(["h2", "h3", "h4"]):
+        following = heading.find_next_sibling()
+        if following is None or following.name in ("h2", "h3", "h4", "section"):
+            continue
+        box = soup.new_tag("div", attrs={"class": "print-keep"})
+        heading.insert_before(box)
+        box.append(heading.extract())
+        box.append(following.extract())
 
 
 def _relink(link, page: str, soup) -> None:
@@ -154,11 +189,24 @@ def cover_html(cfg: ReportConfig) -> str:
     )
 
 
-def contents_html(chapters: list[tuple[str, str]], appendices: list[tuple[str, str]]) -> str:
-    """The contents: each chapter, numbered, then the appendices (their titles carry their letters)."""
+def contents_html(
+    chapters: list[tuple[str, str]], appendices: list[tuple[str, str]], pages: dict[str, int] | None = None
+) -> str:
+    """The contents: each chapter, numbered, then the appendices (their titles carry their letters),
+    each with its page number from ``pages`` (a placeholder of the same width before they are known)."""
     e = html.escape
-    items = "".join(f"<li><a href='#{p}'>{e(t)}</a></li>" for p, t in chapters)
-    apps = "".join(f"<li><a href='#{p}'>{e(t)}</a></li>" for p, t in appendices)
+
+    def item(number: str, page: str, title: str) -> str:
+        where = str(pages[page]) if pages and page in pages else "000"
+        hidden = "" if pages and page in pages else " contents-unknown"
+        return (
+            f"<li><span class='contents-number'>{e(number)}</span><a href='#{page}'>{e(title)}</a>"
+            f"<span class='contents-leader' aria-hidden='true'></span>"
+            f"<span class='contents-page{hidden}'>{e(where)}</span></li>"
+        )
+
+    items = "".join(item(f"{i}.", p, t) for i, (p, t) in enumerate(chapters, start=1))
+    apps = "".join(item("", p, t) for p, t in appendices)
     return (
         "<nav class='contents' id='contents' aria-labelledby='contents-title'>"
         f"<h1 id='contents-title'>Contents</h1><ol class='contents-chapters'>{items}</ol>"
@@ -166,8 +214,9 @@ def contents_html(chapters: list[tuple[str, str]], appendices: list[tuple[str, s
     )
 
 
-def print_document(html_dir: Path, cfg: ReportConfig) -> str:
-    """The whole edition as one HTML document, for Chromium to print."""
+def print_document(html_dir: Path, cfg: ReportConfig, pages: dict[str, int] | None = None) -> str:
+    """The whole edition as one HTML document, for Chromium to print (``pages``: the contents' page
+    numbers, by page name)."""
     book = html_dir / "book"
     staged_toc = html_dir.parents[1] / "_toc.yml"  # the book was built from <root>/_toc.yml into <root>/_build/html
     chapters, appendices = book_order(staged_toc if staged_toc.is_file() else None)
@@ -178,7 +227,10 @@ def print_document(html_dir: Path, cfg: ReportConfig) -> str:
         if not source.is_file():
             raise PdfError(f"the built book has no {page}.html to print")
         bodies[page], titles[page] = _article(source.read_text(encoding="utf-8"), page, labels.get(page, ""))
-    parts = [cover_html(cfg), contents_html([(p, titles[p]) for p in chapters], [(p, titles[p]) for p in appendices])]
+    parts = [
+        cover_html(cfg),
+        contents_html([(p, titles[p]) for p in chapters], [(p, titles[p]) for p in appendices], pages),
+    ]
     # Each page's wrapper carries the page's name as its id: the target of the contents and of
     # links from other pages.
     parts += [f"<div class='print-chapter' id='{p}'>{bodies[p]}</div>" for p in chapters]
@@ -195,19 +247,8 @@ def print_document(html_dir: Path, cfg: ReportConfig) -> str:
     )
 
 
-def edition_pdf(html_dir: Path, cfg: ReportConfig) -> Path:
-    """Print the built book in ``html_dir`` to one PDF beside its pages; return the PDF's path.
-
-    Raises
-    ------
-    PdfError
-        When Chromium is missing, fails, or writes no PDF.
-    """
-    if not CHROMIUM.is_file():
-        raise PdfError(f"{CHROMIUM} is missing, so the PDF cannot be printed: run `make browser-deps` (as root)")
-    document = html_dir / "book" / PRINT_FILE
-    target = html_dir / pdf_name(cfg)
-    document.write_text(print_document(html_dir, cfg), encoding="utf-8")
+def _chromium_print(document: Path, target: Path) -> None:
+    """Print one HTML document to ``target`` with headless Chromium."""
     profile = Path(tempfile.mkdtemp(prefix="chromium-pdf-"))
     try:
         cmd = [
@@ -225,6 +266,76 @@ def edition_pdf(html_dir: Path, cfg: ReportConfig) -> Path:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             raise PdfError(f"Chromium could not print the PDF (exit {result.returncode}): {detail[0]}")
     finally:
-        document.unlink(missing_ok=True)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def page_numbers(pdf: Path, names: list[str]) -> dict[str, int]:
+    """The page (from 1) each named part starts on, read from the PDF's named destinations.
+
+    Raises
+    ------
+    PdfError
+        When a part has no destination (nothing links to it, so Chromium wrote none).
+    """
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailers draw harmless warnings
+    reader = PdfReader(pdf)
+    destinations = {name.lstrip("/"): dest for name, dest in reader.named_destinations.items()}
+    missing = [n for n in names if n not in destinations]
+    if missing:
+        raise PdfError(f"the printed PDF has no destination for {', '.join(missing)}, so its contents has no page")
+    return {n: reader.get_destination_page_number(destinations[n]) + 1 for n in names}
+
+
+def add_outline(pdf: Path, entries: list[tuple[str, int]]) -> None:
+    """Bookmarks: one per ``(title, page from 1)``, shown when the PDF opens."""
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    for title, page in entries:
+        writer.add_outline_item(title, page - 1)
+    writer.page_mode = "/UseOutlines"
+    staged = pdf.with_suffix(".outline.pdf")
+    with staged.open("wb") as out:
+        writer.write(out)
+    staged.replace(pdf)
+
+
+def edition_pdf(html_dir: Path, cfg: ReportConfig) -> Path:
+    """Print the built book in ``html_dir`` to one PDF beside its pages; return the PDF's path.
+
+    Printed twice: the second time with the contents' page numbers read from the first (see the
+    module's note), then given bookmarks.
+
+    Raises
+    ------
+    PdfError
+        When Chromium is missing, fails, or writes no PDF, or the page numbers do not settle.
+    """
+    if not CHROMIUM.is_file():
+        raise PdfError(f"{CHROMIUM} is missing, so the PDF cannot be printed: run `make browser-deps` (as root)")
+    document = html_dir / "book" / PRINT_FILE
+    target = html_dir / pdf_name(cfg)
+    chapters, appendices = book_order()
+    names = chapters + appendices
+    try:
+        pages = None
+        for _ in range(3):
+            document.write_text(print_document(html_dir, cfg, pages), encoding="utf-8")
+            _chromium_print(document, target)
+            found = page_numbers(target, names)
+            if found == pages:
+                break
+            pages = found
+        else:
+            raise PdfError("the contents' page numbers did not settle after three prints")
+    finally:
+        document.unlink(missing_ok=True)
+    titles = _titles(html_dir, names)
+    add_outline(target, [("Cover", 1), ("Contents", 2)] + [(titles[n], pages[n]) for n in names])
     return target
+
+
+def _titles(html_dir: Path, names: list[str]) -> dict[str, str]:
+    """Each printed page's title as the PDF shows it (appendices with their letters)."""
+    _chapters, appendices = book_order()
+    labels = {p: f"Appendix {chr(65 + i)}" for i, p in enumerate(appendices)}
+    book = html_dir / "book"
+    return {n: _article((book / f"{n}.html").read_text(encoding="utf-8"), n, labels.get(n, ""))[1] for n in names}

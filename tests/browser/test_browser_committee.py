@@ -241,3 +241,94 @@ def test_screenshots_at_desktop_and_phone_widths(browser, site, page, width):
     assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
     browser.set_window_size(1280, 1600)
     REPORT["screenshots"].append(str(path.relative_to(SCREENSHOTS.parent.parent)))
+
+
+def _contents_entries(contents_text):
+    """``(title, page)`` for each line of the contents that ends in a page number."""
+    entries = []
+    for line in contents_text.splitlines():
+        found = re.match(r"\s*(?:\d+\.\s+)?(.*?\S)[\s.]+(\d+)\s*$", line)
+        if found and not found[1].startswith("Page"):
+            entries.append((" ".join(found[1].split()), int(found[2])))
+    return entries
+
+
+def test_the_contents_give_the_page_each_part_starts_on(pdf_pages):
+    # pdftotext -layout keeps each contents line whole, title and number together.
+    entries = _contents_entries(_layout_page(2))
+    printed = _printed_pages()
+    assert len(entries) == len(printed), entries
+    for title, page in entries:
+        first_lines = _normal(" ".join(pdf_pages[page - 1].split()[:60]))
+        assert first_lines.startswith(_normal(title)[:40]), (
+            f"contents: {title!r} on page {page}, which starts {first_lines[:80]!r}"
+        )
+
+
+def _layout_page(number):
+    (pdf,) = sorted(HTML_DIR.glob("*.pdf"))
+    return subprocess.run(
+        [_tool("pdftotext"), "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_the_pdf_has_a_bookmark_for_each_part(pdf, pdf_pages):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    marks = [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline]
+    assert marks[:2] == [("Cover", 1), ("Contents", 2)]
+    assert len(marks) == 2 + len(_printed_pages())
+    for title, page in marks[2:]:
+        assert _normal(" ".join(pdf_pages[page - 1].split())).startswith(_normal(title)[:40]), (title, page)
+
+
+# On a 390 px phone every chart's smallest text must show at least this big, in CSS px. The charts
+# are drawn with 13 pt as their smallest text at 100 dpi (render/style.py): 18.06 px on the image.
+CHART_SMALLEST_TEXT_PX = 13 * 100 / 72
+PHONE_CHART_TEXT_PX = 9.0  # the reasoning: tests/render/test_chart_layout.py
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages() if not p.endswith(("index.html", "glossary.html"))])
+def test_chart_text_is_readable_on_a_phone(phone, site, page):
+    _load(phone, site + page)
+    charts = phone.execute_script(
+        "return [...document.querySelectorAll('article figure img')].filter(i => i.complete && i.naturalWidth > 200)"
+        ".map(i => [i.getAttribute('src').split('/').pop(), i.naturalWidth, i.getBoundingClientRect().width])"
+    )
+    small = {
+        name: round(CHART_SMALLEST_TEXT_PX * shown / natural, 1)
+        for name, natural, shown in charts
+        if CHART_SMALLEST_TEXT_PX * shown / natural < PHONE_CHART_TEXT_PX
+    }
+    REPORT["images"].append(
+        f"{page} at {PHONE} px: {len(charts)} charts, smallest text "
+        + (f"{min(CHART_SMALLEST_TEXT_PX * s / n for _, n, s in charts):.1f} px" if charts else "n/a")
+    )
+    assert not small, f"chart text below {PHONE_CHART_TEXT_PX} px on {page} at {PHONE} px: {small}"
+
+
+def _plain(fragment):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).replace("#", "").split())
+
+
+def test_no_pdf_page_ends_with_a_heading(pdf_pages):
+    headings, titles = set(), set()
+    for page in _printed_pages():
+        page_html = (HTML_DIR / "book" / f"{page}.html").read_text(encoding="utf-8")
+        article = page_html[page_html.find("<article") : page_html.find("</article>")]
+        headings |= {_plain(h) for h in re.findall(r"<h[2-4]\b[^>]*>(.*?)</h[2-4]>", article, flags=re.S)} - {""}
+        titles |= {_plain(h) for h in re.findall(r"<h1\b[^>]*>(.*?)</h1>", article, flags=re.S)} - {""}
+    stranded = []
+    for number, text in enumerate(pdf_pages, start=1):
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        lines = [line for line in lines if not re.fullmatch(r"Page \d+ of \d+", line)]
+        # The footer repeats the chapter's title (possibly cut short): not part of the page's body.
+        while lines and any(t.startswith(lines[-1]) or lines[-1].startswith(t) for t in titles):
+            lines.pop()
+        if lines and lines[-1] in headings:
+            stranded.append((number, lines[-1]))
+    assert not stranded, f"pages ending with a heading whose text is on the next page: {stranded}"

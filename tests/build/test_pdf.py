@@ -1,7 +1,10 @@
 """The edition's PDF document: its order, its cover and its links (the printed PDF itself is
 checked in a real browser build by tests/browser/test_browser_committee.py)."""
 
+import re
+
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from improvement_report.build import pdf
 from improvement_report.build.config import load_config
@@ -59,3 +62,60 @@ def test_missing_chromium_is_one_clear_line(tmp_path, monkeypatch):
     with pytest.raises(pdf.PdfError) as err:
         pdf.edition_pdf(tmp_path, cfg)
     assert "make browser-deps" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_contents_give_page_numbers_once_known_and_a_same_width_placeholder_before():
+    chapters, appendices = (
+        [("summary", "Summary"), ("caf_decline", "Early <help>")],
+        [("methods", "Appendix A: Methods")],
+    )
+    first = pdf.contents_html(chapters, appendices)
+    assert first.count(">000</span>") == 3 and "Early &lt;help&gt;" in first
+    second = pdf.contents_html(chapters, appendices, {"summary": 3, "caf_decline": 21, "methods": 89})
+    assert "contents-unknown" not in second
+    assert re.search(r"href='#caf_decline'>Early &lt;help&gt;</a>.*?>21</span>", second)
+    assert re.search(r"href='#methods'>Appendix A: Methods</a>.*?>89</span>", second)
+
+
+def _pdf_with_destinations(path, pages: int, destinations: dict):
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    for name, page in destinations.items():
+        writer.add_named_destination(name, page - 1)
+    with path.open("wb") as out:
+        writer.write(out)
+
+
+def test_page_numbers_are_read_from_the_named_destinations(tmp_path):
+    path = tmp_path / "e.pdf"
+    _pdf_with_destinations(path, 5, {"summary": 3, "methods": 5})
+    assert pdf.page_numbers(path, ["summary", "methods"]) == {"summary": 3, "methods": 5}
+    with pytest.raises(pdf.PdfError, match="no destination for data"):
+        pdf.page_numbers(path, ["summary", "data"])
+
+
+def test_the_outline_has_one_bookmark_per_part_at_its_page(tmp_path):
+    path = tmp_path / "e.pdf"
+    _pdf_with_destinations(path, 4, {})
+    pdf.add_outline(path, [("Cover", 1), ("Contents", 2), ("Summary", 3)])
+    reader = PdfReader(path)
+    assert [(o.title, reader.get_destination_page_number(o) + 1) for o in reader.outline] == [
+        ("Cover", 1),
+        ("Contents", 2),
+        ("Summary", 3),
+    ]
+    assert len(reader.pages) == 4 and not list(tmp_path.glob("*.outline.pdf"))
+
+
+def test_a_heading_stays_with_the_block_after_it_and_a_short_table_stays_whole():
+    page = (
+        '<html><body><article class="bd-article"><h1>Title</h1><section id="s"><h2>Part</h2><p>First</p>'
+        "<p>Second</p><table><tr><td>1</td></tr></table></section></article></body></html>"
+    )
+    body, _title = pdf._article(page, "theme_1")
+    assert re.search(r'<div class="print-keep"><h2>Part</h2><p>First</p></div><p>Second</p>', body)
+    assert 'class="print-short-table"' in body
+    rows = "".join("<tr><td>1</td></tr>" for _ in range(pdf.SHORT_TABLE_ROWS + 1))
+    body, _title = pdf._article(page.replace("<tr><td>1</td></tr>", rows), "theme_1")
+    assert "print-short-table" not in body
