@@ -91,7 +91,14 @@ def escape(value) -> str:
     >>> escape("North, East")
     'North, East'
     """
-    return "".join(ch if ch.isalnum() or ch in _PLAIN_PUNCTUATION else f"&#{ord(ch)};" for ch in one_line(value))
+    text = one_line(value)
+    # A comma stays plain unless another follows it: MyST's typographer reads ",," as one comma.
+    return "".join(
+        ch
+        if (ch.isalnum() or ch in _PLAIN_PUNCTUATION) and not (ch == "," and text[i + 1 : i + 2] == ",")
+        else f"&#{ord(ch)};"
+        for i, ch in enumerate(text)
+    )
 
 
 def role_title(value) -> str:
