@@ -98,7 +98,7 @@ def title(text: str) -> str:
     return "\n".join(textwrap.wrap(text, TITLE_CHARACTERS))
 
 
-#: Most date labels on an x axis at :data:`WIDTH` and this type size ("Apr 2015" fits about four times).
+#: Most date labels on an x axis at :data:`WIDTH` and this type size (a label such as "Apr" and a four-digit year fits about four times).
 MAX_DATE_LABELS = 4
 
 
