@@ -78,8 +78,14 @@ def comparison_sentence(series: Series, c: Comparison) -> str:
         f"{number(c.actual)} ({_signed(c.change)}), where the school calendar alone would have given about "
         f"{number(c.expected)} ({_signed(c.seasonal)})"
     )
-    if v == "no fall":
-        reading = f"there was no fall to explain, and {_signed(c.underlying)} is not seasonal"
+    if v == "no fall":  # a rise or no change: say which, never "no fall" for a series that rose
+        calendar = (
+            "no change"
+            if round(c.seasonal) == 0
+            else f"{'a rise' if c.seasonal > 0 else 'a fall'} of {number(abs(c.seasonal))}"
+        )
+        moved = f"it rose by {number(c.change)}" if round(c.change) > 0 else "it did not change"
+        reading = f"{moved} where the school calendar predicts {calendar}, so {_signed(c.underlying)} is not seasonal"
     elif v == "seasonal":
         reading = "the fall is seasonal, no larger than the school calendar predicts"
     elif v == "underlying":

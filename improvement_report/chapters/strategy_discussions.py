@@ -784,7 +784,11 @@ def time_of_day_sentence(ch: StrategyChapter, t: pd.DataFrame) -> str:
             )
     unknown = int((w.time_of_day == sd.TIME_UNKNOWN).sum())
     if unknown:
-        text += f" {count_words(unknown, on)} discussions have no recorded time and are counted in neither group."
+        one = unknown == 1 and not (
+            on and suppression.is_small(unknown)
+        )  # "1 discussion has", "1 to 5 discussions have"
+        noun, verb = ("discussion", "has") if one else ("discussions", "have")
+        text += f" {count_words(unknown, on)} {noun} {verb} no recorded time and {'is' if one else 'are'} counted in neither group."
     return text.strip()
 
 

@@ -384,4 +384,6 @@ def verdict(c: Comparison) -> str:
 def reading(c: Comparison) -> str:
     """The verdict for a table, saying when the non-seasonal part is within chance."""
     v = verdict(c)
+    if v == "no fall":  # name what happened: a series that rose did not merely "not fall"
+        v = "rose" if round(c.change) > 0 else "no change"
     return f"{v} (within chance)" if v in ("underlying", "mostly underlying", "both") and c.within_chance else v

@@ -47,6 +47,16 @@ PLAIN_VERDICTS = {
 }
 
 
+def _plain_verdict(c) -> str:
+    """The seasonal verdict for a member; a series that rose is said to have risen, not "no fall"."""
+    v = seasonal.verdict(c)
+    if v == "no fall" and round(c.change) > 0:
+        return f"a rise of {number(c.change)}, so no fall to explain"
+    if v == "no fall":
+        return "no change, so no fall to explain"
+    return PLAIN_VERDICTS[v]
+
+
 @dataclass
 class Answer:
     """A chapter's answer: the page it opens, its short title and its sentences (MyST Markdown)."""
@@ -235,7 +245,7 @@ def seasonal_answer(analysis: "seasonal.SeasonalChapter") -> Answer:
     c = comparisons.get("the report month") or comparisons.get("the summer")
     if c is not None:
         text += (
-            f"Open CAFs from {month_name(c.start)} to {month_name(c.end)}: {PLAIN_VERDICTS[seasonal.verdict(c)]}"
+            f"Open CAFs from {month_name(c.start)} to {month_name(c.end)}: {_plain_verdict(c)}"
             f"{' (the rest within chance)' if c.within_chance and seasonal.verdict(c) != 'seasonal' else ''}. "
         )
     left_out = [r.series.lower for r in analysis.results if r.model is None and r.series.kind == "flow"]

@@ -192,6 +192,14 @@ def test_verdicts_split_a_fall_into_seasonal_and_underlying():
     assert seasonal.verdict(comparison(100, 95, 70)) == "mostly underlying"  # 5 of 30
     assert seasonal.verdict(comparison(100, 85, 70)) == "both"  # 15 of 30
     assert seasonal.verdict(comparison(100, 60, 100)) == "no fall"
+    # A rise is read as a rise (by hand: 100 -> 120, calendar alone 90, so +30 not seasonal).
+    assert seasonal.reading(comparison(100, 90, 120)) == "rose"
+    assert seasonal.reading(comparison(100, 90, 100)) == "no change"
+    rise = seasonal.comparison_sentence(
+        seasonal.Series("x", "CAFs opened", "flow", "working days", pd.Series()), comparison(100, 90, 120)
+    )
+    assert "it rose by 20 where the school calendar predicts a fall of 10, so +30 is not seasonal" in rise
+    assert "no fall" not in rise
     assert seasonal.reading(comparison(100, 105, 98, spread=5)) == "underlying (within chance)"
     text = seasonal.comparison_sentence(
         seasonal.Series("x", "CAFs opened", "flow", "working days", pd.Series()), comparison(100, 85, 70, spread=2)

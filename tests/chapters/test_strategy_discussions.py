@@ -76,7 +76,7 @@ def test_time_of_day_table_counts_each_group_and_health(tmp_path):
     assert t.loc[sd.OUT_OF_HOURS, "Health took part (%)"] == pytest.approx(100 / 3)
     text = sc.time_of_day_sentence(ch, t)
     assert "2 of the 3 discussions without health were out of hours" in text
-    assert "1 discussions have no recorded time" in text
+    assert "1 discussion has no recorded time and is counted in neither group" in text
 
 
 # ------------------------------------------------------------------ p chart limits
