@@ -34,13 +34,14 @@ from improvement_report.core.periods import month_name
 from improvement_report.inputs import edition_content
 from improvement_report.inputs.loading import load_extracts
 from improvement_report.measures.headline import edition_figures, partial_notes
-from improvement_report.measures.judgements import Analysis
-from improvement_report.render import answers, icons, spc_words
+from improvement_report.measures.judgements import Analysis, ThemeData, analyse_all
+from improvement_report.render import answers, icons, spc_words, suppression
 from improvement_report.render.escape import escape, role_title
 from improvement_report.render.headline_table import figures_table, with_comparators
 from improvement_report.render.indicator_words import (  # noqa: F401 (missing_months_note: used by the page)
     assurance_words,
     fmt,
+    latest_text,
     level_words,
     missing_months_note,
     signal_words,
@@ -80,6 +81,11 @@ MATRIX_COLUMNS = {
 }
 #: Rule keys that place an indicator in a list, and those that explain why one is in neither.
 LIST_RULES = ("W1", "W2", "W3", "W4", "G1", "G2", "G3")
+
+
+def all_analyses(data: ThemeData, suppress: bool = True) -> list[Analysis]:
+    """Every indicator judged on every month, marked with the months it may not publish (as on the theme pages)."""
+    return suppression.mark_hidden(analyse_all(data), suppress)
 
 
 def classify(a: Analysis) -> tuple[str, str]:
@@ -128,7 +134,7 @@ def item(a: Analysis, rule: str, mark: str = "") -> str:
     ``mark``: for demo data, whether the latest figure was published or exists only in the demo.
     """
     unit = a.info["unit"]
-    latest = f"{fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}"
+    latest = f"{latest_text(a)} in {month_name(a.series.index[-1])}"
     target = f", target {fmt(a.target, unit)}" if a.target is not None else ""
     plain = spc_words.PLAIN_VARIATION[a.variation]
     text = f"**{escape(a.name)}**: {latest}{target}. {plain}. Technically: {signal_words(a)}"
@@ -180,7 +186,7 @@ def list_markdown(
     ]
     if not invented:
         return items
-    names = "; ".join(f"{ordinal(p)}, {escape(a.name)} ({fmt(a.series.iloc[-1], a.info['unit'])})" for p, a in invented)
+    names = "; ".join(f"{ordinal(p)}, {escape(a.name)} ({latest_text(a)})" for p, a in invented)
     one = len(invented) == 1
     if lists_apply:
         why = (
@@ -398,7 +404,7 @@ def _shows(a: Analysis) -> str:
 
 def difference(a: Analysis, published: str, rule: str) -> str:
     """Why the rules put an indicator on another side from the published report, from its numbers."""
-    latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "no value"
+    latest = latest_text(a) if len(a.series) else "no value"
     assurance = icons.ASSURANCE_WORDS[a.assurance]
     if rule in ("no_chart", "no_latest"):
         return f"{RULES[rule]}, so no rule can be applied"
@@ -463,7 +469,7 @@ def headline_table(
             a.code,
             a.name,
             month_name(a.series.index[-1]) if len(a.series) else month_name(a.month),
-            fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "no value",
+            latest_text(a) if len(a.series) else "no value",
         )
         for a in analyses or []
     ]

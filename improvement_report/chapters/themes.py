@@ -13,22 +13,23 @@ judged on the limits of the phase the latest month belongs to.
 """
 
 import textwrap
+from dataclasses import replace
 
 import pandas as pd
 
 from improvement_report.core.periods import month_name
 from improvement_report.inputs import edition_content
+from improvement_report.measures import judgements
 from improvement_report.measures.indicators import theme_numbers
-from improvement_report.measures.judgements import (  # noqa: F401 (load, theme_analyses, level_comparators: used by the page)
+from improvement_report.measures.judgements import (  # noqa: F401 (load, level_comparators: used by the page)
     Analysis,
     Settings,
     ThemeData,
     _period,
     level_comparators,
     load,
-    theme_analyses,
 )
-from improvement_report.render import answers, display, downloads, icons, spc_words, style
+from improvement_report.render import answers, display, downloads, icons, spc_words, style, suppression
 from improvement_report.render import spc_charts as spc_plot
 from improvement_report.render.chart import NO_CHART, Chart
 from improvement_report.render.comparator_words import comparator_sentence, neighbour_text, value_text
@@ -36,6 +37,8 @@ from improvement_report.render.escape import chart_text, escape, page_title, rol
 from improvement_report.render.indicator_words import (
     change_sentence,
     fmt,
+    hidden_note,
+    latest_text,
     missing_months_note,
     reading,
     target_sentence,
@@ -62,6 +65,28 @@ def axis_label(info: pd.Series) -> str:
 # --------------------------------------------------------------------------------------
 # What the page shows
 # --------------------------------------------------------------------------------------
+
+
+def theme_analyses(data: ThemeData, theme: int, suppress: bool = True) -> list[Analysis]:
+    """The theme's indicators judged on every month, each marked with the months it may not publish.
+
+    A month whose value rests on a count of 1 to 5 is not drawn, given or named
+    (:func:`improvement_report.render.suppression.mark_hidden`); ``suppress=False`` (the edition's
+    ``suppress_small_numbers``) publishes every month.
+    """
+    return suppression.mark_hidden(judgements.theme_analyses(data, theme), suppress)
+
+
+def _drawn(a: Analysis):
+    """The chart as it may be published: a hidden month's value (and a p chart's limits, which
+    move with its total) left out, so the drawer leaves a gap. The signals stay as computed."""
+    if a.chart is None or not a.charted_hidden:
+        return a.chart
+    hidden = a.chart.data.index.isin(list(a.charted_hidden))
+    columns = ["value", "lcl", "ucl"] if a.method == "p" else ["value"]
+    data = a.chart.data.copy()
+    data.loc[hidden, columns] = float("nan")
+    return replace(a.chart, data=data)
 
 
 def theme_title(theme: int, content_folder=None) -> str:
@@ -145,10 +170,12 @@ def chart(a: Analysis):
     shown = a.charted if a.charted is not None else a.series
     in_month = "" if shown is a.series else " (each month's own value)"
     title = (
-        f"{chart_text(a.name)}: {fmt(a.series.iloc[-1], unit)} in {month_name(a.series.index[-1])}, "
+        f"{chart_text(a.name)}: {latest_text(a)} in {month_name(a.series.index[-1])}, "
         f"{icons.VARIATION_WORDS[a.variation]}{in_month}"
     )
+    drawn = _drawn(a)
     if a.method == "run":
+        shown = shown.where(~shown.index.isin(list(a.charted_hidden)))
         spc_plot.plot_run(
             shown,
             ax,
@@ -161,7 +188,7 @@ def chart(a: Analysis):
         alt = (
             f"Run chart of {chart_text(a.name.lower()[0] + a.name[1:])} from {month_name(shown.index[0])} to "
             f"{month_name(shown.index[-1])}, with its median of {fmt(float(shown.median()), unit)} and no control "
-            f"limits; the latest value is {fmt(shown.iloc[-1], unit)}."
+            f"limits; the latest value is {fmt(shown.iloc[-1], unit) if pd.notna(shown.iloc[-1]) else 'not shown'}."
         )
         return Chart(fig, alt)
     baseline_end = a.chart.data.index.get_loc(a.chart.baseline_end) if a.rebased_at is None else None
@@ -172,7 +199,7 @@ def chart(a: Analysis):
     if a.rebased_at is not None:
         marks.append((a.rebased_at.to_timestamp(), "Limits recalculated"))
     spc_plot.plot_spc(
-        a.chart,
+        drawn,
         ax,
         title=style.title(title),
         ylabel=axis_label(a.info),
@@ -184,8 +211,14 @@ def chart(a: Analysis):
     fig.tight_layout()
     kind = spc_words.CHART_NAMES[a.method]
     alt = f"{kind[0].upper() + kind[1:]}. " + spc_plot.describe_xmr(
-        a.chart, a.info["polarity"], a.name, value_format=value_format
+        a.chart,
+        a.info["polarity"],
+        a.name,
+        value_format=value_format,
+        hidden_latest=a.chart.data.index[-1] in a.charted_hidden,
     )
+    if a.charted_hidden:
+        alt += f" {hidden_note(a)}"
     if a.target is not None:
         alt += f" The target is {fmt(a.target, unit)}."
     return Chart(fig, alt)
@@ -211,6 +244,10 @@ def chart_table(a: Analysis) -> pd.DataFrame:
                 "variation": spc.point_variation(a.chart, a.info["polarity"]),
             }
         )
+    # A month resting on a count of 1 to 5 is shown as c (with its counts, and a p chart's limits).
+    hidden = pd.Series(t.index.isin(list(a.charted_hidden)), index=t.index)
+    limits = ["lower_limit", "upper_limit"] if a.method == "p" else []
+    t = suppression.hide_rows(t, hidden, ["value", "numerator", "denominator", *limits])
     t.index = pd.PeriodIndex(t.index, freq="M").strftime("%Y-%m")
     t.index.name = "month"
     return t
@@ -254,7 +291,7 @@ def indicator_markdown(a: Analysis, page: PageOutput, dfe: pd.DataFrame | None =
     return (
         f"### {escape(a.name)}\n\n{icons_line(a, page)}\n\n{change_sentence(a)} {target_sentence(a, bool(published))}"
         f"{published}"
-        f"\n\n{reading(a)}\n"
+        f"\n\n{reading(a)}{' ' + hidden_note(a) if a.charted_hidden else ''}\n"
     )
 
 
@@ -303,7 +340,7 @@ def summary_markdown(
         "|---|---:|---:|---|---|---|---|",
     ]
     for a in analyses:
-        latest = fmt(a.series.iloc[-1], a.info["unit"]) if len(a.series) else "-"
+        latest = latest_text(a)
         link = f"{{ref}}`{role_title(a.name)} <fig-{a.figure_name}>`" if a.has_figure else escape(a.name)
         neighbours, england = dfe_cells(a, dfe)
         rows.append(

@@ -56,6 +56,8 @@ COLUMNS = (
 #: with ``standard_source`` naming the statutory guidance or regulations (required with it). A
 #: standard that sets a timescale for each child but no share of cases to reach gives no floor:
 #: only a number the guidance itself sets goes in ``floor``.
+#: ``small_numbers``: ``publish`` for a count of posts or staff rather than children or families,
+#: whose months of 1 to 5 are published; empty (or ``suppress``) hides them like any small count.
 OPTIONAL = {
     "watch": ("high", "low"),
     "published_list": ("worried", "working_well"),
@@ -63,6 +65,7 @@ OPTIONAL = {
     "floor_source": None,
     "standard": None,
     "standard_source": None,
+    "small_numbers": ("suppress", "publish"),
 }
 #: Optional mapping to DfE's published statistics (``data/published/measures.csv``).
 #: ``dfe_measure``: the DfE measure shown beside the indicator; ``dfe_relation``: ``same`` (the

@@ -242,7 +242,20 @@ def missing_measures(episodes: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataF
     returned = episodes.end.notna()
     total = month[returned].value_counts().reindex(months, fill_value=0)
     in_time = month[returned & missing_episodes.rhi_within_72h(episodes)].value_counts().reindex(months, fill_value=0)
-    rows.append(_rate_rows("rhi_within_72h_pct", in_time, total, covered & total.gt(0)))
+    rhi = _rate_rows("rhi_within_72h_pct", in_time, total, covered & total.gt(0))
+    # Each group's counts too (the missing page charts home and care apart): a month one of them
+    # may not publish is not published in the total either, or the total minus the other would give it.
+    parts = []
+    for looked_after in missing_episodes.GROUPS.values():
+        mine = returned & (episodes.looked_after == looked_after)
+        parts.append(
+            (
+                month[mine & missing_episodes.rhi_within_72h(episodes)].value_counts().reindex(months, fill_value=0),
+                month[mine].value_counts().reindex(months, fill_value=0),
+            )
+        )
+    rhi["parts"] = [tuple((float(n[m]), float(d[m])) for n, d in parts) for m in months]
+    rows.append(rhi)
     return pd.concat(rows)
 
 

@@ -137,6 +137,18 @@ class Analysis:
     assurance: str = "none"
     level: Level = field(default_factory=Level)
     notes: list = field(default_factory=list)  # warnings about the limits, in words
+    # The counts behind a percentage, (numerators, denominators): ``counts`` indexed like
+    # ``series``, ``charted_counts`` like ``charted`` (in-month for a year-to-date series).
+    counts: tuple | None = None
+    charted_counts: tuple | None = None
+    # Months not published because their value rests on a count of 1 to 5; set by the render
+    # layer's small-number rule (improvement_report.render.suppression.mark_hidden). The
+    # judgement still uses every month.
+    hidden: frozenset = frozenset()
+    charted_hidden: frozenset = frozenset()
+    # The counts of the parts a value adds up from, ((numerators, denominators), ...), when a page
+    # publishes the parts apart (return interviews from home and from care); else empty.
+    parts: tuple = ()
 
     @property
     def name(self) -> str:
@@ -354,6 +366,7 @@ def _what_to_chart(a: Analysis, numerators, denominators):
             numerators.reindex(series.index).astype("float64"),
             denominators.reindex(series.index).astype("float64"),
         )
+    a.counts = a.charted_counts = counts
     n = rolling_months(aggregation)
     if aggregation == "year_to_date" and counts is not None:
         num, den, dropped = in_month_from_year_to_date(*counts)
@@ -364,7 +377,7 @@ def _what_to_chart(a: Analysis, numerators, denominators):
                 f"{', '.join(month_name(m) for m in dropped)}."
             )
         a.charted = (100 * num / den).rename(None)
-        counts = (num, den)
+        counts = a.charted_counts = (num, den)
         a.method_reason = (
             "The published figure is for the year to date, and neighbouring year-to-date values share "
             "most of their months, so the chart shows each month's own value, worked out from the "
@@ -717,7 +730,23 @@ def analyse_all(data: ThemeData, codes=None) -> list[Analysis]:
                 data.comparators.get(code),
             )
         )
+        out[-1].parts = _parts_of(rows)
     return out
+
+
+def _parts_of(rows: pd.DataFrame) -> tuple:
+    """The parts' counts of an indicator (see :attr:`Analysis.parts`), as Series by month."""
+    if "parts" not in rows.columns or not rows.parts.map(lambda p: isinstance(p, tuple)).all() or rows.empty:
+        return ()
+    index = pd.PeriodIndex(rows.month, freq="M")
+    count = len(rows.parts.iloc[0])
+    return tuple(
+        (
+            pd.Series([p[i][0] for p in rows.parts], index=index, dtype="float64"),
+            pd.Series([p[i][1] for p in rows.parts], index=index, dtype="float64"),
+        )
+        for i in range(count)
+    )
 
 
 def theme_analyses(data: ThemeData, theme: int) -> list[Analysis]:

@@ -11,6 +11,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from improvement_report.render.suppression import SUPPRESSED
+
 # Plain labels for the columns of the chart tables (the rest are kept as they are).
 PLAIN_LABELS = {
     "value": "value",
@@ -51,6 +53,17 @@ def indicator_rows(table: pd.DataFrame, code: str, name: str, unit: str) -> pd.D
         return table
     out = table.copy()
     for column in out.columns:
+        hidden = out[column].astype(object).eq(SUPPRESSED)
+        if hidden.any():
+            # A column with months not published (c): round the others as their column would be.
+            digits = value_decimals(unit) if column == "value" else LIMIT_DECIMALS
+            numbers = pd.to_numeric(out[column].where(~hidden), errors="coerce").round(
+                0 if column in ("numerator", "denominator") else digits
+            )
+            if column in ("numerator", "denominator"):
+                numbers = numbers.astype("Int64")
+            out[column] = numbers.astype(object).where(~hidden, SUPPRESSED)
+            continue
         if pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
             digits = value_decimals(unit) if column == "value" else LIMIT_DECIMALS
             if column in ("numerator", "denominator"):

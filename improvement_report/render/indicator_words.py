@@ -8,6 +8,7 @@ from improvement_report.measures.judgements import Analysis
 from improvement_report.render import wording as narrative
 from improvement_report.render.escape import escape
 from improvement_report.render.spc_words import CHART_NAMES, VARIATION_WORDS
+from improvement_report.render.suppression import SMALL_WORDS
 from improvement_report.render.wording import number
 
 #: A record ("highest since ...") is worth a sentence only when it beats this many months.
@@ -27,6 +28,37 @@ def fmt(value, unit: str) -> str:
     return f"{value:,.1f}"
 
 
+#: Said in place of a value that rests on a count of 1 to 5 (see :mod:`improvement_report.render.suppression`).
+NOT_SHOWN = "not shown"
+NOT_SHOWN_WHY = f"it rests on {SMALL_WORDS} children or cases"
+
+
+def published(a: Analysis, month=None) -> bool:
+    """Whether the indicator's value for ``month`` (default: its latest) may be published."""
+    if not len(a.series):
+        return False
+    return (a.series.index[-1] if month is None else month) not in a.hidden
+
+
+def latest_text(a: Analysis) -> str:
+    """The latest value in its unit, or ``not shown`` when it rests on a count of 1 to 5."""
+    if not len(a.series):
+        return "-"
+    return fmt(a.series.iloc[-1], a.info["unit"]) if published(a) else NOT_SHOWN
+
+
+def hidden_note(a: Analysis) -> str:
+    """The sentence under an indicator with months not drawn (empty when every month is drawn)."""
+    n = len(a.charted_hidden)
+    if not n:
+        return ""
+    months = "1 month is" if n == 1 else f"{n} months are"
+    return (
+        f"{months} not drawn and not given in the download, because {'its value rests' if n == 1 else 'their values rest'} "
+        f"on {SMALL_WORDS} children or cases; the limits, the signals and the icons are computed on every month."
+    )
+
+
 def change_words(now: float, before: float, unit: str) -> str:
     """``up 2.0 points``, ``down 12``, ``no change``: a percentage changes by points."""
     diff = now - before
@@ -40,11 +72,21 @@ def change_sentence(a: Analysis) -> str:
     """Latest value with its change on the month and on the year (where those months exist)."""
     unit, s = a.info["unit"], a.series
     last = s.index[-1]
+    if not published(a):
+        text = (
+            f"The value for {month_name(last)} is {NOT_SHOWN}: {NOT_SHOWN_WHY}, so its change on the month and on "
+            "the year is not given either"
+        )
+        if not a.has_latest:
+            text += f". There is no value for {month_name(a.month)}, the report month"
+        return text + "."
     text = f"**{fmt(s.iloc[-1], unit)}** in {month_name(last)}"
     parts = []
     for back, label in ((1, "the month before"), (12, "a year earlier")):
         then = last - back
-        if then in s.index:
+        if then in s.index and not published(a, then):
+            parts.append(f"no change on {label} is given ({month_name(then)}: {NOT_SHOWN}, {NOT_SHOWN_WHY})")
+        elif then in s.index:
             parts.append(
                 f"{change_words(s.iloc[-1], s[then], unit)} on {label} ({month_name(then)}: {fmt(s[then], unit)})"
             )
@@ -113,11 +155,11 @@ def record_words(a: Analysis) -> str:
     """``at its highest since April YYYY (31.0%)`` when the latest value beats at least
     ``MIN_RECORD_MONTHS`` earlier months; empty otherwise."""
     s, unit = a.series, a.info["unit"]
-    if len(s) <= MIN_RECORD_MONTHS:
+    if len(s) <= MIN_RECORD_MONTHS or not published(a):
         return ""
     kind = "highest" if s.iloc[-1] >= s.iloc[:-1].mean() else "lowest"
     rec = narrative.record_since(s, s.index[-1], kind)
-    if rec.months_beaten < MIN_RECORD_MONTHS:
+    if rec.months_beaten < MIN_RECORD_MONTHS or (rec.since is not None and not published(a, rec.since)):
         return ""
     return f"at its {narrative.since_words(rec, kind, lambda v: fmt(v, unit))}"
 
@@ -132,8 +174,11 @@ def signal_words(a: Analysis) -> str:
     high = latest["direction"] == "high"
     side = "above" if high else "below"
     values = d["value"].to_numpy()
+    limit = latest["ucl" if high else "lcl"]
+    # Not given for a hidden month: the limit would bound the value (and a p chart's, its total).
+    limit = "" if d.index[-1] in a.charted_hidden else f" ({fmt(limit, a.info['unit'])})"
     if latest["beyond_limits"]:
-        rule = f"{side} the {'upper' if high else 'lower'} process limit ({fmt(latest['ucl' if high else 'lcl'], a.info['unit'])})"
+        rule = f"{side} the {'upper' if high else 'lower'} process limit{limit}"
     elif latest["run"]:
         rule = (
             f"a run of {_streak(values > a.current.mean if high else values < a.current.mean)} months {side} the mean"
@@ -196,6 +241,9 @@ def level_words(a: Analysis, markup: bool = True) -> str:
         if not a.has_latest:
             return "with no value for the report month, its level is not judged"
         return "no target, floor or published comparator is recorded, so its level is not judged"
+    if not published(a):
+        what = f"the {level.kind}" if level.kind in ("target", "floor") else "its comparators"
+        return f"the latest value is {NOT_SHOWN} ({NOT_SHOWN_WHY}), so how it compares with {what} is not stated"
     value = fmt(a.series.iloc[-1], unit)
     if level.kind in ("target", "floor"):
         verdict = "meets or betters" if level.state == "meets" else "is worse than"

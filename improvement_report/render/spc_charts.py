@@ -254,7 +254,7 @@ def plot_run(
     (points,) = ax.plot(
         x, values, linestyle="none", marker="o", markersize=5, color=style.COMMON_CAUSE, zorder=3, label="Value"
     )
-    median = float(np.median(values))
+    median = float(np.nanmedian(values))  # a month left out for small numbers is NaN
     (median_line,) = ax.plot(
         x, np.full(len(values), median), color=MEAN_COLOUR, linewidth=1.5, zorder=1, label="Median", gid="spc-median"
     )
@@ -305,6 +305,7 @@ def describe_xmr(
     *,
     value_format: str = "{:,.0f}",
     date_format: str = "%B %Y",
+    hidden_latest: bool = False,
 ) -> str:
     """Describe an XmR chart in one or two plain-English sentences, for alt text.
 
@@ -318,6 +319,8 @@ def describe_xmr(
         ``str.format`` pattern for numbers.
     date_format : str, default "%B %Y"
         ``strftime`` pattern for dates.
+    hidden_latest : bool, default False
+        The latest value rests on a count of 1 to 5: the text says it is not shown.
 
     Returns
     -------
@@ -355,8 +358,10 @@ def describe_xmr(
     else:
         meaning = f"special cause {kind.split('_')[0]}"
     latest = data.iloc[-1]
+    # A month left out for small numbers is named, but its value is not given.
+    shown = "not shown" if hidden_latest or pd.isna(latest["value"]) else fmt(latest["value"])
     return (
-        f"{sentence}. The latest value, {fmt(latest['value'])} in "
+        f"{sentence}. The latest value, {shown} in "
         f"{_format_label(data.index[-1], date_format)}, {_latest_reason(data)}: "
         f"{meaning}."
     )

@@ -235,7 +235,7 @@ def suppress_derived(table: pd.DataFrame, column, numerators, high: int = 5) -> 
 
 
 def published_p_chart(chart: pd.DataFrame | None, enabled: bool = True) -> pd.DataFrame | None:
-    """A p chart as it may be published: a month whose count or total is 1 to 5 is not drawn.
+    """A p chart as it may be published: a month whose count, total or rest is 1 to 5 is not drawn.
 
     The limits and signals are computed on every month (the statistics are not changed); a hidden
     month's share and its limits (which move with, and so disclose, the month's total) are set to
@@ -251,8 +251,63 @@ def published_p_chart(chart: pd.DataFrame | None, enabled: bool = True) -> pd.Da
     """
     if chart is None or not enabled:
         return chart
-    hidden = chart.numerator.between(LOW, HIGH) | chart.denominator.between(LOW, HIGH)
+    hidden = small_share(chart.numerator, chart.denominator)
     out = chart.copy()
     out.loc[hidden, ["p", "lcl", "ucl"]] = np.nan
     out.attrs["hidden"] = list(chart.index[hidden])
     return out
+
+
+def small_share(numerators: pd.Series, denominators: pd.Series) -> pd.Series:
+    """Month by month, whether a share computed from these counts is hidden (:func:`share_hidden`).
+
+    True where the count, the total or the rest (total minus count) is 1 to 5; a month without
+    counts is not hidden by this rule.
+    """
+    numerators = pd.Series(numerators, dtype="float64")
+    denominators = pd.Series(denominators, dtype="float64").reindex(numerators.index)
+    rest = denominators - numerators
+    return numerators.between(LOW, HIGH) | denominators.between(LOW, HIGH) | rest.between(LOW, HIGH)
+
+
+def mark_hidden(analyses: list, enabled: bool = True) -> list:
+    """Mark, on each indicator's analysis, the months it may not publish; return the analyses.
+
+    A percentage's month is hidden when its numerator, denominator or the rest is 1 to 5
+    (:func:`small_share`), a count's when it is 1 to 5 (unless the catalogue's ``small_numbers``
+    says the count is of posts or staff, not children: ``publish``): ``hidden`` for the published values (the sentences, the tables),
+    ``charted_hidden`` for the values drawn (each month's own value for a year-to-date series).
+    A value whose parts another page publishes apart (``a.parts``) is hidden where any part is.
+    The control limits, the signals and the icons are computed on every month before this, so a
+    verdict does not change when a month is not shown.
+
+    Parameters
+    ----------
+    analyses : list of improvement_report.measures.judgements.Analysis
+    enabled : bool
+        ``False`` (the edition turns suppression off) marks nothing.
+    """
+    for a in analyses:
+        if not enabled:
+            a.hidden = a.charted_hidden = frozenset()
+            continue
+        if a.info["unit"] == "count" and a.info.get("small_numbers", "") != "publish":
+            # A count of children: its own months of 1 to 5 (the catalogue marks counts of posts).
+            a.hidden = frozenset(a.series.index[a.series.between(LOW, HIGH).to_numpy()])
+            a.charted_hidden = a.hidden if a.charted is None or a.charted is a.series else _small_values(a.charted)
+            continue
+        parts = frozenset().union(*(_hidden_months(p) for p in a.parts))
+        a.hidden = _hidden_months(a.counts) | parts
+        a.charted_hidden = _hidden_months(a.charted_counts) | parts
+    return analyses
+
+
+def _hidden_months(counts) -> frozenset:
+    if counts is None:
+        return frozenset()
+    small = small_share(*counts)
+    return frozenset(small.index[small.to_numpy()])
+
+
+def _small_values(values: pd.Series) -> frozenset:
+    return frozenset(values.index[values.between(LOW, HIGH).to_numpy()])
