@@ -323,11 +323,12 @@ def test_band_shares_hide_a_partner_so_none_is_worked_out_from_100(make_folder):
 
 
 def test_return_interview_p_chart_months_from_1_to_5_are_not_drawn_and_said(make_folder):
-    # From home: 10 returns a month, July to December 2017; in August only 2 interviewed within
-    # 72 hours (a count of 2: hidden), in the other months 5 of 10 (5: hidden too) or 6 (shown).
+    # From home: 20 returns a month, July to December 2017; in August only 2 interviewed within
+    # 72 hours (a count of 2: hidden), in October 16 of 20 (the 4 not interviewed: hidden too),
+    # in the other months 10 of 20 (shown).
     rows, n = [], 0
-    for month, within in ((7, 6), (8, 2), (9, 6), (10, 5), (11, 6), (12, 6)):
-        for i in range(10):
+    for month, within in ((7, 10), (8, 2), (9, 10), (10, 16), (11, 10), (12, 10)):
+        for i in range(20):
             done = f"2017-{month:02d}-{i + 2:02d} 21:00" if i < within else ""
             rows.append(f"P{n},{n},2017-{month:02d}-{i + 1:02d} 10:00,2017-{month:02d}-{i + 1:02d} 20:00,N,,Y,{done}")
             n += 1
@@ -336,7 +337,7 @@ def test_return_interview_p_chart_months_from_1_to_5_are_not_drawn_and_said(make
     home = chart.spc["home"]
     assert [str(m) for m in home.attrs["hidden"]] == ["2017-08", "2017-10"]
     assert home.p.isna().tolist() == [False, True, False, True, False, False]
-    assert home.pbar.iloc[0] == pytest.approx(31 / 60)  # the centre line uses every month
+    assert home.pbar.iloc[0] == pytest.approx(58 / 120)  # the centre line uses every month
     assert "2 months with 1 to 5 returns" in chart.alt and "not drawn" in mc.rhi_chart_sentence(chart.spc)
 
 

@@ -16,6 +16,7 @@ from improvement_report.chapters import strategy_discussions as sc
 from improvement_report.core.paths import DEMO_DATA_DIR
 from improvement_report.inputs.loading import load_file
 from improvement_report.measures import strategy_discussions as sd
+from improvement_report.render import suppression
 from improvement_report.stats import funnel
 
 matplotlib.use("Agg")
@@ -250,19 +251,22 @@ def test_a_share_from_1_to_5_is_hidden_in_sentences_and_tables(tmp_path):
 
 
 def test_p_chart_months_from_1_to_5_are_not_drawn_or_published(tmp_path):
-    # October: 8 discussions, 6 compliant (75%, shown). November: 4 discussions (hidden).
-    # December: 10 discussions, 9 compliant (shown: 1 not compliant is not a count shown).
-    rows = _window(tmp_path, 8, 6, start="2017-10-02")
+    # October: 12 discussions, 6 compliant (50%, shown). November: 4 discussions (hidden).
+    # December: 14 discussions, 7 compliant (shown). A month of 10 with 9 compliant would be
+    # hidden too: its 90% gives away the 1 not compliant (see the last assertion).
+    rows = _window(tmp_path, 12, 6, start="2017-10-02")
     rows += [r.replace("SD00", "SD10") for r in _window(tmp_path, 4, 4, start="2017-11-01")]
-    rows += [r.replace("SD00", "SD20") for r in _window(tmp_path, 10, 9, start="2017-12-01")]
+    rows += [r.replace("SD00", "SD20") for r in _window(tmp_path, 14, 7, start="2017-12-01")]
     ch = sc.from_frame(discussions(tmp_path, rows), "2017-12-01", "2017-12-31", "2017-10")
     chart = sc.p_chart(ch)
-    assert chart.p.round(3).tolist()[0] == 0.75 and np.isnan(chart.p.iloc[1]) and np.isnan(chart.ucl.iloc[1])
-    assert chart.pbar.iloc[1] == pytest.approx(19 / 22)  # the centre line still uses every month
+    assert chart.p.round(3).tolist()[0] == 0.5 and np.isnan(chart.p.iloc[1]) and np.isnan(chart.ucl.iloc[1])
+    assert chart.pbar.iloc[1] == pytest.approx(17 / 30)  # the centre line still uses every month
     t = sc.monthly_table(chart)
-    assert t.loc["2017-11"].eq("c").all() and t.loc["2017-10", "Discussions"] == 8
+    assert t.loc["2017-11"].eq("c").all() and t.loc["2017-10", "Discussions"] == 12
     reading = sc.p_chart_reading(ch, chart)
     assert "1 month with 1 to 5 discussions" in reading and "not drawn" in reading
+    nine_of_ten = pd.DataFrame({"numerator": [9.0, 7.0], "denominator": [10.0, 14.0]})
+    assert suppression.published_p_chart(nine_of_ten.assign(p=0.9, lcl=0.5, ucl=1.0)).p.isna().tolist() == [True, False]
 
 
 # ------------------------------------------------------------------ reasons, model, empty windows
