@@ -87,6 +87,14 @@ def book_order(toc: Path | None = None) -> tuple[list[str], list[str]]:
     return chapters, appendices
 
 
+def edition_order(html_dir: Path) -> tuple[list[str], list[str]]:
+    """:func:`book_order` for the book built into ``html_dir``: from the table of contents it was
+    built from (``<root>/_toc.yml`` for ``<root>/_build/html``), whose theme pages are the edition's,
+    else the project's."""
+    staged_toc = html_dir.parents[1] / "_toc.yml"
+    return book_order(staged_toc if staged_toc.is_file() else None)
+
+
 def _article(page_html: str, page: str, label: str = "") -> tuple[str, str]:
     """A built page's article, its ids and links rewritten for one document; and its title.
 
@@ -218,8 +226,7 @@ def print_document(html_dir: Path, cfg: ReportConfig, pages: dict[str, int] | No
     """The whole edition as one HTML document, for Chromium to print (``pages``: the contents' page
     numbers, by page name)."""
     book = html_dir / "book"
-    staged_toc = html_dir.parents[1] / "_toc.yml"  # the book was built from <root>/_toc.yml into <root>/_build/html
-    chapters, appendices = book_order(staged_toc if staged_toc.is_file() else None)
+    chapters, appendices = edition_order(html_dir)
     bodies, titles = {}, {}
     labels = {p: f"Appendix {chr(65 + i)}" for i, p in enumerate(appendices)}
     for page in chapters + appendices:
@@ -313,7 +320,7 @@ def edition_pdf(html_dir: Path, cfg: ReportConfig) -> Path:
         raise PdfError(f"{CHROMIUM} is missing, so the PDF cannot be printed: run `make browser-deps` (as root)")
     document = html_dir / "book" / PRINT_FILE
     target = html_dir / pdf_name(cfg)
-    chapters, appendices = book_order()
+    chapters, appendices = edition_order(html_dir)  # the edition's pages (3 or 9 themes), not the project's
     names = chapters + appendices
     try:
         pages = None

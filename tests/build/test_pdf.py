@@ -16,6 +16,18 @@ PAGE = """<html><body><nav>menu</nav><article class="bd-article"><p class="editi
 <figure id="fig-a"><img src="../_images/a.png" alt="A chart"></figure></section></article></body></html>"""
 
 
+def test_the_pdf_prints_the_pages_of_the_built_edition_not_the_projects(tmp_path):
+    # An edition of three themes is built from a staged _toc.yml without theme_4..7: printing
+    # (and reading page numbers for) the project's seven themes failed its build.
+    toc = "format: jb-book\nroot: book/index\nchapters:\n" + "".join(
+        f"  - file: book/{p}\n" for p in ["summary", "theme_1", "theme_2", "theme_3", "methods", "data"]
+    )
+    (tmp_path / "_toc.yml").write_text(toc, encoding="utf-8")
+    html_dir = tmp_path / "_build" / "html"
+    html_dir.mkdir(parents=True)
+    assert pdf.edition_order(html_dir) == (["summary", "theme_1", "theme_2", "theme_3"], ["methods", "data"])
+
+
 def test_summary_first_and_methods_glossary_data_as_appendices():
     chapters, appendices = pdf.book_order()
     assert chapters[0] == "summary" and "index" not in chapters
