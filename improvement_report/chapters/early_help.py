@@ -4,6 +4,8 @@ Each function returns what one part of ``notebooks/caf_decline.ipynb`` shows: a 
 chart with its alt text, or sentences whose numbers are all computed here.
 """
 
+import textwrap
+import warnings
 from dataclasses import dataclass, replace
 
 import matplotlib.dates as mdates
@@ -536,7 +538,8 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
                 {
                     "month": _dates(ch.months),
                     "open": flow.open_end.to_numpy(),
-                    "locality": f"{chart_text(loc)} ({latest[loc]})",
+                    # A panel title is one short line: a long name is cut, not allowed to squeeze the panels.
+                    "locality": f"{textwrap.shorten(chart_text(loc), 32, placeholder='…')} ({latest[loc]})",
                 }
             )
         )
@@ -544,20 +547,24 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
         return NO_CHART
     style.apply()
     columns = 2 if len(frames) > 1 else 1
-    grid = sns.relplot(
-        data=pd.concat(frames, ignore_index=True),
-        x="month",
-        y="open",
-        col="locality",
-        col_wrap=columns,
-        kind="line",
-        marker="o",
-        markersize=4,
-        color=style.DARK_BLUE,
-        height=2.6,
-        aspect=style.WIDTH / columns / 2.6,
-        facet_kws={"sharey": True, "sharex": True},
-    )
+    # seaborn tries a tight layout while the grid is drawn, before our titles exist, and warns when
+    # it cannot; the figure is laid out once below, when everything is on it.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Tight layout not applied")
+        grid = sns.relplot(
+            data=pd.concat(frames, ignore_index=True),
+            x="month",
+            y="open",
+            col="locality",
+            col_wrap=columns,
+            kind="line",
+            marker="o",
+            markersize=4,
+            color=style.DARK_BLUE,
+            height=2.6,
+            aspect=style.WIDTH / columns / 2.6,
+            facet_kws={"sharey": True, "sharex": True},
+        )
     grid.set_titles("{col_name}", loc="left", fontweight="normal")
     grid.set_axis_labels("", "Open CAFs\nat month end")
     for ax in grid.axes.flat:
@@ -567,7 +574,7 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
     biggest = max(latest, key=latest.get)
     grid.figure.suptitle(
         style.title(
-            f"Open CAFs by locality: {chart_text(biggest)} holds the most ({latest[biggest]} at the end of "
+            f"Open CAFs by locality: {textwrap.shorten(chart_text(biggest), 32, placeholder='…')} holds the most ({latest[biggest]} at the end of "
             f"{month_name(ch.month)}; the number open then follows each name)"
         ),
         x=0.02,
@@ -575,7 +582,9 @@ def locality_chart(ch: CafChapter, suppress_small: bool = True):
         fontweight="bold",
         fontsize=style.RC["axes.titlesize"],
     )
-    grid.figure.tight_layout()
+    with warnings.catch_warnings():  # the facets keep their size when a title is long; no log noise
+        warnings.filterwarnings("ignore", message="Tight layout not applied")
+        grid.figure.tight_layout()
     fig = grid.figure
     alt = (
         "Line chart of open CAFs at each month end by locality, "
